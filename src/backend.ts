@@ -1,0 +1,62 @@
+/** What every backend (CPU, WebGPU) provides, and the shapes of its results. */
+import type { RasterImage } from './image.js';
+
+/** Milliseconds per stage; a stage a backend does not time is absent. */
+export interface StageTimings {
+  decode?: number;
+  colour?: number;
+  downsample?: number;
+  fft?: number;
+  phaseCongruency?: number;
+  gradient?: number;
+  pooling?: number;
+  total?: number;
+  /** GPU time between the first and last timestamp, when the adapter has timestamp queries. */
+  gpu?: number;
+}
+
+/** An image after everything that does not depend on the other image: reusable against many. */
+export interface PreparedImage {
+  readonly backend: string;
+  /** [rows, cols] of the input. */
+  readonly size: readonly [number, number];
+  /** [rows, cols] after downsampling (the FFT size). */
+  readonly downsampled: readonly [number, number];
+  readonly factor: number;
+  /** false for greyscale input (no chroma). */
+  readonly colour: boolean;
+  readonly timings: StageTimings;
+  /** Frees backend memory early (GPU buffers); the object is unusable afterwards. */
+  release(): void;
+}
+
+export interface SimilarityMaps {
+  /** Phase congruency of each image, downsampled size, row-major. */
+  readonly pc1: Float32Array;
+  readonly pc2: Float32Array;
+  /** Scharr gradient magnitude of each image. */
+  readonly gm1: Float32Array;
+  readonly gm2: Float32Array;
+  /** S_L · PCm: where the images agree, weighted by how much structure is there. */
+  readonly similarity: Float32Array;
+}
+
+/** How the local similarities were pooled: weighted by max(PC1, PC2), or uniformly when both PC maps are zero. */
+export type Pooling = 'phase-congruency' | 'uniform';
+
+export interface PoolResult {
+  fsim: number;
+  fsimc: number;
+  pooling: Pooling;
+  maps?: SimilarityMaps;
+  timings: StageTimings;
+}
+
+export interface Backend {
+  /** 'cpu' or 'webgpu (adapter)'. */
+  readonly name: string;
+  prepare(image: RasterImage, factor: number): Promise<PreparedImage>;
+  pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult>;
+  /** Releases threads and devices; the backend is unusable afterwards. */
+  dispose(): Promise<void>;
+}

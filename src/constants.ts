@@ -1,0 +1,39 @@
+/** Every constant of FSIM / FSIMc and of the embedded phase congruency (FSIM_SPEC.md §3–§5). */
+export const PC = {
+  nscale: 4,
+  norient: 4,
+  minWaveLength: 6,
+  mult: 2,
+  sigmaOnf: 0.55,
+  dThetaOnSigma: 1.2,
+  /** Noise threshold multiplier k. */
+  k: 2,
+  epsilon: 1e-4,
+  lowpassCutoff: 0.45,
+  lowpassOrder: 15,
+  /** The reference divides the noise threshold by this fudge factor. */
+  noiseFudge: 1.7,
+} as const;
+
+export const THETA_SIGMA = Math.PI / PC.norient / PC.dThetaOnSigma;
+
+export const POOLING = {
+  T1: 0.85,
+  T2: 160,
+  T3: 200,
+  T4: 200,
+  lambda: 0.03,
+} as const;
+
+/** Scharr kernels of the reference (true convolution, zero padding). */
+export const SCHARR_X = [3, 0, -3, 10, 0, -10, 3, 0, -3].map((v) => v / 16);
+export const SCHARR_Y = [3, 10, 3, 0, 0, 0, -3, -10, -3].map((v) => v / 16);
+
+/** Default `similar` threshold on the headline score (see README, "Similar or not"). */
+export const DEFAULT_THRESHOLD = 0.68;
+
+/** Largest accepted image, in pixels (8192 × 8192): the CPU path needs ~0.2 KiB per pixel. */
+export const MAX_PIXELS = 8192 * 8192;
+
+/** Smallest accepted side: the gradient kernel is 3 × 3. */
+export const MIN_SIDE = 3;

@@ -1,0 +1,157 @@
+/**
+ * The float64 CPU backend: the reference computation, exactly (FSIM_SPEC.md), and the
+ * yardstick the GPU path is tested against. prepare() reads top-down:
+ * colour → downsample → FFT → log-Gabor bank → phase congruency → gradients.
+ */
+import type { Backend, PoolResult, PreparedImage, StageTimings } from '../backend.js';
+import { filterBank, sharedFloat64 } from '../bank.js';
+import { PC } from '../constants.js';
+import { FsimError } from '../errors.js';
+import { isGreyscale, type RasterImage } from '../image.js';
+import { downsampledSize } from '../scale.js';
+import { toYiq } from './colour.js';
+import { boxDownsample } from './downsample.js';
+import type { OrientationExecutor } from './executor.js';
+import { Fft2D } from './fft2d.js';
+import { gradientMagnitude } from './gradient.js';
+import { poolScores, similarityMaps } from './pooling.js';
+
+const now = (): number => performance.now();
+
+export class CpuPrepared implements PreparedImage {
+  readonly backend: string;
+  readonly size: readonly [number, number];
+  readonly downsampled: readonly [number, number];
+  readonly factor: number;
+  readonly colour: boolean;
+  readonly timings: StageTimings;
+  /** Downsampled planes and the per-image maps, float64. */
+  y: Float64Array;
+  i: Float64Array | null;
+  q: Float64Array | null;
+  pc: Float64Array;
+  gm: Float64Array;
+
+  constructor(fields: Omit<CpuPrepared, 'release'>) {
+    this.backend = fields.backend;
+    this.size = fields.size;
+    this.downsampled = fields.downsampled;
+    this.factor = fields.factor;
+    this.colour = fields.colour;
+    this.timings = fields.timings;
+    this.y = fields.y;
+    this.i = fields.i;
+    this.q = fields.q;
+    this.pc = fields.pc;
+    this.gm = fields.gm;
+  }
+
+  release(): void {
+    const empty = new Float64Array(0);
+    this.y = this.pc = this.gm = empty;
+    this.i = this.q = null;
+  }
+}
+
+export class CpuBackend implements Backend {
+  readonly name: string;
+  private readonly fftCache = new Map<string, Fft2D>();
+
+  constructor(private readonly executor: OrientationExecutor) {
+    this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'})`;
+  }
+
+  async prepare(image: RasterImage, factor: number): Promise<PreparedImage> {
+    const timings: StageTimings = {};
+    let t = now();
+    const greyscale = isGreyscale(image);
+    const planes = toYiq(image, greyscale);
+    timings.colour = now() - t;
+
+    t = now();
+    const { height: rows, width: cols } = image;
+    const [h, w] = downsampledSize(rows, cols, factor);
+    const y = boxDownsample(planes.y, rows, cols, factor);
+    const i = planes.i && boxDownsample(planes.i, rows, cols, factor);
+    const q = planes.q && boxDownsample(planes.q, rows, cols, factor);
+    timings.downsample = now() - t;
+
+    const pc = await this.phaseCongruency(y, h, w, timings);
+
+    t = now();
+    const gm = gradientMagnitude(y, h, w);
+    timings.gradient = now() - t;
+
+    return new CpuPrepared({
+      backend: this.name, size: [rows, cols], downsampled: [h, w], factor, colour: !greyscale, timings, y, i, q, pc, gm,
+    });
+  }
+
+  /** PC = Σ_o Energy_o / Σ_o sumAn_o, the orientations spread over the executor's threads. */
+  private async phaseCongruency(y: Float64Array, h: number, w: number, timings: StageTimings): Promise<Float64Array> {
+    const n = h * w;
+    const pc = new Float64Array(n);
+    // A constant image has an exactly zero response (every filter is zero at DC): no features.
+    // Computing it would only turn FFT rounding noise into spurious congruency.
+    if (y.every((v) => v === y[0])) return pc;
+
+    let t = now();
+    const spectrum = { re: sharedFloat64(n), im: sharedFloat64(n) };
+    this.fft2d(h, w).forwardReal(y, spectrum.re, spectrum.im);
+    timings.fft = now() - t;
+
+    t = now();
+    const bank = filterBank(h, w);
+    const energies = Array.from({ length: PC.norient }, () => sharedFloat64(n));
+    const amplitudes = Array.from({ length: PC.norient }, () => sharedFloat64(n));
+    await Promise.all(
+      energies.map((energy, o) => this.executor.run({ bank, spectrum, orientation: o, energy, amplitude: amplitudes[o] })),
+    );
+    for (let p = 0; p < n; p++) {
+      let energy = 0, amplitude = 0;
+      for (let o = 0; o < PC.norient; o++) {
+        energy += energies[o][p];
+        amplitude += amplitudes[o][p];
+      }
+      // Zero amplitude means every response is zero there: no feature (the reference gives 0/0).
+      pc[p] = amplitude > 0 ? energy / amplitude : 0;
+    }
+    timings.phaseCongruency = now() - t;
+    return pc;
+  }
+
+  private fft2d(h: number, w: number): Fft2D {
+    const key = `${h}x${w}`;
+    let fft = this.fftCache.get(key);
+    if (!fft) {
+      this.fftCache.clear();
+      fft = new Fft2D(h, w);
+      this.fftCache.set(key, fft);
+    }
+    return fft;
+  }
+
+  async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
+    if (!(a instanceof CpuPrepared) || !(b instanceof CpuPrepared)) {
+      throw new FsimError('BACKEND', 'prepared images come from another backend');
+    }
+    if (a.pc.length === 0 || b.pc.length === 0) throw new FsimError('USAGE', 'a prepared image was used after release()');
+    if (a.downsampled[0] !== b.downsampled[0] || a.downsampled[1] !== b.downsampled[1]) {
+      throw new FsimError('SIZE', `prepared images differ in size: ${a.downsampled.join('×')} vs ${b.downsampled.join('×')}`);
+    }
+    const t = now();
+    const out = poolScores(a, b, maps);
+    const timings: StageTimings = { pooling: now() - t };
+    return {
+      fsim: out.fsim,
+      fsimc: out.fsimc,
+      pooling: out.pooling,
+      maps: out.similarity ? similarityMaps(a, b, out.similarity) : undefined,
+      timings,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.executor.dispose();
+  }
+}

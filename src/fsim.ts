@@ -1,0 +1,113 @@
+/**
+ * The FSIM / FSIMc pipeline on any backend, top-down:
+ *   decode (caller) → colour → downsample → FFT → log-Gabor bank → phase congruency
+ *   → gradients (all in backend.prepare, once per image) → pooling (backend.pool, per pair).
+ * Preparing is the expensive part, so an image compared with many others is prepared once.
+ */
+import type { Backend, Pooling, PreparedImage, SimilarityMaps, StageTimings } from './backend.js';
+import { DEFAULT_THRESHOLD } from './constants.js';
+import { FsimError } from './errors.js';
+import { validateImage, validatePair, type RasterImage } from './image.js';
+import { scaleFactor, type ScaleOption } from './scale.js';
+
+export interface PrepareOptions {
+  /** 'auto' (the reference: F = max(1, round(min(H, W)/256))) or a forced integer F ≥ 1. */
+  scale?: ScaleOption;
+}
+
+export interface CompareOptions extends PrepareOptions {
+  /** Verdict threshold on FSIMc (equal to FSIM for greyscale); default DEFAULT_THRESHOLD. */
+  threshold?: number;
+  /** Also return the maps (PC, GM of each image and S_L·PCm) as Float32Arrays. */
+  maps?: boolean;
+}
+
+export interface FsimResult {
+  fsim: number;
+  fsimc: number;
+  /** fsimc ≥ threshold. */
+  similar: boolean;
+  threshold: number;
+  /** The downsampling factor F used. */
+  scale: number;
+  size: [number, number];
+  downsampled: [number, number];
+  backend: string;
+  /** 'uniform' when neither image has any phase congruency (flat images): see README. */
+  pooling: Pooling;
+  /** Whether either image has colour (otherwise FSIMc = FSIM). */
+  colour: boolean;
+  timings: StageTimings;
+  maps?: SimilarityMaps;
+}
+
+export type ImageInput = RasterImage | PreparedImage;
+
+function isPrepared(x: ImageInput): x is PreparedImage {
+  return typeof (x as PreparedImage).release === 'function';
+}
+
+export function checkThreshold(threshold: number): number {
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    throw new FsimError('USAGE', `threshold must be a number in [0, 1], got ${String(threshold)}`);
+  }
+  return threshold;
+}
+
+export class Fsim {
+  constructor(readonly backend: Backend) {}
+
+  /** Everything about one image that does not depend on the other: reuse it across comparisons. */
+  async prepare(image: RasterImage, options: PrepareOptions = {}, name = 'image'): Promise<PreparedImage> {
+    validateImage(image, name);
+    const factor = scaleFactor(image.height, image.width, options.scale ?? 'auto');
+    return this.backend.prepare(image, factor);
+  }
+
+  async compare(ref: ImageInput, dist: ImageInput, options: CompareOptions = {}): Promise<FsimResult> {
+    const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
+    const started = performance.now();
+    if (!isPrepared(ref) && !isPrepared(dist)) validatePair(ref, dist);
+    const [a, b] = await Promise.all([
+      isPrepared(ref) ? ref : this.prepare(ref, options, 'reference'),
+      isPrepared(dist) ? dist : this.prepare(dist, options, 'distorted'),
+    ]);
+    if (a.size[0] !== b.size[0] || a.size[1] !== b.size[1]) {
+      throw new FsimError('SIZE', `distorted: size ${b.size[1]}×${b.size[0]} differs from reference ${a.size[1]}×${a.size[0]}`);
+    }
+    if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
+    const pooled = await this.backend.pool(a, b, options.maps ?? false);
+    const timings = sumTimings(isPrepared(ref) ? undefined : a.timings, isPrepared(dist) ? undefined : b.timings, pooled.timings);
+    timings.total = performance.now() - started;
+    if (!Number.isFinite(pooled.fsim) || !Number.isFinite(pooled.fsimc)) {
+      throw new Error(`internal error: non-finite score (fsim ${pooled.fsim}, fsimc ${pooled.fsimc})`);
+    }
+    return {
+      fsim: pooled.fsim,
+      fsimc: pooled.fsimc,
+      similar: pooled.fsimc >= threshold,
+      threshold,
+      scale: a.factor,
+      size: [a.size[0], a.size[1]],
+      downsampled: [a.downsampled[0], a.downsampled[1]],
+      backend: this.backend.name,
+      pooling: pooled.pooling,
+      colour: a.colour || b.colour,
+      timings,
+      ...(pooled.maps ? { maps: pooled.maps } : {}),
+    };
+  }
+
+  dispose(): Promise<void> {
+    return this.backend.dispose();
+  }
+}
+
+function sumTimings(...parts: (StageTimings | undefined)[]): StageTimings {
+  const out: StageTimings = {};
+  for (const part of parts) {
+    if (!part) continue;
+    for (const [k, v] of Object.entries(part) as [keyof StageTimings, number][]) out[k] = (out[k] ?? 0) + v;
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+/** fsim-gpu: exact FSIM / FSIMc for the browser and Node. Platform-neutral entry point. */
+export { Fsim, checkThreshold } from './fsim.js';
+export type { CompareOptions, PrepareOptions, FsimResult, ImageInput } from './fsim.js';
+export type { Backend, PreparedImage, PoolResult, Pooling, SimilarityMaps, StageTimings } from './backend.js';
+export type { RasterImage } from './image.js';
+export { validateImage, validatePair, isGreyscale } from './image.js';
+export { FsimError, type FsimErrorCode } from './errors.js';
+export { scaleFactor, downsampledSize, type ScaleOption } from './scale.js';
+export { DEFAULT_THRESHOLD, MAX_PIXELS, MIN_SIDE, PC as PHASE_CONGRUENCY, POOLING } from './constants.js';
+export { CpuBackend } from './cpu/backend.js';
+export { InlineExecutor, type OrientationExecutor } from './cpu/executor.js';
