@@ -7,6 +7,7 @@
 import { DEFAULT_THRESHOLD } from './constants.js';
 import { FsimError } from './errors.js';
 import { checkThreshold, type FsimResult } from './fsim.js';
+import { validateImage } from './image.js';
 import type { ScaleOption } from './scale.js';
 import { checkBackendKind, createFsim, decodeFile, type BackendKind } from './node/index.js';
 import { writeHeatmaps } from './node/heatmap.js';
@@ -95,6 +96,8 @@ function formatHuman(r: FsimResult): string {
 async function compareCommand(args: string[]): Promise<number> {
   const opts = parseCompare(args);
   const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
+  validateImage(ref, opts.ref);
+  validateImage(dist, opts.dist);
   if (ref.width !== dist.width || ref.height !== dist.height) {
     throw new FsimError('SIZE', `${opts.dist}: size ${dist.width}×${dist.height} differs from ${opts.ref} (${ref.width}×${ref.height}); FSIM compares images of one size`);
   }

@@ -3,7 +3,9 @@
  * as SharedArrayBuffers (no copies). Idle workers are unref'd so they never keep the
  * process alive; a crashed worker fails its job and is replaced.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { OrientationExecutor, OrientationJob } from '../cpu/executor.js';
 
@@ -13,12 +15,17 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** Under vitest/tsx the sources are .ts: the worker then needs tsx's loader too. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return fromSource
-    ? { url: new URL('./orientationWorker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./orientationWorker.js', import.meta.url), execArgv: [] };
+/**
+ * The compiled worker, or — when these sources run as .ts under vitest/tsx — a bootstrap
+ * that registers tsx's loader in the worker first (Node 20 workers ignore --import).
+ */
+function createWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./orientationWorker.js', import.meta.url));
+  // require.resolve finds tsx's CommonJS build; its ESM twin sits beside it.
+  const tsx = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./orientationWorker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true });
 }
 
 export class WorkerPoolExecutor implements OrientationExecutor {
@@ -36,8 +43,7 @@ export class WorkerPoolExecutor implements OrientationExecutor {
   }
 
   private spawn(): Worker {
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, { execArgv });
+    const worker = createWorker();
     worker.unref();
     worker.on('message', (message: { error?: string }) => {
       const pending = this.busy.get(worker);

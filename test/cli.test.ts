@@ -1,0 +1,137 @@
+/** The `fsim` command end to end: results, flags, and every bad input of the issue. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { golden, image, CPU_TOLERANCE } from './fixtures.js';
+import { greyPng, png } from './helpers/encode.js';
+
+const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
+let tmp: string;
+
+beforeAll(() => {
+  if (!existsSync(resolve(import.meta.dirname, '../dist/src/cli.js'))) {
+    throw new Error('dist/ is missing: run the tests with `npm test` (it builds first)');
+  }
+  tmp = mkdtempSync(join(tmpdir(), 'fsim-cli-'));
+});
+
+function fsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+}
+
+function file(name: string, bytes: Uint8Array | string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+describe('fsim compare', () => {
+  it('--json prints one object with every result field, matching the reference', () => {
+    const c = golden.find((g) => g.case === 'I01')!;
+    const r = fsim('compare', image(c.ref), image(c.dist), '--json', '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]);
+    for (const key of ['fsim', 'fsimc', 'similar', 'threshold', 'scale', 'size', 'downsampled', 'backend', 'timings']) {
+      expect(out).toHaveProperty(key);
+    }
+    expect(Math.abs(out.fsim - c.fsim)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    expect(Math.abs(out.fsimc - c.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    expect(out.similar).toBe(true);
+    expect(out.size).toEqual([384, 512]);
+    expect(out.downsampled).toEqual([192, 256]);
+    expect(out.backend).toMatch(/^cpu/);
+  });
+
+  it('human output, forced scale and the verdict threshold', () => {
+    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--scale', '1', '--threshold', '0.9');
+    expect(r.code).toBe(0);
+    const c = golden.find((g) => g.case === 'I01_scale1')!;
+    expect(r.stdout).toContain(`FSIM      ${c.fsim.toFixed(6)}`);
+    expect(r.stdout).toContain(`FSIMc     ${c.fsimc.toFixed(6)}`);
+    expect(r.stdout).toContain('not similar');
+    expect(r.stdout).toContain('F = 1');
+  });
+
+  it('--assert-similar exits 1 for different scenes and 0 for a distortion', () => {
+    expect(fsim('compare', image('I01.bmp'), image('I03.bmp'), '--assert-similar').code).toBe(1);
+    expect(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--assert-similar').code).toBe(0);
+  });
+
+  it('--maps writes the five heatmaps as PNG', () => {
+    const dir = join(tmp, 'maps');
+    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--maps', dir, '--json');
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['gm1.png', 'gm2.png', 'pc1.png', 'pc2.png', 'similarity.png']);
+    const pngSignature = readFileSync(join(dir, 'similarity.png')).subarray(1, 4).toString();
+    expect(pngSignature).toBe('PNG');
+    expect(JSON.parse(r.stdout).mapFiles).toHaveLength(5);
+  });
+
+  it('--backend gpu never runs the CPU path', () => {
+    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'gpu', '--json');
+    if (r.code === 0) expect(JSON.parse(r.stdout).backend).toMatch(/^webgpu/);
+    else expect(r.stderr).toMatch(/WebGPU/);
+  });
+});
+
+describe('bad input: one line naming the file, non-zero exit, no stack trace', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['missing file', () => [join(tmp, 'nope.png'), image('I01.bmp')], /nope\.png: no such file/],
+    ['a directory', () => { mkdirSync(join(tmp, 'dir.png'), { recursive: true }); return [image('I01.bmp'), join(tmp, 'dir.png')]; }, /dir\.png: is a directory/],
+    ['empty file', () => [file('empty.png', ''), image('I01.bmp')], /empty\.png: empty file/],
+    ['not an image', () => [file('notes.png', 'hello, this is text\n'.repeat(20)), image('I01.bmp')], /notes\.png: not a supported image/],
+    ['truncated PNG', () => [file('cut.png', readFileSync(image('goldhill.png')).subarray(0, 4000)), image('goldhill.png')], /cut\.png: truncated or corrupt/],
+    ['truncated JPEG', () => [image('app_shoe.jpg'), file('cut.jpg', readFileSync(image('app_shoe1.jpg')).subarray(0, 20000))], /cut\.jpg: truncated or corrupt/],
+    ['truncated BMP', () => [file('cut.bmp', readFileSync(image('I01.bmp')).subarray(0, 300000)), image('I01_dist.bmp')], /cut\.bmp: truncated BMP/],
+    ['BMP headers only', () => [file('stub.bmp', readFileSync(image('I01.bmp')).subarray(0, 30)), image('I01_dist.bmp')], /stub\.bmp: truncated BMP/],
+    ['different sizes', () => [image('app_printer1.jpg'), image('app_printer2.jpg')], /app_printer2\.jpg: size 1200×900 differs from .*app_printer1\.jpg \(333×187\)/],
+    ['smaller than 3×3', () => [file('tiny.png', greyPng(2, 2, () => 9)), file('tiny2.png', greyPng(2, 2, () => 9))], /tiny\.png: 2×2 is smaller than the 3×3 minimum/],
+    ['absurd PNG dimensions', () => [file('huge.png', png(1, 1, 0, 8, [0], { width: 100000, height: 100000 })), image('I01.bmp')], /huge\.png: 100000×100000 exceeds the 67108864-pixel limit/],
+    ['absurd BMP dimensions', () => {
+      const bmp = Buffer.from(readFileSync(image('I01.bmp')).subarray(0, 54));
+      bmp.writeInt32LE(60000, 18);
+      bmp.writeInt32LE(60000, 22);
+      return [file('huge.bmp', bmp), image('I01.bmp')];
+    }, /huge\.bmp: 60000×60000 exceeds the 67108864-pixel limit/],
+  ];
+
+  it.each(cases)('%s', (_name, setup, message) => {
+    const r = fsim('compare', ...setup());
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^fsim: /);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--json reports the error as a JSON object too', () => {
+    const r = fsim('compare', join(tmp, 'nope.png'), image('I01.bmp'), '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 'INPUT', error: expect.stringMatching(/nope\.png: no such file/) });
+  });
+
+  it.each([
+    [['compare', 'a.png'], /compare takes two images/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--scale', '0'], /--scale must be auto or an integer/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--scale', '1.5'], /--scale must be auto or an integer/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--threshold', 'high'], /threshold must be a number in \[0, 1\]/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--threshold', '2'], /threshold must be a number in \[0, 1\]/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--backend', 'tpu'], /backend must be cpu, gpu or auto/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--frobnicate'], /unknown option --frobnicate/],
+    [['compare', image('I01.bmp'), image('I01.bmp'), '--scale', '200'], /scale 200 leaves 2×3 of a 384×512 image/],
+    [['frob'], /unknown command 'frob'/],
+  ])('usage error %j', (args, message) => {
+    const r = fsim(...(args as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,53 @@
+/** Access to ../shared/fixtures (read in place, never copied into the project). */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = resolve(here, '../../shared/fixtures');
+export const IMAGES = join(FIXTURES, 'images');
+
+if (!existsSync(join(FIXTURES, 'golden.jsonl'))) {
+  throw new Error(`fixtures not found at ${FIXTURES}: the tests read ../shared/fixtures beside the checkout`);
+}
+
+export interface GoldenCase {
+  case: string;
+  ref: string;
+  dist: string;
+  scale: 'auto' | number;
+  F: number;
+  size: [number, number];
+  downsampled: [number, number];
+  fsim: number;
+  fsimc: number;
+}
+
+export const golden: GoldenCase[] = readFileSync(join(FIXTURES, 'golden.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as GoldenCase);
+
+/** Tolerances from fixtures/README.md. */
+export const CPU_TOLERANCE = 1e-6;
+export const GPU_TOLERANCE = 1e-4;
+
+export function image(name: string): string {
+  return join(IMAGES, name);
+}
+
+/** A reference map from fixtures/maps (raw little-endian float64). */
+export function referenceMap(name: string): Float64Array {
+  const bytes = readFileSync(join(FIXTURES, 'maps', name));
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}

@@ -1,0 +1,51 @@
+/** Each stage of the CPU path against the reference's intermediate maps (fixtures/maps). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuPrepared } from '../src/cpu/backend.js';
+import { createFsim, decodeFile, type Fsim } from '../src/node/index.js';
+import { image, maxAbsDiff, referenceMap } from './fixtures.js';
+
+let engine: Fsim;
+beforeAll(async () => {
+  engine = await createFsim({ backend: 'cpu' });
+});
+afterAll(() => engine.dispose());
+
+async function prepared(file: string, scale: 'auto' | number = 'auto'): Promise<CpuPrepared> {
+  const p = await engine.prepare(await decodeFile(image(file)), { scale });
+  expect(p).toBeInstanceOf(CpuPrepared);
+  return p as CpuPrepared;
+}
+
+describe('I01 pair at F = 2 (192×256)', () => {
+  let ref: CpuPrepared, dist: CpuPrepared;
+  beforeAll(async () => {
+    [ref, dist] = await Promise.all([prepared('I01.bmp'), prepared('I01_dist.bmp')]);
+  });
+
+  it('downsampled Y, I, Q', () => {
+    expect(ref.downsampled).toEqual([192, 256]);
+    expect(maxAbsDiff(ref.y, referenceMap('I01_Y1.f64'))).toBeLessThan(1e-11);
+    expect(maxAbsDiff(dist.y, referenceMap('I01_Y2.f64'))).toBeLessThan(1e-11);
+    expect(maxAbsDiff(ref.i!, referenceMap('I01_I1.f64'))).toBeLessThan(1e-11);
+    expect(maxAbsDiff(ref.q!, referenceMap('I01_Q1.f64'))).toBeLessThan(1e-11);
+  });
+
+  it('phase congruency', () => {
+    expect(maxAbsDiff(ref.pc, referenceMap('I01_PC1.f64'))).toBeLessThan(1e-9);
+    expect(maxAbsDiff(dist.pc, referenceMap('I01_PC2.f64'))).toBeLessThan(1e-9);
+  });
+
+  it('gradient magnitude', () => {
+    expect(maxAbsDiff(ref.gm, referenceMap('I01_GM1.f64'))).toBeLessThan(1e-10);
+    expect(maxAbsDiff(dist.gm, referenceMap('I01_GM2.f64'))).toBeLessThan(1e-10);
+  });
+});
+
+describe('goldhill crop 300×401 at F = 1 (odd width)', () => {
+  it('phase congruency and gradient magnitude', async () => {
+    const p = await prepared('goldhill_crop300x401.png');
+    expect(p.downsampled).toEqual([300, 401]);
+    expect(maxAbsDiff(p.pc, referenceMap('goldhill_crop300x401_PC1.f64'))).toBeLessThan(1e-9);
+    expect(maxAbsDiff(p.gm, referenceMap('goldhill_crop300x401_GM1.f64'))).toBeLessThan(1e-10);
+  });
+});
