@@ -49,80 +49,87 @@ function buildBank(rows: number, cols: number): FilterBank {
   const n = rows * cols;
   const u = axisFrequencies(cols);
   const v = axisFrequencies(rows);
-  const radius = new Float64Array(n);
-  const sinTheta = new Float64Array(n);
-  const cosTheta = new Float64Array(n);
+
+  // Radial part: depends on |frequency| only, and both axes are mirror-symmetric
+  // (f[k] = −f[n−k] exactly), so compute one quadrant and mirror it.
+  const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
+  const logFo = Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s)));
+  const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(n));
+  const halfRows = Math.floor(rows / 2), halfCols = Math.floor(cols / 2);
+  for (let r = 0; r <= halfRows; r++) {
+    const rm = r === 0 ? 0 : rows - r;
+    for (let c = 0; c <= halfCols; c++) {
+      const cm = c === 0 ? 0 : cols - c;
+      const radius = r === 0 && c === 0 ? 1 : Math.sqrt(u[c] * u[c] + v[r] * v[r]);
+      const lowpass = 1 / (1 + (radius / PC.lowpassCutoff) ** (2 * PC.lowpassOrder));
+      const logRadius = Math.log(radius);
+      for (let s = 0; s < PC.nscale; s++) {
+        const l = logRadius - logFo[s];
+        const g = Math.exp(-(l * l) / logSigma2) * lowpass;
+        const map = radial[s];
+        map[r * cols + c] = g;
+        map[r * cols + cm] = g;
+        map[rm * cols + c] = g;
+        map[rm * cols + cm] = g;
+      }
+    }
+  }
+  for (const g of radial) g[0] = 0;
+
+  // Angular part: dθ = |θ − angle| wrapped to [0, π] — the angle the reference gets from
+  // atan2(sinθ·cos a − cosθ·sin a, cosθ·cos a + sinθ·sin a), without three trig calls.
+  const spreadDenominator = 2 * THETA_SIGMA * THETA_SIGMA;
+  const angles = Array.from({ length: PC.norient }, (_, o) => (o * Math.PI) / PC.norient);
+  const angular = angles.map(() => sharedFloat64(n));
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
-      radius[i] = Math.sqrt(u[c] * u[c] + v[r] * v[r]);
       const theta = Math.atan2(-v[r], u[c]);
-      sinTheta[i] = Math.sin(theta);
-      cosTheta[i] = Math.cos(theta);
+      for (let o = 0; o < PC.norient; o++) {
+        let d = Math.abs(theta - angles[o]);
+        if (d > Math.PI) d = 2 * Math.PI - d;
+        angular[o][i] = Math.exp(-(d * d) / spreadDenominator);
+      }
     }
   }
-  radius[0] = 1;
 
-  const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
-  const radial: Float64Array[] = [];
-  for (let s = 0; s < PC.nscale; s++) {
-    const fo = 1 / (PC.minWaveLength * PC.mult ** s);
-    const g = sharedFloat64(n);
-    for (let i = 0; i < n; i++) {
-      const lowpass = 1 / (1 + (radius[i] / PC.lowpassCutoff) ** (2 * PC.lowpassOrder));
-      const l = Math.log(radius[i] / fo);
-      g[i] = Math.exp(-(l * l) / logSigma2) * lowpass;
-    }
-    g[0] = 0;
-    radial.push(g);
-  }
-
-  const angular: Float64Array[] = [];
-  const spreadDenominator = 2 * THETA_SIGMA * THETA_SIGMA;
-  for (let o = 0; o < PC.norient; o++) {
-    const angle = (o * Math.PI) / PC.norient;
-    const ca = Math.cos(angle);
-    const sa = Math.sin(angle);
-    const spread = sharedFloat64(n);
-    for (let i = 0; i < n; i++) {
-      const ds = sinTheta[i] * ca - cosTheta[i] * sa;
-      const dc = cosTheta[i] * ca + sinTheta[i] * sa;
-      const dTheta = Math.abs(Math.atan2(ds, dc));
-      spread[i] = Math.exp(-(dTheta * dTheta) / spreadDenominator);
-    }
-    angular.push(spread);
-  }
-
-  return { rows, cols, radial, angular, noise: angular.map((s) => orientationNoise(rows, cols, radial, s)) };
+  return { rows, cols, radial, angular, noise: noiseSums(rows, cols, radial, angular) };
 }
 
 /**
- * The noise sums by Parseval's theorem instead of 4 inverse FFTs per orientation:
+ * The noise sums by Parseval's theorem instead of 16 inverse FFTs per size:
  * Re(IDFT2(F)) is the IDFT2 of the even part F_e(k) = (F(k) + F(−k))/2 (F is real), so
- * Σ_x f_i(x)·f_j(x) = n·(1/n)·Σ_k F_e,i(k)·F_e,j(k).
+ * Σ_x f_i(x)·f_j(x) = n·(1/n)·Σ_k F_e,i(k)·F_e,j(k). The radial part is even already, so
+ * F_e,s = G_s·S_e with S_e = (S_o(k) + S_o(−k))/2, and the scale sums factor out.
  */
-function orientationNoise(rows: number, cols: number, radial: readonly Float64Array[], spread: Float64Array): OrientationNoise {
-  const even = new Float64Array(PC.nscale);
-  let energyOfSmallestFilter = 0;
-  let sumAn2 = 0;
-  let sumAiAj = 0;
+function noiseSums(rows: number, cols: number, radial: readonly Float64Array[], angular: readonly Float64Array[]): OrientationNoise[] {
+  const sumAn2 = new Float64Array(angular.length);
+  const sumAiAj = new Float64Array(angular.length);
+  const energy = new Float64Array(angular.length);
+  const [g0] = radial;
   for (let r = 0; r < rows; r++) {
     const rm = r === 0 ? 0 : rows - r;
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       const mirror = rm * cols + (c === 0 ? 0 : cols - c);
-      for (let s = 0; s < PC.nscale; s++) {
-        even[s] = (radial[s][i] * spread[i] + radial[s][mirror] * spread[mirror]) / 2;
-      }
-      const f0 = radial[0][i] * spread[i];
-      energyOfSmallestFilter += f0 * f0;
+      let squares = 0, products = 0;
       for (let a = 0; a < PC.nscale; a++) {
-        sumAn2 += even[a] * even[a];
-        for (let b = a + 1; b < PC.nscale; b++) sumAiAj += even[a] * even[b];
+        const ga = radial[a][i];
+        squares += ga * ga;
+        for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][i];
+      }
+      for (let o = 0; o < angular.length; o++) {
+        const spread = angular[o];
+        const even = (spread[i] + spread[mirror]) / 2;
+        const even2 = even * even;
+        sumAn2[o] += even2 * squares;
+        sumAiAj[o] += even2 * products;
+        const f0 = g0[i] * spread[i];
+        energy[o] += f0 * f0;
       }
     }
   }
-  return { energyOfSmallestFilter, sumAn2, sumAiAj };
+  return angular.map((_, o) => ({ energyOfSmallestFilter: energy[o], sumAn2: sumAn2[o], sumAiAj: sumAiAj[o] }));
 }
 
 const bankCache = new Map<string, FilterBank>();

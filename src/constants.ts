@@ -30,7 +30,7 @@ export const SCHARR_X = [3, 0, -3, 10, 0, -10, 3, 0, -3].map((v) => v / 16);
 export const SCHARR_Y = [3, 10, 3, 0, 0, 0, -3, -10, -3].map((v) => v / 16);
 
 /** Default `similar` threshold on the headline score (see README, "Similar or not"). */
-export const DEFAULT_THRESHOLD = 0.68;
+export const DEFAULT_THRESHOLD = 0.66;
 
 /** Largest accepted image, in pixels (8192 × 8192): the CPU path needs ~0.2 KiB per pixel. */
 export const MAX_PIXELS = 8192 * 8192;

@@ -1,20 +1,16 @@
 /**
- * 2-D transforms on row-major h×w maps, built from the 1-D kernels: rows in place,
- * columns through a small block of gathered columns (so every 1-D transform runs on
- * contiguous memory and the strided traffic moves BLOCK values per cache line).
+ * 2-D transforms on row-major rows×cols maps: rows one at a time (contiguous), columns all
+ * at once through the width-vectorised kernels (every pass streams whole rows).
  */
 import { Fft1D } from './fft.js';
-
-const BLOCK = 8;
 
 export class Fft2D {
   readonly rows: number;
   readonly cols: number;
+  /** One row at a time. */
   readonly rowFft: Fft1D;
-  readonly colFft: Fft1D;
-  /** Gathered columns: BLOCK × rows. */
-  readonly blockRe: Float64Array;
-  readonly blockIm: Float64Array;
+  /** Every column of a map at once. */
+  readonly columnFft: Fft1D;
   private readonly pairRe: Float64Array;
   private readonly pairIm: Float64Array;
 
@@ -22,9 +18,7 @@ export class Fft2D {
     this.rows = rows;
     this.cols = cols;
     this.rowFft = new Fft1D(cols);
-    this.colFft = rows === cols ? this.rowFft : new Fft1D(rows);
-    this.blockRe = new Float64Array(BLOCK * rows);
-    this.blockIm = new Float64Array(BLOCK * rows);
+    this.columnFft = new Fft1D(rows, cols);
     this.pairRe = new Float64Array(cols);
     this.pairIm = new Float64Array(cols);
   }
@@ -55,56 +49,17 @@ export class Fft2D {
         }
       }
     }
-    this.columns(re, im, false);
+    this.columnFft.forward(re, im);
   }
 
-  /** Unnormalised inverse DFT of each row of (re, im), in place. */
-  inverseRows(re: Float64Array, im: Float64Array): void {
-    const { rows, cols } = this;
-    for (let r = 0; r < rows; r++) {
-      this.rowFft.inverse(re.subarray(r * cols, (r + 1) * cols), im.subarray(r * cols, (r + 1) * cols));
-    }
+  /** Unnormalised inverse DFT of every column of (re, im), in place. */
+  inverseColumns(re: Float64Array, im: Float64Array): void {
+    this.columnFft.inverse(re, im);
   }
 
-  /**
-   * Transforms every column of (re, im) in place. With `load`, the columns are first
-   * produced by load(c0, count, blockRe, blockIm) instead of gathered from re/im — the
-   * hook that fuses the filter multiply into the inverse transform.
-   */
-  columns(
-    re: Float64Array,
-    im: Float64Array,
-    inverse: boolean,
-    load?: (c0: number, count: number, blockRe: Float64Array, blockIm: Float64Array) => void,
-  ): void {
-    const { rows, cols, blockRe, blockIm } = this;
-    for (let c0 = 0; c0 < cols; c0 += BLOCK) {
-      const count = Math.min(BLOCK, cols - c0);
-      if (load) load(c0, count, blockRe, blockIm);
-      else {
-        for (let r = 0; r < rows; r++) {
-          const line = r * cols + c0;
-          for (let b = 0; b < count; b++) {
-            blockRe[b * rows + r] = re[line + b];
-            blockIm[b * rows + r] = im[line + b];
-          }
-        }
-      }
-      for (let b = 0; b < count; b++) {
-        const colRe = blockRe.subarray(b * rows, (b + 1) * rows);
-        const colIm = blockIm.subarray(b * rows, (b + 1) * rows);
-        if (inverse) this.colFft.inverse(colRe, colIm);
-        else this.colFft.forward(colRe, colIm);
-      }
-      for (let r = 0; r < rows; r++) {
-        const line = r * cols + c0;
-        for (let b = 0; b < count; b++) {
-          re[line + b] = blockRe[b * rows + r];
-          im[line + b] = blockIm[b * rows + r];
-        }
-      }
-    }
+  /** Unnormalised inverse DFT of row r of (re, im), in place. */
+  inverseRow(re: Float64Array, im: Float64Array, r: number): void {
+    const from = r * this.cols, to = from + this.cols;
+    this.rowFft.inverse(re.subarray(from, to), im.subarray(from, to));
   }
 }
-
-export const COLUMN_BLOCK = BLOCK;

@@ -13,7 +13,7 @@ export interface Spectrum {
   readonly im: Float64Array;
 }
 
-/** Scratch memory for one size, reused across orientations and images (9 maps of n doubles). */
+/** Scratch memory for one size, reused across orientations and images (11 maps of n doubles). */
 export class OrientationKernel {
   readonly rows: number;
   readonly cols: number;
@@ -40,22 +40,18 @@ export class OrientationKernel {
     const { rows, cols, fft } = this;
     const n = rows * cols;
     const spread = bank.angular[o];
-    // EO_so = IDFT2(IM · G_s · S_o): columns first, the filter multiply fused into their load.
+    // EO_so = IDFT2(IM · G_s · S_o): filter, then all columns, …
     for (let s = 0; s < PC.nscale; s++) {
       const radial = bank.radial[s];
-      fft.columns(this.responseRe[s], this.responseIm[s], true, (c0, count, bRe, bIm) => {
-        for (let r = 0; r < rows; r++) {
-          const line = r * cols + c0;
-          for (let b = 0; b < count; b++) {
-            const i = line + b;
-            const filter = radial[i] * spread[i];
-            bRe[b * rows + r] = spectrum.re[i] * filter;
-            bIm[b * rows + r] = spectrum.im[i] * filter;
-          }
-        }
-      });
+      const re = this.responseRe[s], im = this.responseIm[s];
+      for (let i = 0; i < n; i++) {
+        const filter = radial[i] * spread[i];
+        re[i] = spectrum.re[i] * filter;
+        im[i] = spectrum.im[i] * filter;
+      }
+      fft.inverseColumns(re, im);
     }
-    // Then each row of the four responses, consumed while it is in cache.
+    // … then each row of the four responses, consumed while it is in cache.
     const inv = 1 / n;
     const [e0, e1, e2, e3] = this.responseRe;
     const [o0, o1, o2, o3] = this.responseIm;
@@ -63,9 +59,7 @@ export class OrientationKernel {
     const eps = PC.epsilon;
     for (let r = 0; r < rows; r++) {
       const from = r * cols, to = from + cols;
-      for (let s = 0; s < PC.nscale; s++) {
-        fft.rowFft.inverse(this.responseRe[s].subarray(from, to), this.responseIm[s].subarray(from, to));
-      }
+      for (let s = 0; s < PC.nscale; s++) fft.inverseRow(this.responseRe[s], this.responseIm[s], r);
       for (let i = from; i < to; i++) {
         const er0 = e0[i] * inv, oi0 = o0[i] * inv;
         const er1 = e1[i] * inv, oi1 = o1[i] * inv;
