@@ -57,8 +57,9 @@ export class CpuBackend implements Backend {
   readonly name: string;
   private readonly fftCache = new Map<string, Fft2D>();
 
-  constructor(private readonly executor: OrientationExecutor) {
-    this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'})`;
+  /** `note` is appended to the name, e.g. why 'auto' fell back to the CPU. */
+  constructor(private readonly executor: OrientationExecutor, note?: string) {
+    this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
   }
 
   async prepare(image: RasterImage, factor: number): Promise<PreparedImage> {

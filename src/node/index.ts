@@ -3,11 +3,17 @@ import { CpuBackend } from '../cpu/backend.js';
 import { FsimError } from '../errors.js';
 import { Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
 import { decodeFile } from './decode.js';
+import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
+import { GpuBackend } from '../gpu/backend.js';
+import { nodeGpu } from './webgpu.js';
 import { WorkerPoolExecutor } from './workerPool.js';
 
 export * from '../index.js';
 export { decodeImage, decodeFile } from './decode.js';
 export { WorkerPoolExecutor } from './workerPool.js';
+export { GpuBackend } from '../gpu/backend.js';
+export { DeviceManager } from '../gpu/device.js';
+export { nodeGpu } from './webgpu.js';
 
 export type BackendKind = 'cpu' | 'gpu' | 'auto';
 
@@ -16,6 +22,8 @@ export interface EngineOptions {
   backend?: BackendKind;
   /** CPU worker threads (default: available cores, at most 4). */
   threads?: number;
+  /** GPU limits: 'adapter' (default) asks for the adapter's buffer-size maxima, 'default' keeps WebGPU's. */
+  limits?: LimitsPolicy;
 }
 
 export function checkBackendKind(kind: unknown): BackendKind {
@@ -26,8 +34,15 @@ export function checkBackendKind(kind: unknown): BackendKind {
 /** Creates an engine; dispose() it to stop its threads (idle threads never hold the process open). */
 export async function createFsim(options: EngineOptions = {}): Promise<Fsim> {
   const kind = checkBackendKind(options.backend ?? 'auto');
-  if (kind === 'gpu') {
-    throw new FsimError('BACKEND', 'the WebGPU backend is not available in this version; use --backend cpu');
+  if (kind !== 'cpu') {
+    try {
+      return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits: options.limits })));
+    } catch (error) {
+      if (kind === 'gpu') throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`);
+      // 'auto' may fall back, and says so in the result's backend field.
+      const why = error instanceof Error ? error.message : String(error);
+      return new Fsim(new CpuBackend(new WorkerPoolExecutor(options.threads), `WebGPU unavailable: ${why}`));
+    }
   }
   return new Fsim(new CpuBackend(new WorkerPoolExecutor(options.threads)));
 }

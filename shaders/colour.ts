@@ -1,0 +1,133 @@
+/**
+ * Colour conversion and the reference's box downsampling in one pass (FSIM_SPEC.md §1–2):
+ * each output pixel averages its F×F box of Y (and I, Q for colour) with zero padding and
+ * the divisor F². It also writes the FFT input: Y minus a constant near its mean, with a
+ * zero imaginary plane. Every filter is zero at DC, so the constant changes nothing but
+ * keeps float32 rounding of the huge DC term out of the weak high-frequency coefficients.
+ * Source: packed RGBA8 (one u32 per pixel) or float planes (16-bit and float images).
+ */
+import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
+import { WORKGROUP_SIZE, flatIndex } from './common.js';
+
+export interface ColourVariant {
+  /** RGBA8 packed in u32 (else three f32 planes). */
+  packed: boolean;
+  /** Write I and Q too. */
+  colour: boolean;
+}
+
+export function colourShader({ packed, colour }: ColourVariant): string {
+  return wgsl`
+${flatIndex}
+struct Params {
+  inRows: u32,
+  inCols: u32,
+  outRows: u32,
+  outCols: u32,
+  factor: u32,
+  lead: u32,       // floor((F − 1)/2): the box starts this far before i·F
+  greyscale: u32,  // 1: Y is the first channel itself
+  offset: f32,     // subtracted from Y in the FFT input
+};
+@group(0) @binding(0) var<uniform> params: Params;
+#if ${packed}
+@group(0) @binding(1) var<storage, read> pixels: array<u32>;
+#else
+@group(0) @binding(1) var<storage, read> red: array<f32>;
+@group(0) @binding(2) var<storage, read> green: array<f32>;
+@group(0) @binding(3) var<storage, read> blue: array<f32>;
+#endif
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> fftRe: array<f32>;
+@group(0) @binding(6) var<storage, read_write> fftIm: array<f32>;
+#if ${colour}
+@group(0) @binding(7) var<storage, read_write> chromaI: array<f32>;
+@group(0) @binding(8) var<storage, read_write> chromaQ: array<f32>;
+#endif
+
+fn rgb(at: u32) -> vec3<f32> {
+#if ${packed}
+  let p = pixels[at];
+  return vec3<f32>(f32(p & 255u), f32((p >> 8u) & 255u), f32((p >> 16u) & 255u));
+#else
+  return vec3<f32>(red[at], green[at], blue[at]);
+#endif
+}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = flatIndex(gid, groups);
+  if (id >= params.outRows * params.outCols) { return; }
+  let i = id / params.outCols;
+  let j = id % params.outCols;
+  let F = params.factor;
+  let r0 = i32(i * F) - i32(params.lead);
+  let c0 = i32(j * F) - i32(params.lead);
+  var sum = vec3<f32>(0.0, 0.0, 0.0);
+  for (var dr = 0; dr < i32(F); dr++) {
+    let r = r0 + dr;
+    if (r < 0 || r >= i32(params.inRows)) { continue; }
+    for (var dc = 0; dc < i32(F); dc++) {
+      let c = c0 + dc;
+      if (c < 0 || c >= i32(params.inCols)) { continue; }
+      let v = rgb(u32(r) * params.inCols + u32(c));
+      if (params.greyscale == 1u) {
+        sum.x += v.x;
+      } else {
+        sum += vec3<f32>(
+          0.299 * v.x + 0.587 * v.y + 0.114 * v.z,
+          0.596 * v.x - 0.274 * v.y - 0.322 * v.z,
+          0.211 * v.x - 0.523 * v.y + 0.312 * v.z);
+      }
+    }
+  }
+  let yiq = sum / f32(F * F);
+  y[id] = yiq.x;
+  fftRe[id] = yiq.x - params.offset;
+  fftIm[id] = 0.0;
+#if ${colour}
+  chromaI[id] = yiq.y;
+  chromaQ[id] = yiq.z;
+#endif
+}
+`;
+}
+
+/**
+ * Whether the downsampled Y is constant (then phase congruency is exactly zero): min and
+ * max of Y through order-preserving u32 keys and atomics. range[0] = min key, range[1] = max key.
+ */
+export const rangeShader = /* wgsl */ `
+${flatIndex}
+@group(0) @binding(0) var<uniform> count: u32;
+@group(0) @binding(1) var<storage, read> values: array<f32>;
+@group(0) @binding(2) var<storage, read_write> range: array<atomic<u32>, 2>;
+
+fn orderedKey(v: f32) -> u32 {
+  let bits = bitcast<u32>(v);
+  return select(bits | 0x80000000u, ~bits, (bits & 0x80000000u) != 0u);
+}
+
+var<workgroup> lo: atomic<u32>;
+var<workgroup> hi: atomic<u32>;
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+  if (local == 0u) {
+    atomicStore(&lo, 0xffffffffu);
+    atomicStore(&hi, 0u);
+  }
+  workgroupBarrier();
+  let id = flatIndex(gid, groups);
+  if (id < count) {
+    let key = orderedKey(values[id]);
+    atomicMin(&lo, key);
+    atomicMax(&hi, key);
+  }
+  workgroupBarrier();
+  if (local == 0u) {
+    atomicMin(&range[0], atomicLoad(&lo));
+    atomicMax(&range[1], atomicLoad(&hi));
+  }
+}
+`;

@@ -1,0 +1,99 @@
+/**
+ * Exact median of a non-negative f32 map by radix selection on its bit patterns (which
+ * order like the values): three passes of 11, 11 and 10 bits. Each pass histograms the
+ * values whose already-decided high bits match the prefix, then `select` walks the
+ * histogram to the bin holding the wanted rank. Both middle ranks (equal for odd counts)
+ * are selected at once; no approximation anywhere.
+ * selection = [prefix₀, rank₀, prefix₁, rank₁]; after the last pass prefix is the value.
+ */
+import { WORKGROUP_SIZE, flatIndex } from './common.js';
+
+export const BINS = 2048;
+/** Values each invocation histograms (fewer workgroups, fewer global atomics). */
+export const VALUES_PER_INVOCATION = 16;
+
+/** [shift, bits] of each pass, high bits first. */
+export const RADIX_PASSES: readonly [number, number][] = [[21, 11], [10, 11], [0, 10]];
+
+const params = /* wgsl */ `
+struct Params {
+  count: u32,
+  shift: u32,
+  bits: u32,
+  radixPass: u32,
+  rank0: u32,   // ranks for pass 0 (later passes carry them in selection)
+  rank1: u32,
+};
+@group(0) @binding(0) var<uniform> params: Params;
+`;
+
+export const histogramShader = /* wgsl */ `
+${flatIndex}
+${params}
+@group(0) @binding(1) var<storage, read> values: array<f32>;
+@group(0) @binding(2) var<storage, read> selection: array<u32>;
+@group(0) @binding(3) var<storage, read_write> histogram: array<atomic<u32>>;
+
+var<workgroup> localBins: array<atomic<u32>, ${2 * BINS}>;
+
+fn matches(key: u32, prefix: u32) -> bool {
+  if (params.radixPass == 0u) { return true; }
+  let high = params.shift + params.bits;
+  return (key >> high) == (prefix >> high);
+}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  for (var b = lid; b < ${2 * BINS}u; b += ${WORKGROUP_SIZE}u) { atomicStore(&localBins[b], 0u); }
+  workgroupBarrier();
+  let block = wid.x + wid.y * groups.x;
+  let mask = (1u << params.bits) - 1u;
+  let prefix0 = selection[0];
+  let prefix1 = selection[2];
+  for (var k = 0u; k < ${VALUES_PER_INVOCATION}u; k++) {
+    let id = block * ${WORKGROUP_SIZE * VALUES_PER_INVOCATION}u + k * ${WORKGROUP_SIZE}u + lid;
+    if (id >= params.count) { break; }
+    let key = bitcast<u32>(values[id]);
+    let bin = (key >> params.shift) & mask;
+    if (matches(key, prefix0)) { atomicAdd(&localBins[bin], 1u); }
+    if (matches(key, prefix1)) { atomicAdd(&localBins[${BINS}u + bin], 1u); }
+  }
+  workgroupBarrier();
+  for (var b = lid; b < ${2 * BINS}u; b += ${WORKGROUP_SIZE}u) {
+    let c = atomicLoad(&localBins[b]);
+    if (c != 0u) { atomicAdd(&histogram[b], c); }
+  }
+}
+`;
+
+/** One invocation per rank: find the bin, narrow the prefix, and zero the histogram for the next pass. */
+export const selectShader = /* wgsl */ `
+${params}
+@group(0) @binding(1) var<storage, read_write> selection: array<u32>;
+@group(0) @binding(2) var<storage, read_write> histogram: array<u32>;
+
+@compute @workgroup_size(2)
+fn main(@builtin(local_invocation_index) r: u32) {
+  var prefix = 0u;
+  var rank = select(params.rank0, params.rank1, r == 1u);
+  if (params.radixPass > 0u) {
+    prefix = selection[2u * r];
+    rank = selection[2u * r + 1u];
+  }
+  let size = 1u << params.bits;
+  var below = 0u;
+  var found = false;
+  for (var b = 0u; b < size; b++) {
+    let c = histogram[r * ${BINS}u + b];
+    histogram[r * ${BINS}u + b] = 0u;
+    if (!found && below + c > rank) {
+      prefix = prefix | (b << params.shift);
+      rank = rank - below;
+      found = true;
+    }
+    if (!found) { below += c; }
+  }
+  selection[2u * r] = prefix;
+  selection[2u * r + 1u] = rank;
+}
+`;

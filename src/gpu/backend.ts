@@ -1,0 +1,400 @@
+/**
+ * The WebGPU backend. prepare() records, per image and top-down:
+ *   colour + downsample → forward FFT → per orientation: filter × 4 scales → inverse FFTs →
+ *   energy sums → exact median → noise threshold → PC → Scharr gradients
+ * and pool() the similarity maps and their sums. Kernels live in shaders/, plans and the
+ * filter bank come from the modules the CPU path uses. A lost device is re-acquired on the
+ * next call; prepared images from a lost device must be prepared again.
+ */
+import { PIXELS_PER_INVOCATION, SUMS } from '../../shaders/pooling.js';
+import { VALUES_PER_INVOCATION } from '../../shaders/median.js';
+import type { Backend, PoolResult, PreparedImage, SimilarityMaps, StageTimings } from '../backend.js';
+import { PC } from '../constants.js';
+import { FsimError } from '../errors.js';
+import { isGreyscale, type RasterImage } from '../image.js';
+import { downsampledSize } from '../scale.js';
+import { BufferPool, uniformData } from './buffers.js';
+import type { AcquiredDevice, DeviceManager } from './device.js';
+import type { Planes } from './fft.js';
+import * as K from './kernels.js';
+import { dispatch, groupsFor, ProgramCache, type Program } from './programs.js';
+import { SizeResources } from './sizeResources.js';
+
+/** Images of at least this many (downsampled) pixels are submitted one orientation at a time. */
+const SPLIT_SUBMISSIONS_AT = 1 << 20;
+
+interface DeviceState {
+  acquired: AcquiredDevice;
+  programs: ProgramCache;
+  pool: BufferPool;
+  sizes: Map<string, SizeResources>;
+  generation: number;
+}
+
+/** Stage timings from timestamp queries: one pair per compute pass. */
+class PassTimer {
+  private readonly names: (keyof StageTimings)[] = [];
+  private readonly querySet?: GPUQuerySet;
+
+  constructor(private readonly device: GPUDevice, enabled: boolean, private readonly capacity: number) {
+    if (enabled) this.querySet = device.createQuerySet({ type: 'timestamp', count: capacity * 2 });
+  }
+
+  pass(encoder: GPUCommandEncoder, name: keyof StageTimings): GPUComputePassEncoder {
+    const index = this.names.length;
+    this.names.push(name);
+    if (!this.querySet || index >= this.capacity) return encoder.beginComputePass({ label: name });
+    return encoder.beginComputePass({
+      label: name,
+      timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 2 * index, endOfPassWriteIndex: 2 * index + 1 },
+    });
+  }
+
+  /** Records the resolve; call on the last encoder, then read() after submitting it. */
+  resolve(encoder: GPUCommandEncoder, pool: BufferPool): (() => Promise<StageTimings>) | null {
+    if (!this.querySet) return null;
+    const count = Math.min(this.names.length, this.capacity) * 2;
+    const resolved = pool.acquire(count * 8, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps');
+    const readable = pool.acquire(count * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'timestamps-read');
+    encoder.resolveQuerySet(this.querySet, 0, count, resolved, 0);
+    encoder.copyBufferToBuffer(resolved, 0, readable, 0, count * 8);
+    return async () => {
+      await readable.mapAsync(GPUMapMode.READ);
+      const stamps = new BigUint64Array(readable.getMappedRange().slice(0));
+      readable.unmap();
+      pool.release(resolved, readable);
+      this.querySet!.destroy();
+      const timings: StageTimings = {};
+      let gpu = 0;
+      for (let i = 0; i < count / 2; i++) {
+        const ms = Number(stamps[2 * i + 1] - stamps[2 * i]) / 1e6;
+        if (!(ms >= 0)) continue;
+        timings[this.names[i]] = (timings[this.names[i]] ?? 0) + ms;
+        gpu += ms;
+      }
+      timings.gpu = gpu;
+      return timings;
+    };
+  }
+}
+
+export class GpuPrepared implements PreparedImage {
+  released = false;
+  constructor(
+    readonly backend: string,
+    readonly generation: number,
+    readonly size: readonly [number, number],
+    readonly downsampled: readonly [number, number],
+    readonly factor: number,
+    readonly colour: boolean,
+    readonly timings: StageTimings,
+    /** Resolves when the GPU has finished the image (and timings are filled in). */
+    readonly ready: Promise<void>,
+    readonly maps: { y: GPUBuffer; pc: GPUBuffer; gm: GPUBuffer; i: GPUBuffer | null; q: GPUBuffer | null },
+    private readonly pool: BufferPool,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const { y, pc, gm, i, q } = this.maps;
+    void this.ready.finally(() => this.pool.release(y, pc, gm, ...(i ? [i] : []), ...(q ? [q] : [])));
+  }
+}
+
+function packRgba8(image: RasterImage): Uint32Array {
+  const { data, channels, width, height } = image;
+  const n = width * height;
+  if (channels === 4 && (data instanceof Uint8Array || data instanceof Uint8ClampedArray) && data.byteOffset % 4 === 0) {
+    return new Uint32Array(data.buffer, data.byteOffset, n);
+  }
+  const out = new Uint32Array(n);
+  for (let p = 0, s = 0; p < n; p++, s += channels) {
+    out[p] = channels === 1 ? data[s] : data[s] | (data[s + 1] << 8) | (data[s + 2] << 16);
+  }
+  return out;
+}
+
+/** A constant near the mean of Y, from at most ~65k samples (any constant is exact; see shaders/colour.ts). */
+function luminanceOffset(image: RasterImage, greyscale: boolean): number {
+  const { data, channels } = image;
+  const n = image.width * image.height;
+  const step = Math.max(1, Math.floor(n / 65536));
+  let sum = 0, count = 0;
+  for (let p = 0; p < n; p += step, count++) {
+    const s = p * channels;
+    sum += greyscale ? data[s] : 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2];
+  }
+  return sum / count;
+}
+
+export class GpuBackend implements Backend {
+  name: string;
+  private state: Promise<DeviceState> | null = null;
+  private generation = 0;
+  private lostReason: string | null = null;
+  private readonly unsubscribe: () => void;
+
+  private constructor(private readonly manager: DeviceManager, adapterName: string) {
+    this.name = `webgpu (${adapterName})`;
+    this.unsubscribe = manager.onLost((reason) => {
+      this.state = null;
+      this.lostReason = reason;
+    });
+  }
+
+  /** Acquires the device now, so that a missing adapter fails here with a clear message. */
+  static async create(manager: DeviceManager): Promise<GpuBackend> {
+    const acquired = await manager.acquire();
+    return new GpuBackend(manager, acquired.adapterName);
+  }
+
+  /** Bytes of GPU buffers this backend holds now and at most (pooled buffers included). */
+  async memory(): Promise<{ allocatedBytes: number; peakBytes: number }> {
+    const { pool } = await this.device();
+    return { allocatedBytes: pool.allocatedBytes, peakBytes: pool.peakBytes };
+  }
+
+  private device(): Promise<DeviceState> {
+    this.state ??= this.manager.acquire().then((acquired) => {
+      this.name = `webgpu (${acquired.adapterName})`;
+      return { acquired, programs: new ProgramCache(acquired.device), pool: new BufferPool(acquired.device), sizes: new Map(), generation: ++this.generation };
+    });
+    return this.state;
+  }
+
+  private resources(state: DeviceState, rows: number, cols: number): SizeResources {
+    const key = `${rows}x${cols}`;
+    let res = state.sizes.get(key);
+    if (!res) {
+      // Keep one size resident: a size's resources are ~26 maps of h·w floats.
+      for (const other of state.sizes.values()) other.release();
+      state.sizes.clear();
+      state.pool.trim();
+      res = new SizeResources(state.programs, state.pool, rows, cols);
+      state.sizes.set(key, res);
+    }
+    return res;
+  }
+
+  private checkLimits(acquired: AcquiredDevice, image: RasterImage, n: number): void {
+    const limit = Math.min(acquired.limits.maxStorageBufferBindingSize, acquired.limits.maxBufferSize);
+    const largest = Math.max(image.width * image.height, n) * 4;
+    if (largest > limit) {
+      throw new FsimError('SIZE', `${image.width}×${image.height} needs ${largest} bytes per map, over this GPU's ${limit}-byte buffer limit; use the CPU backend`);
+    }
+  }
+
+  async prepare(image: RasterImage, factor: number): Promise<PreparedImage> {
+    const state = await this.device();
+    const { acquired, programs, pool } = state;
+    const { device } = acquired;
+    const started = performance.now();
+    const { height: inRows, width: inCols } = image;
+    const [h, w] = downsampledSize(inRows, inCols, factor);
+    const n = h * w;
+    this.checkLimits(acquired, image, n);
+    const res = this.resources(state, h, w);
+    const greyscale = isGreyscale(image);
+    const packed = image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray;
+
+    // Inputs.
+    const sources: GPUBuffer[] = [];
+    if (packed) {
+      const pixels = packRgba8(image);
+      sources.push(pool.acquire(pixels.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'pixels'));
+      device.queue.writeBuffer(sources[0], 0, pixels as Uint32Array<ArrayBuffer>);
+    } else {
+      const planeCount = greyscale ? 1 : 3;
+      for (let c = 0; c < planeCount; c++) {
+        const plane = new Float32Array(inRows * inCols);
+        for (let p = 0; p < plane.length; p++) plane[p] = image.data[p * image.channels + c];
+        const buffer = pool.map(plane.length, `plane${c}`);
+        device.queue.writeBuffer(buffer, 0, plane);
+        sources.push(buffer);
+      }
+      while (sources.length < 3) sources.push(sources[0]);
+    }
+    const y = pool.map(n, 'y');
+    const pc = pool.map(n, 'pc');
+    const gm = pool.map(n, 'gm');
+    const chromaI = greyscale ? null : pool.map(n, 'i');
+    const chromaQ = greyscale ? null : pool.map(n, 'q');
+    const spectrum: Planes = { re: pool.map(n, 'spectrum-re'), im: pool.map(n, 'spectrum-im') };
+    const energyAll = pool.map(n, 'energyAll');
+    const amplitudeAll = pool.map(n, 'amplitudeAll');
+    const range = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'range');
+    device.queue.writeBuffer(range, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
+    const colourUniform = pool.uniform(uniformData([
+      ['u32', inRows], ['u32', inCols], ['u32', h], ['u32', w], ['u32', factor], ['u32', Math.floor((factor - 1) / 2)],
+      ['u32', greyscale ? 1 : 0], ['f32', luminanceOffset(image, greyscale)],
+    ]), 'colour-params');
+
+    const timer = new PassTimer(device, acquired.timestamps, 8);
+    const run = (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number, GPUBuffer>>, groups: number) =>
+      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
+    const u = res.uniforms;
+    const split = n >= SPLIT_SUBMISSIONS_AT;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let encoder = device.createCommandEncoder({ label: 'prepare' });
+
+    // colour → downsample (one kernel), and the min/max that detects a flat image
+    let pass = timer.pass(encoder, 'colour');
+    const colourProgram = K.colour({ packed, colour: !greyscale });
+    run(pass, colourProgram, {
+      0: colourUniform, 1: sources[0], ...(packed ? {} : { 2: sources[1], 3: sources[2] }),
+      4: y, 5: res.scratchA.re, 6: res.scratchA.im, ...(greyscale ? {} : { 7: chromaI!, 8: chromaQ! }),
+    }, groupsFor(n));
+    run(pass, K.range, { 0: u.count, 1: y, 2: range }, groupsFor(n));
+    pass.end();
+
+    // FFT of the exact size
+    pass = timer.pass(encoder, 'fft');
+    res.fft.rows.record(pass, res.scratchA, res.scratchB, res.responses[0], false);
+    res.fft.columns.record(pass, res.scratchB, spectrum, res.scratchA, false);
+    pass.end();
+
+    // log-Gabor bank → phase congruency, one orientation per pass (and submission when large)
+    for (let o = 0; o < PC.norient; o++) {
+      pass = timer.pass(encoder, 'phaseCongruency');
+      for (let s = 0; s < PC.nscale; s++) {
+        const eo = res.responses[s];
+        run(pass, K.filter, { 0: u.count, 1: spectrum.re, 2: spectrum.im, 3: res.radial[s], 4: res.angular[o], 5: res.scratchA.re, 6: res.scratchA.im }, groupsFor(n));
+        res.fft.columns.record(pass, res.scratchA, res.scratchB, eo, true);
+        res.fft.rows.record(pass, res.scratchB, eo, res.scratchA, true);
+        run(pass, K.accumulate, { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: amplitudeAll, 6: res.smallestScaleEnergy }, groupsFor(n));
+      }
+      for (let s = 0; s < PC.nscale; s++) {
+        const eo = res.responses[s];
+        run(pass, K.energy, { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: res.energy }, groupsFor(n));
+      }
+      for (const radixPass of u.radixPasses) {
+        run(pass, K.histogram, { 0: radixPass, 1: res.smallestScaleEnergy, 2: res.selection, 3: res.histogram }, groupsFor(n, VALUES_PER_INVOCATION));
+        run(pass, K.select, { 0: radixPass, 1: res.selection, 2: res.histogram }, 1);
+      }
+      run(pass, K.threshold, { 0: u.threshold[o], 1: res.energy, 2: res.selection, 3: energyAll }, groupsFor(n));
+      if (o === PC.norient - 1) run(pass, K.finish, { 0: u.scale[0][0], 1: energyAll, 2: amplitudeAll, 3: range, 4: pc }, groupsFor(n));
+      pass.end();
+      if (split && o < PC.norient - 1) {
+        device.queue.submit([encoder.finish()]);
+        encoder = device.createCommandEncoder({ label: 'prepare' });
+      }
+    }
+
+    // Scharr gradients
+    pass = timer.pass(encoder, 'gradient');
+    run(pass, K.gradient, { 0: u.shape, 1: y, 2: gm }, groupsFor(n));
+    pass.end();
+    const readTimings = timer.resolve(encoder, pool);
+    device.queue.submit([encoder.finish()]);
+    const [validation, memory] = [device.popErrorScope(), device.popErrorScope()];
+    // Later submissions run after these: the temporaries can go back to the pool now.
+    pool.release(...new Set(sources), spectrum.re, spectrum.im, energyAll, amplitudeAll, range, colourUniform);
+    const error = (await validation) ?? (await memory);
+    if (error) throw new Error(`WebGPU error while preparing an image: ${error.message}`);
+
+    const timings: StageTimings = {};
+    const ready = (readTimings ? readTimings() : device.queue.onSubmittedWorkDone().then(() => ({}))).then((gpuTimings) => {
+      Object.assign(timings, gpuTimings);
+      timings.total = performance.now() - started;
+    });
+    return new GpuPrepared(this.name, state.generation, [inRows, inCols], [h, w], factor, !greyscale, timings, ready, { y, pc, gm, i: chromaI, q: chromaQ }, pool);
+  }
+
+  async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
+    if (!(a instanceof GpuPrepared) || !(b instanceof GpuPrepared)) throw new FsimError('BACKEND', 'prepared images come from another backend');
+    if (a.released || b.released) throw new FsimError('USAGE', 'a prepared image was used after release()');
+    const state = await this.device();
+    if (a.generation !== state.generation || b.generation !== state.generation) {
+      throw new FsimError('BACKEND', `the GPU device was lost${this.lostReason ? ` (${this.lostReason})` : ''}; prepare the images again`);
+    }
+    if (a.downsampled[0] !== b.downsampled[0] || a.downsampled[1] !== b.downsampled[1]) {
+      throw new FsimError('SIZE', `prepared images differ in size: ${a.downsampled.join('×')} vs ${b.downsampled.join('×')}`);
+    }
+    await Promise.all([a.ready, b.ready]);
+    const { acquired, programs, pool } = state;
+    const { device } = acquired;
+    const [h, w] = a.downsampled;
+    const n = h * w;
+    const chroma = a.colour || b.colour;
+    const count = pool.uniform(uniformData([['u32', n]]), 'pool-count');
+    const groups = groupsFor(n, PIXELS_PER_INVOCATION);
+    const partials = pool.acquire(groups * SUMS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'partials');
+    const temporaries: GPUBuffer[] = [count, partials];
+    const timer = new PassTimer(device, acquired.timestamps, 1);
+    device.pushErrorScope('validation');
+    const encoder = device.createCommandEncoder({ label: 'pool' });
+    const pass = timer.pass(encoder, 'pooling');
+    let chromaTerm: GPUBuffer | undefined;
+    if (chroma) {
+      // A greyscale side has zero chroma.
+      const zero = () => {
+        const z = pool.map(n, 'zero-chroma');
+        encoder.clearBuffer(z);
+        temporaries.push(z);
+        return z;
+      };
+      const [i1, q1] = a.colour ? [a.maps.i!, a.maps.q!] : [zero(), zero()];
+      const [i2, q2] = b.colour ? [b.maps.i!, b.maps.q!] : [zero(), zero()];
+      chromaTerm = pool.map(n, 'chroma-term');
+      temporaries.push(chromaTerm);
+      dispatch(pass, programs, { program: K.chroma, bindGroup: programs.bindGroup(K.chroma, { 0: count, 1: i1, 2: q1, 3: i2, 4: q2, 5: chromaTerm }), groups: groupsFor(n) });
+    }
+    const similarity = maps ? pool.map(n, 'similarity') : undefined;
+    const program = K.pool({ chroma, similarityMap: maps });
+    dispatch(pass, programs, {
+      program,
+      bindGroup: programs.bindGroup(program, {
+        0: count, 1: a.maps.pc, 2: b.maps.pc, 3: a.maps.gm, 4: b.maps.gm, 5: partials,
+        ...(chromaTerm ? { 6: chromaTerm } : {}), ...(similarity ? { 7: similarity } : {}),
+      }),
+      groups,
+    });
+    pass.end();
+    const reads: [GPUBuffer, number][] = [[partials, groups * SUMS]];
+    if (maps) reads.push([a.maps.pc, n], [b.maps.pc, n], [a.maps.gm, n], [b.maps.gm, n], [similarity!, n]);
+    const staging = reads.map(([buffer, length]) => {
+      const target = pool.acquire(length * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback');
+      encoder.copyBufferToBuffer(buffer, 0, target, 0, length * 4);
+      return target;
+    });
+    const readTimings = timer.resolve(encoder, pool);
+    device.queue.submit([encoder.finish()]);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`WebGPU error while pooling: ${error.message}`);
+    const arrays = await Promise.all(staging.map(async (buffer, k) => {
+      await buffer.mapAsync(GPUMapMode.READ);
+      const values = new Float32Array(buffer.getMappedRange(0, reads[k][1] * 4).slice(0));
+      buffer.unmap();
+      return values;
+    }));
+    pool.release(...staging, ...temporaries, ...(similarity ? [similarity] : []));
+    const timings = readTimings ? await readTimings() : {};
+
+    // Finish the sums in float64.
+    const sums = new Float64Array(SUMS);
+    const parts = arrays[0];
+    for (let g = 0; g < groups; g++) for (let s = 0; s < SUMS; s++) sums[s] += parts[g * SUMS + s];
+    const [weighted, weightedC, weights, plain, plainC] = sums;
+    const uniform = !(weights > 0);
+    const fsim = uniform ? plain / n : weighted / weights;
+    const fsimc = chroma ? (uniform ? plainC / n : weightedC / weights) : fsim;
+    const result: PoolResult = { fsim, fsimc, pooling: uniform ? 'uniform' : 'phase-congruency', timings };
+    if (maps) {
+      const [, pc1, pc2, gm1, gm2, sim] = arrays;
+      result.maps = { pc1, pc2, gm1, gm2, similarity: sim } satisfies SimilarityMaps;
+    }
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    this.unsubscribe();
+    const state = await this.state?.catch(() => null);
+    if (state) {
+      for (const res of state.sizes.values()) res.release();
+      state.pool.trim();
+    }
+    this.state = null;
+  }
+}

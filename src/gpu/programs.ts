@@ -1,0 +1,95 @@
+/**
+ * Compute programs: one object per kernel (its WGSL, entry point and bindings), pipelines
+ * cached by a key built from what changes the shader, explicit bind-group layouts shared by
+ * every program with the same binding signature.
+ */
+import { WORKGROUP_SIZE } from '../../shaders/common.js';
+
+export type BindingKind = 'uniform' | 'read' | 'write';
+
+export interface Program {
+  /** Identifies the WGSL source: name plus every variant parameter. */
+  readonly key: string;
+  readonly source: () => string;
+  readonly entryPoint?: string;
+  /** [binding, kind] pairs, in any order. */
+  readonly bindings: readonly (readonly [number, BindingKind])[];
+}
+
+const bufferType: Record<BindingKind, GPUBufferBindingType> = { uniform: 'uniform', read: 'read-only-storage', write: 'storage' };
+
+export class ProgramCache {
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly layouts = new Map<string, GPUBindGroupLayout>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+
+  constructor(private readonly device: GPUDevice) {}
+
+  layout(program: Program): GPUBindGroupLayout {
+    const signature = [...program.bindings].sort((a, b) => a[0] - b[0]).map(([b, k]) => `${b}${k[0]}`).join(',');
+    let layout = this.layouts.get(signature);
+    if (!layout) {
+      layout = this.device.createBindGroupLayout({
+        label: signature,
+        entries: program.bindings.map(([binding, kind]) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: bufferType[kind] } })),
+      });
+      this.layouts.set(signature, layout);
+    }
+    return layout;
+  }
+
+  pipeline(program: Program): GPUComputePipeline {
+    const entryPoint = program.entryPoint ?? 'main';
+    const key = `${program.key}#${entryPoint}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      let module = this.modules.get(program.key);
+      if (!module) {
+        module = this.device.createShaderModule({ label: program.key, code: program.source() });
+        this.modules.set(program.key, module);
+      }
+      pipeline = this.device.createComputePipeline({
+        label: key,
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [this.layout(program)] }),
+        compute: { module, entryPoint },
+      });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  bindGroup(program: Program, buffers: Partial<Record<number, GPUBuffer>>): GPUBindGroup {
+    return this.device.createBindGroup({
+      layout: this.layout(program),
+      entries: program.bindings.map(([binding]) => {
+        const buffer = buffers[binding];
+        if (!buffer) throw new Error(`${program.key}: no buffer for binding ${binding}`);
+        return { binding, resource: { buffer } };
+      }),
+    });
+  }
+}
+
+/** A 2-D grid of workgroups covering `groups` (WebGPU caps each dimension at 65535). */
+export function grid(groups: number): [number, number] {
+  const x = Math.min(groups, 65535);
+  return [x, Math.ceil(groups / x)];
+}
+
+/** Workgroups for one invocation per item. */
+export function groupsFor(items: number, perInvocation = 1): number {
+  return Math.max(1, Math.ceil(items / (WORKGROUP_SIZE * perInvocation)));
+}
+
+export interface Dispatch {
+  program: Program;
+  bindGroup: GPUBindGroup;
+  groups: number;
+}
+
+export function dispatch(pass: GPUComputePassEncoder, programs: ProgramCache, d: Dispatch): void {
+  pass.setPipeline(programs.pipeline(d.program));
+  pass.setBindGroup(0, d.bindGroup);
+  const [x, y] = grid(d.groups);
+  pass.dispatchWorkgroups(x, y);
+}

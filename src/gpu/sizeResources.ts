@@ -1,0 +1,94 @@
+/**
+ * Everything the GPU keeps per downsampled size h×w, built once and reused by every image
+ * of that size: the filter bank (uploaded from the float64 bank of src/bank.ts), the FFT
+ * plans, the scratch maps of one orientation, and the uniforms of every kernel. Scratch is
+ * shared between images because each orientation is recorded into a single submission.
+ */
+import { BINS, RADIX_PASSES } from '../../shaders/median.js';
+import { filterBank } from '../bank.js';
+import { PC } from '../constants.js';
+import { BufferPool, uniformData } from './buffers.js';
+import { GpuFft2D, type Planes } from './fft.js';
+import type { ProgramCache } from './programs.js';
+
+export class SizeResources {
+  readonly n: number;
+  readonly fft: GpuFft2D;
+  readonly radial: GPUBuffer[];
+  readonly angular: GPUBuffer[];
+  /** Two complex scratch maps for the FFT's ping-pong. */
+  readonly scratchA: Planes;
+  readonly scratchB: Planes;
+  /** EO_so of the four scales of the current orientation. */
+  readonly responses: Planes[];
+  readonly sumE: GPUBuffer;
+  readonly sumO: GPUBuffer;
+  readonly energy: GPUBuffer;
+  readonly smallestScaleEnergy: GPUBuffer;
+  readonly histogram: GPUBuffer;
+  readonly selection: GPUBuffer;
+  readonly uniforms: {
+    count: GPUBuffer;
+    /** [o][s]: accumulate/energy parameters. */
+    scale: GPUBuffer[][];
+    /** [o]: noise constants of the threshold. */
+    threshold: GPUBuffer[];
+    radixPasses: GPUBuffer[];
+    shape: GPUBuffer;
+  };
+  private readonly owned: GPUBuffer[] = [];
+
+  constructor(readonly programs: ProgramCache, private readonly pool: BufferPool, readonly rows: number, readonly cols: number) {
+    const n = (this.n = rows * cols);
+    const device = pool.device;
+    const bank = filterBank(rows, cols);
+    const upload = (values: Float64Array, label: string): GPUBuffer => {
+      const buffer = this.own(pool.map(n, label));
+      device.queue.writeBuffer(buffer, 0, Float32Array.from(values));
+      return buffer;
+    };
+    this.radial = bank.radial.map((g, s) => upload(g, `radial${s}`));
+    this.angular = bank.angular.map((a, o) => upload(a, `angular${o}`));
+    this.fft = new GpuFft2D(programs, pool, rows, cols);
+    const planes = (label: string): Planes => ({ re: this.own(pool.map(n, `${label}-re`)), im: this.own(pool.map(n, `${label}-im`)) });
+    this.scratchA = planes('scratchA');
+    this.scratchB = planes('scratchB');
+    this.responses = Array.from({ length: PC.nscale }, (_, s) => planes(`eo${s}`));
+    this.sumE = this.own(pool.map(n, 'sumE'));
+    this.sumO = this.own(pool.map(n, 'sumO'));
+    this.energy = this.own(pool.map(n, 'energy'));
+    this.smallestScaleEnergy = this.own(pool.map(n, 'a0sq'));
+    // Zero on creation; the select kernel re-zeroes it after every pass.
+    this.histogram = this.own(pool.acquire(2 * BINS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'histogram'));
+    device.queue.writeBuffer(this.histogram, 0, new Uint32Array(2 * BINS));
+    this.selection = this.own(pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'selection'));
+
+    const uniform = (fields: Parameters<typeof uniformData>[0], label: string) => this.own(pool.uniform(uniformData(fields), label));
+    const inverseN = 1 / n;
+    // Both middle ranks of n values (equal for odd n).
+    const rank0 = (n - 1) >> 1, rank1 = n >> 1;
+    this.uniforms = {
+      count: uniform([['u32', n]], 'count'),
+      scale: Array.from({ length: PC.norient }, (_, o) => Array.from({ length: PC.nscale }, (_, s) =>
+        uniform([['u32', n], ['u32', s === 0 && o === 0 ? 1 : 0], ['f32', inverseN], ['u32', s === 0 ? 1 : 0]], `pc-o${o}s${s}`))),
+      threshold: bank.noise.map((noise, o) => uniform([
+        ['u32', n], ['u32', o === 0 ? 1 : 0],
+        ['f32', noise.energyOfSmallestFilter], ['f32', noise.sumAn2], ['f32', noise.sumAiAj],
+      ], `threshold-o${o}`)),
+      radixPasses: RADIX_PASSES.map(([shift, bits], pass) => uniform([
+        ['u32', n], ['u32', shift], ['u32', bits], ['u32', pass], ['u32', rank0], ['u32', rank1],
+      ], `radix-pass${pass}`)),
+      shape: uniform([['u32', rows], ['u32', cols]], 'shape'),
+    };
+  }
+
+  private own(buffer: GPUBuffer): GPUBuffer {
+    this.owned.push(buffer);
+    return buffer;
+  }
+
+  release(): void {
+    this.fft.release();
+    this.pool.release(...this.owned);
+  }
+}
