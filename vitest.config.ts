@@ -7,6 +7,8 @@ const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(swiftshader) && !existsSync('/dev/dri') && !existsSync('/dev/nvidia0')) {
   process.env.VK_ICD_FILENAMES = swiftshader;
 }
+// SwiftShader's loader complains on every start without it.
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
 export default defineConfig({
   test: {

@@ -72,10 +72,33 @@ describe('fsim compare', () => {
     expect(JSON.parse(r.stdout).mapFiles).toHaveLength(5);
   });
 
-  it('--backend gpu never runs the CPU path', () => {
-    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'gpu', '--json');
-    if (r.code === 0) expect(JSON.parse(r.stdout).backend).toMatch(/^webgpu/);
-    else expect(r.stderr).toMatch(/WebGPU/);
+  it('--backend gpu reports webgpu and its adapter, with the reference scores', () => {
+    const c = golden.find((g) => g.case === 'I01')!;
+    const r = fsim('compare', image(c.ref), image(c.dist), '--backend', 'gpu', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.backend).toMatch(/^webgpu \(.+\)$/);
+    expect(Math.abs(out.fsimc - c.fsimc)).toBeLessThanOrEqual(1e-4);
+    expect(out.timings.phaseCongruency).toBeGreaterThan(0);
+  });
+
+  it('--backend gpu without an adapter fails clearly instead of running the CPU path', () => {
+    const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'gpu'], {
+      encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    // Dawn and the Vulkan loader print their own native warnings first; ours is the last line.
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^fsim: no WebGPU adapter found/);
+    expect(r.stderr).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('--backend auto falls back to the CPU path without an adapter and says so', () => {
+    const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--json'], {
+      encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).backend).toMatch(/^cpu \(float64, \d threads?; WebGPU unavailable: no WebGPU adapter/);
   });
 });
 

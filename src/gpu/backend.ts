@@ -92,13 +92,17 @@ export class GpuPrepared implements PreparedImage {
     readonly ready: Promise<void>,
     readonly maps: { y: GPUBuffer; pc: GPUBuffer; gm: GPUBuffer; i: GPUBuffer | null; q: GPUBuffer | null },
     private readonly pool: BufferPool,
-  ) {}
+  ) {
+    // A lost device rejects `ready`; whoever uses the image sees that, nobody else must.
+    ready.catch(() => {});
+  }
 
   release(): void {
     if (this.released) return;
     this.released = true;
     const { y, pc, gm, i, q } = this.maps;
-    void this.ready.finally(() => this.pool.release(y, pc, gm, ...(i ? [i] : []), ...(q ? [q] : [])));
+    const giveBack = () => this.pool.release(y, pc, gm, ...(i ? [i] : []), ...(q ? [q] : []));
+    this.ready.then(giveBack, giveBack);
   }
 }
 

@@ -1,0 +1,136 @@
+/** Each GPU stage against the float64 CPU path, and the GPU-only machinery (median, loss, concurrency). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BINS, RADIX_PASSES } from '../../shaders/median.js';
+import { CpuPrepared } from '../../src/cpu/backend.js';
+import { BufferPool, uniformData } from '../../src/gpu/buffers.js';
+import { DeviceManager } from '../../src/gpu/device.js';
+import * as K from '../../src/gpu/kernels.js';
+import { dispatch, groupsFor, ProgramCache } from '../../src/gpu/programs.js';
+import { CpuBackend, Fsim, GpuBackend, InlineExecutor, decodeFile, nodeGpu, type RasterImage } from '../../src/node/index.js';
+import { GPU_TOLERANCE, golden, image, maxAbsDiff, referenceMap } from '../fixtures.js';
+
+let manager: DeviceManager;
+let gpu: Fsim;
+const cpu = new Fsim(new CpuBackend(new InlineExecutor()));
+beforeAll(async () => {
+  manager = new DeviceManager(nodeGpu, { limits: 'default' });
+  gpu = new Fsim(await GpuBackend.create(manager));
+});
+afterAll(async () => {
+  await gpu.dispose();
+  await manager.destroy();
+});
+
+describe('maps against the CPU path and the reference', () => {
+  it.each([['I01.bmp', 'I01_dist.bmp', 'auto'], ['goldhill_crop300x401.png', 'goldhill_jpeg_crop300x401.png', 'auto'], ['I01_tiny17x23.png', 'I01_dist_tiny17x23.png', 'auto'], ['I01_crop383x511.png', 'I01_dist_crop383x511.png', 'auto']] as const)(
+    '%s: PC and GM maps', async (refFile, distFile, scale) => {
+      const ref = await decodeFile(image(refFile));
+      const dist = await decodeFile(image(distFile));
+      const g = await gpu.compare(ref, dist, { scale, maps: true });
+      const c = await cpu.compare(ref, dist, { scale, maps: true });
+      expect(maxAbsDiff(g.maps!.pc1, c.maps!.pc1)).toBeLessThan(2e-4);
+      expect(maxAbsDiff(g.maps!.pc2, c.maps!.pc2)).toBeLessThan(2e-4);
+      expect(maxAbsDiff(g.maps!.gm1, c.maps!.gm1)).toBeLessThan(1e-3);
+      expect(maxAbsDiff(g.maps!.similarity, c.maps!.similarity)).toBeLessThan(2e-4);
+      const cpuPrepared = await cpu.prepare(ref, { scale });
+      expect(cpuPrepared).toBeInstanceOf(CpuPrepared);
+    });
+
+  it('I01 maps against the reference intermediates', async () => {
+    const g = await gpu.compare(await decodeFile(image('I01.bmp')), await decodeFile(image('I01_dist.bmp')), { maps: true });
+    expect(maxAbsDiff(g.maps!.pc1, referenceMap('I01_PC1.f64'))).toBeLessThan(2e-4);
+    expect(maxAbsDiff(g.maps!.pc2, referenceMap('I01_PC2.f64'))).toBeLessThan(2e-4);
+    expect(maxAbsDiff(g.maps!.gm1, referenceMap('I01_GM1.f64'))).toBeLessThan(1e-3);
+    expect(maxAbsDiff(g.maps!.gm2, referenceMap('I01_GM2.f64'))).toBeLessThan(1e-3);
+  });
+});
+
+describe('exact median by radix selection', () => {
+  /** The two middle order statistics the GPU selects (their f32 mean is the median). */
+  async function gpuMiddle(values: Float32Array): Promise<[number, number]> {
+    const { device } = await manager.acquire();
+    const programs = new ProgramCache(device);
+    const pool = new BufferPool(device);
+    const n = values.length;
+    const data = pool.map(n, 'values');
+    device.queue.writeBuffer(data, 0, values);
+    const histogram = pool.acquire(2 * BINS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'histogram');
+    device.queue.writeBuffer(histogram, 0, new Uint32Array(2 * BINS));
+    const selection = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection');
+    const read = pool.acquire(16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'read');
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    RADIX_PASSES.forEach(([shift, bits], p) => {
+      const u = pool.uniform(uniformData([['u32', n], ['u32', shift], ['u32', bits], ['u32', p], ['u32', (n - 1) >> 1], ['u32', n >> 1]]), 'u');
+      dispatch(pass, programs, { program: K.histogram, bindGroup: programs.bindGroup(K.histogram, { 0: u, 1: data, 2: selection, 3: histogram }), groups: groupsFor(n, 16) });
+      dispatch(pass, programs, { program: K.select, bindGroup: programs.bindGroup(K.select, { 0: u, 1: selection, 2: histogram }), groups: 1 });
+    });
+    pass.end();
+    encoder.copyBufferToBuffer(selection, 0, read, 0, 16);
+    device.queue.submit([encoder.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const words = new Uint32Array(read.getMappedRange().slice(0));
+    const f = new Float32Array(words.buffer);
+    return [f[0], f[2]];
+  }
+
+  function sortedMiddle(values: Float32Array): [number, number] {
+    const s = Float32Array.from(values).sort();
+    return [s[(s.length - 1) >> 1], s[s.length >> 1]];
+  }
+
+  it.each([1, 2, 7, 1000, 4097, 100000])('random values, n = %i', async (n) => {
+    const values = Float32Array.from({ length: n }, () => Math.random() ** 4 * 1e3);
+    expect(await gpuMiddle(values)).toEqual(sortedMiddle(values));
+  });
+
+  it('duplicates, zeros and tiny values', async () => {
+    const values = Float32Array.from({ length: 50000 }, (_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 1e-30 : Math.floor(Math.random() * 4)));
+    expect(await gpuMiddle(values)).toEqual(sortedMiddle(values));
+  });
+});
+
+describe('robustness', () => {
+  it('20 concurrent comparisons of mixed sizes all return the right scores', async () => {
+    const cases = ['I01', 'I03', 'I01_tiny17x23', 'goldhill', 'I04'].map((name) => golden.find((c) => c.case === name)!);
+    const decoded = await Promise.all(cases.map(async (c) => [await decodeFile(image(c.ref)), await decodeFile(image(c.dist))] as const));
+    const jobs = Array.from({ length: 20 }, (_, k) => k % cases.length);
+    const results = await Promise.all(jobs.map((k) => gpu.compare(decoded[k][0], decoded[k][1], { scale: cases[k].scale })));
+    results.forEach((r, j) => {
+      const c = cases[jobs[j]];
+      expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+      expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    });
+  });
+
+  it('a lost device is re-acquired on the next call', async () => {
+    const c = golden.find((g) => g.case === 'I01_tiny17x23')!;
+    const [ref, dist] = [await decodeFile(image(c.ref)), await decodeFile(image(c.dist))];
+    const prepared = await gpu.prepare(ref);
+    (await manager.acquire()).device.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(gpu.compare(prepared, dist)).rejects.toThrow(/device was lost/);
+    const r = await gpu.compare(ref, dist);
+    expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+  });
+
+  it('flat images never give NaN on the GPU either', async () => {
+    const flat128 = await decodeFile(image('flat128.png'));
+    const flat30 = await decodeFile(image('flat30.png'));
+    const same = await gpu.compare(flat128, flat128);
+    expect(same.fsim).toBe(1);
+    expect(same.pooling).toBe('uniform');
+    const g = await gpu.compare(flat128, flat30);
+    const c = await cpu.compare(flat128, flat30);
+    expect(g.pooling).toBe('uniform');
+    expect(Math.abs(g.fsim - c.fsim)).toBeLessThan(1e-5);
+  });
+
+  it('float (16-bit) sources go through the float-plane upload', async () => {
+    const rgb = await decodeFile(image('I01.bmp'));
+    const asFloat: RasterImage = { ...rgb, data: Float64Array.from(rgb.data) };
+    const c = golden.find((g) => g.case === 'I01_rgba_vs_dist')!;
+    const r = await gpu.compare(asFloat, await decodeFile(image('I01_dist.bmp')));
+    expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+  });
+});
