@@ -52,10 +52,13 @@ export interface PoolResult {
   timings: StageTimings;
 }
 
+/** Reports how far a long computation is (0..1) and in which stage. */
+export type Progress = (fraction: number, stage: string) => void;
+
 export interface Backend {
   /** 'cpu' or 'webgpu (adapter)'. */
   readonly name: string;
-  prepare(image: RasterImage, factor: number): Promise<PreparedImage>;
+  prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage>;
   pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult>;
   /** Releases threads and devices; the backend is unusable afterwards. */
   dispose(): Promise<void>;

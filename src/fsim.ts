@@ -4,7 +4,7 @@
  *   → gradients (all in backend.prepare, once per image) → pooling (backend.pool, per pair).
  * Preparing is the expensive part, so an image compared with many others is prepared once.
  */
-import type { Backend, Pooling, PreparedImage, SimilarityMaps, StageTimings } from './backend.js';
+import type { Backend, Pooling, PreparedImage, Progress, SimilarityMaps, StageTimings } from './backend.js';
 import { DEFAULT_THRESHOLD } from './constants.js';
 import { FsimError } from './errors.js';
 import { validateImage, validatePair, type RasterImage } from './image.js';
@@ -13,6 +13,8 @@ import { scaleFactor, type ScaleOption } from './scale.js';
 export interface PrepareOptions {
   /** 'auto' (the reference: F = max(1, round(min(H, W)/256))) or a forced integer F ≥ 1. */
   scale?: ScaleOption;
+  /** Called as the work advances (0..1 per image prepared). */
+  progress?: Progress;
 }
 
 export interface CompareOptions extends PrepareOptions {
@@ -61,7 +63,7 @@ export class Fsim {
   async prepare(image: RasterImage, options: PrepareOptions = {}, name = 'image'): Promise<PreparedImage> {
     validateImage(image, name);
     const factor = scaleFactor(image.height, image.width, options.scale ?? 'auto');
-    return this.backend.prepare(image, factor);
+    return this.backend.prepare(image, factor, options.progress);
   }
 
   async compare(ref: ImageInput, dist: ImageInput, options: CompareOptions = {}): Promise<FsimResult> {

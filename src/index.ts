@@ -1,7 +1,8 @@
 /** fsim-gpu: exact FSIM / FSIMc for the browser and Node. Platform-neutral entry point. */
 export { Fsim, checkThreshold } from './fsim.js';
 export type { CompareOptions, PrepareOptions, FsimResult, ImageInput } from './fsim.js';
-export type { Backend, PreparedImage, PoolResult, Pooling, SimilarityMaps, StageTimings } from './backend.js';
+export type { Backend, PreparedImage, PoolResult, Pooling, Progress, SimilarityMaps, StageTimings } from './backend.js';
+export { colourise, maxOf, RAMP } from './heatmap.js';
 export type { RasterImage } from './image.js';
 export { validateImage, validatePair, isGreyscale } from './image.js';
 export { FsimError, type FsimErrorCode } from './errors.js';

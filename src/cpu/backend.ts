@@ -3,7 +3,7 @@
  * yardstick the GPU path is tested against. prepare() reads top-down:
  * colour → downsample → FFT → log-Gabor bank → phase congruency → gradients.
  */
-import type { Backend, PoolResult, PreparedImage, StageTimings } from '../backend.js';
+import type { Backend, PoolResult, PreparedImage, Progress, StageTimings } from '../backend.js';
 import { filterBank, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
@@ -62,7 +62,7 @@ export class CpuBackend implements Backend {
     this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
   }
 
-  async prepare(image: RasterImage, factor: number): Promise<PreparedImage> {
+  async prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage> {
     const timings: StageTimings = {};
     let t = now();
     const greyscale = isGreyscale(image);
@@ -77,7 +77,7 @@ export class CpuBackend implements Backend {
     const q = planes.q && boxDownsample(planes.q, rows, cols, factor);
     timings.downsample = now() - t;
 
-    const pc = await this.phaseCongruency(y, h, w, timings);
+    const pc = await this.phaseCongruency(y, h, w, timings, progress);
 
     t = now();
     const gm = gradientMagnitude(y, h, w);
@@ -89,7 +89,7 @@ export class CpuBackend implements Backend {
   }
 
   /** PC = Σ_o Energy_o / Σ_o sumAn_o, the orientations spread over the executor's threads. */
-  private async phaseCongruency(y: Float64Array, h: number, w: number, timings: StageTimings): Promise<Float64Array> {
+  private async phaseCongruency(y: Float64Array, h: number, w: number, timings: StageTimings, progress?: Progress): Promise<Float64Array> {
     const n = h * w;
     const pc = new Float64Array(n);
     // A constant image has an exactly zero response (every filter is zero at DC): no features.
@@ -105,8 +105,13 @@ export class CpuBackend implements Backend {
     const bank = filterBank(h, w);
     const energies = Array.from({ length: PC.norient }, () => sharedFloat64(n));
     const amplitudes = Array.from({ length: PC.norient }, () => sharedFloat64(n));
+    let done = 0;
+    progress?.(0, 'phase congruency');
     await Promise.all(
-      energies.map((energy, o) => this.executor.run({ bank, spectrum, orientation: o, energy, amplitude: amplitudes[o] })),
+      energies.map(async (energy, o) => {
+        await this.executor.run({ bank, spectrum, orientation: o, energy, amplitude: amplitudes[o] });
+        progress?.(++done / PC.norient, 'phase congruency');
+      }),
     );
     for (let p = 0; p < n; p++) {
       let energy = 0, amplitude = 0;

@@ -8,7 +8,7 @@
  */
 import { PIXELS_PER_INVOCATION, SUMS } from '../../shaders/pooling.js';
 import { VALUES_PER_INVOCATION } from '../../shaders/median.js';
-import type { Backend, PoolResult, PreparedImage, SimilarityMaps, StageTimings } from '../backend.js';
+import type { Backend, PoolResult, PreparedImage, Progress, SimilarityMaps, StageTimings } from '../backend.js';
 import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
@@ -22,6 +22,8 @@ import { SizeResources } from './sizeResources.js';
 
 /** Images of at least this many (downsampled) pixels are submitted one orientation at a time. */
 const SPLIT_SUBMISSIONS_AT = 1 << 20;
+/** Sizes kept resident together while their pixels add up to at most this (~26 f32 maps each). */
+const RESIDENT_PIXELS = 8 << 20;
 
 interface DeviceState {
   acquired: AcquiredDevice;
@@ -170,14 +172,21 @@ export class GpuBackend implements Backend {
   private resources(state: DeviceState, rows: number, cols: number): SizeResources {
     const key = `${rows}x${cols}`;
     let res = state.sizes.get(key);
-    if (!res) {
-      // Keep one size resident: a size's resources are ~26 maps of h·w floats.
-      for (const other of state.sizes.values()) other.release();
-      state.sizes.clear();
+    if (res) {
+      state.sizes.delete(key); // re-inserted below: most recently used last
+    } else {
+      // Evict least recently used sizes until this one fits the budget (alone if it must).
+      let resident = [...state.sizes.values()].reduce((sum, r) => sum + r.n, 0);
+      for (const [otherKey, other] of state.sizes) {
+        if (resident + rows * cols <= RESIDENT_PIXELS) break;
+        other.release();
+        state.sizes.delete(otherKey);
+        resident -= other.n;
+      }
       state.pool.trim();
       res = new SizeResources(state.programs, state.pool, rows, cols);
-      state.sizes.set(key, res);
     }
+    state.sizes.set(key, res);
     return res;
   }
 
@@ -189,7 +198,7 @@ export class GpuBackend implements Backend {
     }
   }
 
-  async prepare(image: RasterImage, factor: number): Promise<PreparedImage> {
+  async prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage> {
     const state = await this.device();
     const { acquired, programs, pool } = state;
     const { device } = acquired;
@@ -303,6 +312,7 @@ export class GpuBackend implements Backend {
       Object.assign(timings, gpuTimings);
       timings.total = performance.now() - started;
     });
+    if (progress) void ready.then(() => progress(1, 'phase congruency'), () => {});
     return new GpuPrepared(this.name, state.generation, [inRows, inCols], [h, w], factor, !greyscale, timings, ready, { y, pc, gm, i: chromaI, q: chromaQ }, pool);
   }
 

@@ -20,6 +20,8 @@ export interface DeviceOptions {
   /** 'adapter' (default) asks for the adapter's buffer-size maxima, 'default' keeps WebGPU's defaults. */
   limits?: LimitsPolicy;
   powerPreference?: GPUPowerPreference;
+  /** Appended to the "no adapter" error: what to do about it on this platform. */
+  noAdapterHint?: string;
 }
 
 function describeAdapter(adapter: GPUAdapter): { name: string; fallback: boolean } {
@@ -58,7 +60,7 @@ export class DeviceManager {
     if (!gpu) throw new FsimError('BACKEND', 'WebGPU is not available here (no navigator.gpu / no Dawn)');
     const adapter = await gpu.requestAdapter({ powerPreference: this.options.powerPreference ?? 'high-performance' });
     if (!adapter) {
-      throw new FsimError('BACKEND', 'no WebGPU adapter found (without a GPU, point VK_ICD_FILENAMES at a software Vulkan driver such as SwiftShader)');
+      throw new FsimError('BACKEND', `no WebGPU adapter found${this.options.noAdapterHint ? ` (${this.options.noAdapterHint})` : ''}`);
     }
     const { name, fallback } = describeAdapter(adapter);
     const timestamps = adapter.features.has('timestamp-query');

@@ -17,6 +17,8 @@ export { nodeGpu } from './webgpu.js';
 
 export type BackendKind = 'cpu' | 'gpu' | 'auto';
 
+const NO_ADAPTER_HINT = 'without a GPU, point VK_ICD_FILENAMES at a software Vulkan driver such as SwiftShader';
+
 export interface EngineOptions {
   /** 'cpu' (float64), 'gpu' (WebGPU, never falls back) or 'auto' (WebGPU when available, else CPU). */
   backend?: BackendKind;
@@ -36,7 +38,7 @@ export async function createFsim(options: EngineOptions = {}): Promise<Fsim> {
   const kind = checkBackendKind(options.backend ?? 'auto');
   if (kind !== 'cpu') {
     try {
-      return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits: options.limits })));
+      return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits: options.limits, noAdapterHint: NO_ADAPTER_HINT })));
     } catch (error) {
       if (kind === 'gpu') throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`);
       // 'auto' may fall back, and says so in the result's backend field.

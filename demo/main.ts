@@ -1,0 +1,247 @@
+/**
+ * The demo page: two images in (picker, drag and drop, or ?ref=URL&dist=URL&scale=F),
+ * FSIM / FSIMc and a verdict out, and what FSIM sees (phase congruency, gradients, local
+ * similarity) zoomable side by side; plus a rank mode. State for tests: body[data-state].
+ */
+import { colourise, decodeBlob, decodeUrl, maxOf, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import { createEngine, type Engine } from './engine.js';
+import { rankInto } from './rank.js';
+
+const $ = <T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
+const params = new URLSearchParams(location.search);
+
+interface Slot { name: string; image: RasterImage }
+const slots: { ref: Slot | null; dist: Slot | null } = { ref: null, dist: null };
+let result: FsimResult | null = null;
+let view = 'images';
+let zoom = 1;
+let runId = 0;
+
+function setState(state: 'idle' | 'busy' | 'done' | 'error'): void {
+  document.body.dataset.state = state;
+}
+
+function status(text: string, error = false, id = 'status'): void {
+  const el = $(`[data-testid="${id}"]`);
+  el.textContent = text;
+  el.classList.toggle('error', error);
+}
+
+function options() {
+  const scaleValue = ($('#scale') as HTMLSelectElement).value;
+  return {
+    scale: (scaleValue === 'auto' ? 'auto' : Number(scaleValue)) as ScaleOption,
+    colour: ($('#colour') as HTMLInputElement).checked,
+    threshold: Number(($('#threshold') as HTMLInputElement).value),
+  };
+}
+
+function drawRaster(canvas: HTMLCanvasElement, image: RasterImage): void {
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let p = 0; p < image.width * image.height; p++) {
+    for (let c = 0; c < 3; c++) rgba[p * 4 + c] = image.data[p * image.channels + (image.channels === 1 ? 0 : c)];
+    rgba[p * 4 + 3] = 255;
+  }
+  canvas.getContext('2d')!.putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
+}
+
+/** A high percentile as the colour scale's top, so one outlier does not darken the map. */
+function scaleTop(values: Float32Array, fraction = 0.995): number {
+  const step = Math.max(1, Math.floor(values.length / 65536));
+  const sample: number[] = [];
+  for (let i = 0; i < values.length; i += step) sample.push(values[i]);
+  sample.sort((x, y) => x - y);
+  return sample[Math.min(sample.length - 1, Math.floor(sample.length * fraction))] || maxOf(values);
+}
+
+function drawMap(canvas: HTMLCanvasElement, values: Float32Array, width: number, height: number, max: number): void {
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')!.putImageData(new ImageData(colourise(values, max, 4), width, height), 0, 0);
+}
+
+async function setSlot(which: 'ref' | 'dist', name: string, load: () => Promise<RasterImage>): Promise<void> {
+  const label = $(`.drop[data-slot="${which}"]`);
+  $('.name', label).textContent = name;
+  try {
+    const image = await load();
+    slots[which] = { name, image };
+    drawRaster($('canvas.thumb', label) as HTMLCanvasElement, image);
+    $('.name', label).textContent = `${name} (${image.width}×${image.height})`;
+  } catch (error) {
+    slots[which] = null;
+    setState('error');
+    status(error instanceof Error ? error.message : String(error), true);
+    throw error;
+  }
+}
+
+function renderScores(): void {
+  if (!result) return;
+  const { colour, threshold } = options();
+  const score = colour ? result.fsimc : result.fsim;
+  const similar = score >= threshold;
+  $('[data-testid="fsim"]').textContent = result.fsim.toFixed(6);
+  $('[data-testid="fsimc"]').textContent = colour ? result.fsimc.toFixed(6) : 'off';
+  const verdict = $('[data-testid="verdict"]');
+  verdict.textContent = similar ? 'similar' : 'not similar';
+  verdict.dataset.similar = String(similar);
+  $('[data-testid="backend"]').textContent = result.backend;
+  const gpu = result.timings.gpu !== undefined ? `, GPU ${result.timings.gpu.toFixed(1)} ms` : '';
+  $('[data-testid="time"]').textContent = `${(result.timings.total ?? 0).toFixed(0)} ms${gpu}`;
+  $('[data-testid="size"]').textContent = `${result.size[1]}×${result.size[0]} → F = ${result.scale} → ${result.downsampled[1]}×${result.downsampled[0]}`;
+}
+
+function renderView(): void {
+  const a = $('[data-testid="view-a"]') as HTMLCanvasElement;
+  const b = $('[data-testid="view-b"]') as HTMLCanvasElement;
+  const legend = $('.legend');
+  if (!result?.maps || !slots.ref || !slots.dist) return;
+  const [h, w] = result.downsampled;
+  const { pc1, pc2, gm1, gm2, similarity } = result.maps;
+  b.hidden = false;
+  legend.hidden = view === 'images';
+  const what = $('.what', legend);
+  if (view === 'images') {
+    drawRaster(a, slots.ref.image);
+    drawRaster(b, slots.dist.image);
+  } else if (view === 'pc') {
+    drawMap(a, pc1, w, h, 1);
+    drawMap(b, pc2, w, h, 1);
+    what.textContent = 'phase congruency of each image (0 … 1)';
+  } else if (view === 'gm') {
+    const max = Math.max(scaleTop(gm1), scaleTop(gm2));
+    drawMap(a, gm1, w, h, max);
+    drawMap(b, gm2, w, h, max);
+    what.textContent = 'Scharr gradient magnitude, one scale for both';
+    $('.hi', legend).textContent = max.toFixed(0);
+  } else {
+    const values = view === 'similarity' ? similarity : similarity.map((s, i) => Math.max(pc1[i], pc2[i]) - s);
+    const max = scaleTop(values);
+    drawMap(a, values, w, h, max);
+    b.hidden = true;
+    what.textContent = view === 'similarity' ? 'S_L · PCm: local similarity weighted by feature strength' : 'PCm · (1 − S_L): where the images differ';
+    $('.hi', legend).textContent = max.toFixed(2);
+  }
+  if (view === 'pc') $('.hi', legend).textContent = '1';
+  // Show every canvas at the downsampled size × zoom, so maps and images align.
+  for (const canvas of [a, b]) {
+    canvas.style.width = `${w * zoom}px`;
+    canvas.style.height = `${h * zoom}px`;
+  }
+  $('#zoom-value').textContent = `${zoom}×`;
+}
+
+async function run(): Promise<void> {
+  if (!slots.ref || !slots.dist) return;
+  const id = ++runId;
+  const { scale, threshold } = options();
+  setState('busy');
+  status(`computing on ${engine.kind === 'gpu' ? 'WebGPU' : 'the CPU (Web Worker)'}…`);
+  const bar = $('[data-testid="progress"]') as HTMLProgressElement;
+  bar.hidden = engine.kind === 'gpu';
+  bar.value = 0;
+  try {
+    const r = await engine.compare(slots.ref.image, slots.dist.image, { scale, threshold, maps: true }, (fraction, stage) => {
+      bar.value = fraction;
+      status(`computing on the CPU (Web Worker): ${stage} ${(fraction * 100).toFixed(0)}%`);
+    });
+    if (id !== runId) return;
+    result = r;
+    renderScores();
+    renderView();
+    status(engine.kind === 'cpu' ? `WebGPU is not available (${engine.reason}); computed on the CPU in a Web Worker.` : '');
+    setState('done');
+  } catch (error) {
+    if (id !== runId) return;
+    status(error instanceof Error ? error.message : String(error), true);
+    setState('error');
+  } finally {
+    bar.hidden = true;
+  }
+}
+
+function wireDrop(label: HTMLElement, onFiles: (files: File[]) => void): void {
+  const input = $('input', label) as HTMLInputElement;
+  input.addEventListener('change', () => input.files?.length && onFiles([...input.files]));
+  label.addEventListener('dragover', (e) => { e.preventDefault(); label.classList.add('over'); });
+  label.addEventListener('dragleave', () => label.classList.remove('over'));
+  label.addEventListener('drop', (e) => {
+    e.preventDefault();
+    label.classList.remove('over');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) onFiles(files);
+  });
+}
+
+for (const which of ['ref', 'dist'] as const) {
+  wireDrop($(`.drop[data-slot="${which}"]`), ([file]) => void setSlot(which, file.name, () => decodeBlob(file, file.name)).then(run, () => {}));
+}
+$('#scale').addEventListener('change', () => void run());
+$('#colour').addEventListener('change', () => { $('#fsimc-box').hidden = !options().colour; renderScores(); });
+$('#threshold').addEventListener('input', () => { $('#threshold-value').textContent = options().threshold.toFixed(2); renderScores(); });
+for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view]')) {
+  tab.addEventListener('click', () => {
+    view = tab.dataset.view!;
+    document.querySelectorAll('.tabs [data-view]').forEach((t) => t.classList.toggle('active', t === tab));
+    renderView();
+  });
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-zoom]')) {
+  button.addEventListener('click', () => {
+    const step = Number(button.dataset.zoom);
+    if (step === 0 && result) zoom = Math.max(0.125, Math.min(8, 2 ** Math.floor(Math.log2(($('.viewport').clientWidth - 16) / 2 / result.downsampled[1]))));
+    else zoom = Math.max(0.125, Math.min(16, zoom * 2 ** step));
+    renderView();
+  });
+}
+$('.viewport').addEventListener('wheel', (e) => {
+  if (!(e as WheelEvent).ctrlKey) return;
+  e.preventDefault();
+  zoom = Math.max(0.125, Math.min(16, zoom * ((e as WheelEvent).deltaY < 0 ? 2 : 0.5)));
+  renderView();
+}, { passive: false });
+for (const button of document.querySelectorAll<HTMLButtonElement>('nav .mode')) {
+  button.addEventListener('click', () => {
+    document.querySelectorAll('nav .mode').forEach((b) => b.classList.toggle('active', b === button));
+    $('#compare').hidden = button.dataset.mode !== 'compare';
+    $('#rank').hidden = button.dataset.mode !== 'rank';
+  });
+}
+
+// URL parameters: scale, colour, threshold, and the images.
+const scaleParam = params.get('scale');
+if (scaleParam) {
+  const select = $('#scale') as HTMLSelectElement;
+  if (![...select.options].some((o) => o.value === scaleParam)) select.add(new Option(`F = ${scaleParam}`, scaleParam));
+  select.value = scaleParam;
+}
+if (params.get('colour') === '0') ($('#colour') as HTMLInputElement).checked = false;
+if (params.get('threshold')) {
+  ($('#threshold') as HTMLInputElement).value = params.get('threshold')!;
+  $('#threshold-value').textContent = Number(params.get('threshold')).toFixed(2);
+}
+$('#fsimc-box').hidden = !options().colour;
+
+setState('busy');
+status('starting…');
+const engine: Engine = await createEngine(params.get('backend') === 'cpu');
+if (engine.kind === 'cpu') status(`WebGPU is not available (${engine.reason}); computing on the CPU in a Web Worker.`);
+$('[data-testid="backend"]').textContent = engine.kind === 'gpu' ? 'WebGPU' : 'CPU (Web Worker)';
+rankInto($('#rank'), engine, () => options());
+
+// Serve offline once loaded.
+if ('serviceWorker' in navigator && location.protocol !== 'file:' && import.meta.env.PROD) {
+  void navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
+
+const refUrl = params.get('ref') ?? 'samples/reference.png';
+const distUrl = params.get('dist') ?? 'samples/distorted.jpg';
+try {
+  await Promise.all([setSlot('ref', refUrl.split('/').pop()!, () => decodeUrl(refUrl)), setSlot('dist', distUrl.split('/').pop()!, () => decodeUrl(distUrl))]);
+  await run();
+} catch {
+  // setSlot reported it.
+}

@@ -1,0 +1,126 @@
+/**
+ * Rank mode: one reference and many candidates, shown as a gallery sorted by similarity.
+ * The reference is prepared once (its FFT and phase congruency stay on the engine); a bad
+ * candidate is listed with its error and never stops the rest.
+ */
+import { decodeBlob, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import type { Engine } from './engine.js';
+
+interface Entry { name: string; score?: number; fsim?: number; fsimc?: number; similar?: boolean; error?: string; image?: RasterImage }
+
+export function rankInto(section: HTMLElement, engine: Engine, options: () => { scale: ScaleOption; colour: boolean; threshold: number }): void {
+  const q = <T extends HTMLElement>(s: string) => section.querySelector<T>(s)!;
+  let reference: { name: string; image: RasterImage } | null = null;
+  let candidates: File[] = [];
+  let running = 0;
+
+  const thumb = (image: RasterImage): HTMLCanvasElement => {
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+    for (let p = 0; p < image.width * image.height; p++) {
+      for (let c = 0; c < 3; c++) rgba[p * 4 + c] = image.data[p * image.channels + (image.channels === 1 ? 0 : c)];
+      rgba[p * 4 + 3] = 255;
+    }
+    canvas.getContext('2d')!.putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
+    return canvas;
+  };
+
+  const render = (entries: Entry[]) => {
+    const gallery = q('[data-testid="gallery"]');
+    gallery.replaceChildren();
+    const sorted = [...entries].sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity));
+    sorted.forEach((entry, k) => {
+      const li = document.createElement('li');
+      li.dataset.testid = 'rank-item';
+      li.dataset.file = entry.name;
+      if (entry.error) {
+        li.className = 'error';
+        li.textContent = `${entry.name}: ${entry.error}`;
+      } else {
+        li.append(thumb(entry.image!));
+        const line = document.createElement('div');
+        line.innerHTML = `<span class="rank">#${k + 1}</span> ${entry.name}<br>FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`;
+        li.dataset.score = String(entry.score);
+        li.append(line);
+      }
+      gallery.append(li);
+    });
+  };
+
+  const run = async () => {
+    if (!reference || candidates.length === 0) return;
+    const id = ++running;
+    const { scale, colour, threshold } = options();
+    const bar = q<HTMLProgressElement>('[data-testid="rank-progress"]');
+    const statusLine = q('[data-testid="rank-status"]');
+    bar.hidden = false;
+    document.body.dataset.rankState = 'busy';
+    const entries: Entry[] = [];
+    let session;
+    try {
+      session = await engine.session(reference.image, { scale, threshold });
+    } catch (error) {
+      statusLine.textContent = `reference: ${error instanceof Error ? error.message : String(error)}`;
+      document.body.dataset.rankState = 'error';
+      return;
+    }
+    for (const [k, file] of candidates.entries()) {
+      if (id !== running) break;
+      statusLine.textContent = `scoring ${k + 1} of ${candidates.length}: ${file.name}`;
+      bar.value = k / candidates.length;
+      try {
+        const image = await decodeBlob(file, file.name);
+        if (image.width !== reference.image.width || image.height !== reference.image.height) {
+          throw new Error(`size ${image.width}×${image.height} differs from the reference ${reference.image.width}×${reference.image.height}`);
+        }
+        const r = await session.compare(image);
+        const score = colour ? r.fsimc : r.fsim;
+        entries.push({ name: file.name, image, fsim: r.fsim, fsimc: r.fsimc, score, similar: score >= threshold });
+      } catch (error) {
+        entries.push({ name: file.name, error: error instanceof Error ? error.message.replace(`${file.name}: `, '') : String(error) });
+      }
+      render(entries);
+    }
+    session.close();
+    bar.hidden = true;
+    const failed = entries.filter((e) => e.error).length;
+    statusLine.textContent = `ranked ${entries.length - failed} of ${entries.length} against ${reference.name}${failed ? ` (${failed} could not be scored)` : ''}, best first, by ${colour ? 'FSIMc' : 'FSIM'}`;
+    document.body.dataset.rankState = 'done';
+  };
+
+  const refLabel = q('.drop[data-slot="rank-ref"]');
+  const candidateLabel = q('.drop[data-slot="rank-candidates"]');
+  const wire = (label: HTMLElement, onFiles: (files: File[]) => void) => {
+    const input = label.querySelector('input')!;
+    input.addEventListener('change', () => input.files?.length && onFiles([...input.files]));
+    label.addEventListener('dragover', (e) => { e.preventDefault(); label.classList.add('over'); });
+    label.addEventListener('dragleave', () => label.classList.remove('over'));
+    label.addEventListener('drop', (e) => {
+      e.preventDefault();
+      label.classList.remove('over');
+      if (e.dataTransfer?.files.length) onFiles([...e.dataTransfer.files]);
+    });
+  };
+  wire(refLabel, async ([file]) => {
+    try {
+      const image = await decodeBlob(file, file.name);
+      reference = { name: file.name, image };
+      const canvas = refLabel.querySelector<HTMLCanvasElement>('canvas.thumb')!;
+      const t = thumb(image);
+      canvas.width = t.width;
+      canvas.height = t.height;
+      canvas.getContext('2d')!.drawImage(t, 0, 0);
+      refLabel.querySelector('.name')!.textContent = `${file.name} (${image.width}×${image.height})`;
+      await run();
+    } catch (error) {
+      q('[data-testid="rank-status"]').textContent = error instanceof Error ? error.message : String(error);
+    }
+  });
+  wire(candidateLabel, (files) => {
+    candidates = files;
+    candidateLabel.querySelector('.name')!.textContent = `${files.length} image${files.length === 1 ? '' : 's'}`;
+    void run();
+  });
+}

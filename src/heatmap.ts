@@ -1,0 +1,26 @@
+/** The heatmap colour ramp shared by the CLI's PNG maps and the demo's canvases. */
+
+/** A perceptually ordered ramp (black → purple → orange → pale yellow), 5 stops. */
+export const RAMP: readonly (readonly [number, number, number])[] = [
+  [0, 0, 4], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164],
+];
+
+/** values/max through the ramp; `channels` 3 (RGB) or 4 (RGBA, opaque). */
+export function colourise(values: Float32Array, max: number, channels: 3 | 4 = 3): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(values.length * channels);
+  const last = RAMP.length - 1;
+  for (let p = 0; p < values.length; p++) {
+    const t = max > 0 ? Math.min(1, Math.max(0, values[p] / max)) * last : 0;
+    const k = Math.min(last - 1, Math.floor(t));
+    const f = t - k;
+    for (let c = 0; c < 3; c++) out[p * channels + c] = Math.round(RAMP[k][c] + (RAMP[k + 1][c] - RAMP[k][c]) * f);
+    if (channels === 4) out[p * channels + 3] = 255;
+  }
+  return out;
+}
+
+export function maxOf(...maps: Float32Array[]): number {
+  let m = 0;
+  for (const map of maps) for (let i = 0; i < map.length; i++) if (map[i] > m) m = map[i];
+  return m;
+}

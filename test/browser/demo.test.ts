@@ -1,0 +1,165 @@
+/** The demo page as a person uses it: file inputs, the no-WebGPU fallback, maps, rank mode, the benchmark page. */
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'puppeteer-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GPU_TOLERANCE, CPU_TOLERANCE, golden, image } from '../fixtures.js';
+import { launch, serve } from './harness.js';
+
+let server: Awaited<ReturnType<typeof serve>>;
+let gpuBrowser: Browser;
+const SHOTS = '/tmp/fsim-demo-screenshots';
+
+beforeAll(async () => {
+  server = await serve();
+  gpuBrowser = await launch(true);
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await gpuBrowser?.close();
+  await server?.close();
+});
+
+const text = (page: Page, id: string) => page.$eval(`[data-testid="${id}"]`, (e) => e.textContent ?? '');
+const settled = (page: Page, key = 'state') =>
+  page.waitForFunction((k) => ['done', 'error'].includes(document.body.dataset[k] ?? ''), { timeout: 600_000 }, key);
+
+/** A screenshot with real content: many colours and some contrast, not a blank page. */
+async function expectNotBlank(page: Page, name: string, selector?: string): Promise<void> {
+  const path = `${SHOTS}/${name}.png`;
+  if (selector) await (await page.$(selector))!.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const colours = new Set<number>();
+  let sum = 0, sum2 = 0;
+  for (let p = 0; p < info.width * info.height; p++) {
+    const v = data[p * 3] * 65536 + data[p * 3 + 1] * 256 + data[p * 3 + 2];
+    colours.add(v);
+    const l = data[p * 3] + data[p * 3 + 1] + data[p * 3 + 2];
+    sum += l;
+    sum2 += l * l;
+  }
+  const n = info.width * info.height;
+  expect(colours.size, `${name}: distinct colours`).toBeGreaterThan(200);
+  expect(Math.sqrt(sum2 / n - (sum / n) ** 2), `${name}: contrast`).toBeGreaterThan(10);
+}
+
+describe('demo on WebGPU', () => {
+  it('opens with the bundled sample pair already scored', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(server.url);
+    await settled(page);
+    expect(Number(await text(page, 'fsim'))).toBeGreaterThan(0.5);
+    expect(Number(await text(page, 'fsimc'))).toBeLessThanOrEqual(1);
+    expect(await text(page, 'verdict')).toBe('similar');
+    expect(await text(page, 'backend')).toMatch(/^webgpu/);
+    await expectNotBlank(page, 'sample-pair');
+    await page.close();
+  });
+
+  it('scores two files picked through the file inputs, and shows every map', async () => {
+    const c = golden.find((g) => g.case === 'I01')!;
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await settled(page);
+    await page.evaluate(() => { document.body.dataset.state = 'picking'; });
+    const refInput = await page.$('[data-testid="ref-input"]');
+    await (refInput as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image(c.ref));
+    await page.waitForFunction(() => document.querySelector('[data-testid="ref-name"]')!.textContent!.includes('I01.bmp'));
+    const distInput = await page.$('[data-testid="dist-input"]');
+    await (distInput as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image(c.dist));
+    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('I01_dist.bmp') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    expect(Math.abs(Number(await text(page, 'fsim')) - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(Math.abs(Number(await text(page, 'fsimc')) - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    for (const view of ['images', 'pc', 'gm', 'similarity', 'difference']) {
+      await page.click(`[data-view="${view}"]`);
+      await expectNotBlank(page, `view-${view}`, '[data-testid="viewport"]');
+    }
+    // Zoom doubles the displayed size.
+    const before = await page.$eval('[data-testid="view-a"]', (e) => (e as HTMLCanvasElement).getBoundingClientRect().width);
+    await page.click('[data-zoom="1"]');
+    const after = await page.$eval('[data-testid="view-a"]', (e) => (e as HTMLCanvasElement).getBoundingClientRect().width);
+    expect(after).toBeCloseTo(before * 2, 0);
+    // The verdict follows the threshold without recomputing.
+    await page.$eval('#threshold', (e) => { (e as HTMLInputElement).value = '0.95'; e.dispatchEvent(new Event('input')); });
+    expect(await text(page, 'verdict')).toBe('not similar');
+    await page.close();
+  });
+
+  it('reports a bad file plainly', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?ref=/fixtures/images/nope.png&dist=/fixtures/images/I01.bmp`);
+    await settled(page);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
+    expect(await text(page, 'status')).toMatch(/nope\.png: HTTP 404/);
+    await page.close();
+  });
+
+  it('ranks candidates against a reference, bad ones listed with their error', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await settled(page);
+    await page.click('nav [data-mode="rank"]');
+    const refInput = await page.$('[data-testid="rank-ref-input"]');
+    await (refInput as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image('I01.bmp'));
+    const candidates = ['I03.bmp', 'I01_dist.bmp', 'I01.bmp', 'app_printer1.jpg', 'I19.bmp'];
+    const input = await page.$('[data-testid="rank-candidates-input"]');
+    await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...candidates.map(image));
+    await settled(page, 'rankState');
+    const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => ({ file: (e as HTMLElement).dataset.file, score: (e as HTMLElement).dataset.score, text: e.textContent })));
+    // Reference scores decide the order: itself (1), its distortion, then I19 over I03 (FSIMc 0.528 > 0.504).
+    expect(items.map((i) => i.file)).toEqual(['I01.bmp', 'I01_dist.bmp', 'I19.bmp', 'I03.bmp', 'app_printer1.jpg']);
+    expect(Math.abs(Number(items[1].score) - golden.find((g) => g.case === 'I01')!.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(items[4].text).toMatch(/size 333×187 differs from the reference 512×384/);
+    await expectNotBlank(page, 'rank-gallery');
+    await page.close();
+  });
+});
+
+describe('demo without WebGPU', () => {
+  it('says so plainly, computes on the CPU in a Web Worker, and keeps the page responsive', async () => {
+    const browser = await launch(false);
+    try {
+      const page = await browser.newPage();
+      // Count timer ticks while the CPU path runs on a full-resolution pair.
+      await page.evaluateOnNewDocument(() => {
+        let last = performance.now();
+        (window as unknown as { maxGap: number }).maxGap = 0;
+        setInterval(() => {
+          const now = performance.now();
+          (window as unknown as { maxGap: number }).maxGap = Math.max((window as unknown as { maxGap: number }).maxGap, now - last);
+          last = now;
+        }, 20);
+      });
+      const c = golden.find((g) => g.case === 'I01_scale1')!;
+      await page.goto(`${server.url}/?ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=1`);
+      await settled(page);
+      expect(await text(page, 'status')).toMatch(/WebGPU is not available .*computed on the CPU in a Web Worker/);
+      expect(await text(page, 'backend')).toMatch(/^cpu \(float64/);
+      expect(Math.abs(Number(await text(page, 'fsim')) - c.fsim)).toBeLessThanOrEqual(1e-6 + 5e-7);
+      expect(Math.abs(Number(await text(page, 'fsimc')) - c.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE + 5e-7);
+      expect(await page.evaluate(() => (window as unknown as { maxGap: number }).maxGap)).toBeLessThan(500);
+      await expectNotBlank(page, 'cpu-fallback');
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('benchmark page', () => {
+  it('runs headless at small sizes and reports every stage', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/bench.html?sizes=64x48,96x80&runs=2&cpu=1`);
+    await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, { timeout: 600_000 });
+    const results = await page.evaluate(() => (window as unknown as { benchResults: { rows: { backend: string; median: Record<string, number> }[]; error?: string } }).benchResults);
+    expect(results.error).toBeUndefined();
+    const gpuRows = results.rows.filter((r) => r.backend.startsWith('webgpu'));
+    expect(gpuRows).toHaveLength(2);
+    for (const row of gpuRows) {
+      for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total']) expect(row.median[stage], stage).toBeGreaterThan(0);
+    }
+    expect(results.rows.filter((r) => r.backend.startsWith('cpu'))).toHaveLength(2);
+    await expectNotBlank(page, 'bench');
+    await page.close();
+  });
+});
