@@ -9,12 +9,16 @@ import { FsimError } from './errors.js';
 import { checkThreshold, type FsimResult } from './fsim.js';
 import { validateImage } from './image.js';
 import type { ScaleOption } from './scale.js';
-import { checkBackendKind, createFsim, decodeFile, type BackendKind } from './node/index.js';
+import { checkBackendKind, createFsim, decodeFile, rankFiles, type BackendKind } from './node/index.js';
+import type { RankResult } from './rank.js';
 import { writeHeatmaps } from './node/heatmap.js';
 
 const USAGE = `usage: fsim compare REF DIST [options]
+       fsim rank REF CANDIDATE... [--top K] [--by fsim|fsimc] [--progress] [options]
 
-Compares two images with FSIM and FSIMc (Zhang et al., IEEE TIP 2011).
+compare: FSIM and FSIMc of two images (Zhang et al., IEEE TIP 2011).
+rank:    every candidate (a directory means its images, recursively) against REF, best first;
+         the reference is prepared once.
 
 options:
   --scale auto|N       downsampling: auto (the reference: F = round(min side / 256)) or F = N ≥ 1
@@ -23,20 +27,27 @@ options:
   --threshold T        "similar" when FSIMc ≥ T (default ${DEFAULT_THRESHOLD})
   --json               print one JSON object with the result on stdout
   --maps DIR           write PC, gradient and local-similarity heatmaps as PNG into DIR
-  --assert-similar     exit with status 1 when the images are not similar
+  --assert-similar     compare: exit with status 1 when the images are not similar
+  --top K              rank: list the K best only
+  --by fsim|fsimc      rank: sort key (default FSIMc for a colour reference, else FSIM)
+  --progress           rank: progress bar on stderr even when it is not a terminal
   -h, --help           show this help
 
-exit status: 0 done, 1 not similar (with --assert-similar), 2 bad usage or input`;
+exit status: compare: 0 done, 1 not similar (with --assert-similar), 2 bad usage or input;
+             rank: 0 every candidate scored, 1 some could not be (listed in errors),
+             2 bad usage or an unreadable reference`;
 
-interface CompareArgs {
-  ref: string;
-  dist: string;
+interface Args {
+  positional: string[];
   scale: ScaleOption;
   backend: BackendKind;
   threshold: number;
   json: boolean;
   maps?: string;
   assertSimilar: boolean;
+  top?: number;
+  by?: 'fsim' | 'fsimc';
+  progress: boolean;
 }
 
 function usageError(message: string): never {
@@ -49,9 +60,9 @@ export function parseScale(value: string): ScaleOption {
   return Number(value);
 }
 
-function parseCompare(args: string[]): CompareArgs {
-  const positional: string[] = [];
-  const out: Partial<CompareArgs> = { scale: 'auto', backend: 'auto', threshold: DEFAULT_THRESHOLD, json: false, assertSimilar: false };
+/** Parses the options a command accepts (`allowed`), positional arguments in order. */
+function parseArgs(args: string[], allowed: readonly string[]): Args {
+  const out: Args = { positional: [], scale: 'auto', backend: 'auto', threshold: DEFAULT_THRESHOLD, json: false, assertSimilar: false, progress: false };
   for (let k = 0; k < args.length; k++) {
     const arg = args[k];
     const value = (): string => {
@@ -59,6 +70,7 @@ function parseCompare(args: string[]): CompareArgs {
       if (v === undefined) usageError(`${arg} needs a value`);
       return v;
     };
+    if (arg.startsWith('--') && !allowed.includes(arg)) usageError(`unknown option ${arg}`);
     switch (arg) {
       case '--scale': out.scale = parseScale(value()); break;
       case '--backend': out.backend = checkBackendKind(value()); break;
@@ -70,14 +82,28 @@ function parseCompare(args: string[]): CompareArgs {
       case '--json': out.json = true; break;
       case '--maps': out.maps = value(); break;
       case '--assert-similar': out.assertSimilar = true; break;
+      case '--progress': out.progress = true; break;
+      case '--top': {
+        const v = value();
+        if (!/^[0-9]+$/.test(v)) usageError(`--top must be a whole number, got '${v}'`);
+        out.top = Number(v);
+        break;
+      }
+      case '--by': {
+        const v = value();
+        if (v !== 'fsim' && v !== 'fsimc') usageError(`--by must be fsim or fsimc, got '${v}'`);
+        out.by = v;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') usageError(`unknown option ${arg}`);
-        positional.push(arg);
+        out.positional.push(arg);
     }
   }
-  if (positional.length !== 2) usageError(`compare takes two images, got ${positional.length}`);
-  return { ...(out as CompareArgs), ref: positional[0], dist: positional[1] };
+  return out;
 }
+
+const COMMON = ['--scale', '--backend', '--threshold', '--json'];
 
 function formatHuman(r: FsimResult): string {
   const ms = (v?: number): string => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
@@ -94,7 +120,9 @@ function formatHuman(r: FsimResult): string {
 }
 
 async function compareCommand(args: string[]): Promise<number> {
-  const opts = parseCompare(args);
+  const parsed = parseArgs(args, [...COMMON, '--maps', '--assert-similar']);
+  if (parsed.positional.length !== 2) usageError(`compare takes two images, got ${parsed.positional.length}`);
+  const opts = { ...parsed, ref: parsed.positional[0], dist: parsed.positional[1] };
   const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
   validateImage(ref, opts.ref);
   validateImage(dist, opts.dist);
@@ -120,6 +148,61 @@ async function compareCommand(args: string[]): Promise<number> {
   return opts.assertSimilar && !result.similar ? 1 : 0;
 }
 
+/** A one-line progress bar, redrawn in place on stderr. */
+function progressBar(enabled: boolean) {
+  let shown = false;
+  return {
+    update(done: number, total: number | undefined, name: string) {
+      if (!enabled) return;
+      const width = 24;
+      const filled = total ? Math.round((done / total) * width) : done % (width + 1);
+      const count = total ? `${done}/${total}` : `${done}`;
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${count} ${name.slice(-50)}\x1b[K`);
+      shown = true;
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function formatRank(reference: string, r: RankResult): string {
+  const key = r.by === 'fsimc' ? 'FSIMc' : 'FSIM';
+  const lines = [`reference ${reference} — ranked by ${key}, threshold ${r.threshold}, ${r.backend}`, ` #  ${key.padEnd(8)}  ${(key === 'FSIMc' ? 'FSIM' : 'FSIMc').padEnd(8)}  verdict      file`];
+  r.results.forEach((e, k) => {
+    const [a, b] = r.by === 'fsimc' ? [e.fsimc, e.fsim] : [e.fsim, e.fsimc];
+    lines.push(`${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${e.file}`);
+  });
+  if (r.errors.length) {
+    lines.push(`not scored (${r.errors.length}):`);
+    for (const e of r.errors) lines.push(`  ${e.file}: ${e.error}`);
+  }
+  return lines.join('\n');
+}
+
+async function rankCommand(args: string[]): Promise<number> {
+  const opts = parseArgs(args, [...COMMON, '--top', '--by', '--progress']);
+  if (opts.positional.length < 2) usageError(`rank takes a reference and at least one candidate, got ${opts.positional.length} argument${opts.positional.length === 1 ? '' : 's'}`);
+  const [reference, ...candidates] = opts.positional;
+  const engine = await createFsim({ backend: opts.backend });
+  const bar = progressBar(opts.progress || (process.stderr.isTTY ?? false));
+  let result: RankResult;
+  try {
+    result = await rankFiles(reference, candidates, engine, {
+      scale: opts.scale, threshold: opts.threshold, by: opts.by, top: opts.top, progress: bar.update,
+    });
+  } finally {
+    bar.done();
+    await engine.dispose();
+  }
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ reference, by: result.by, threshold: result.threshold, backend: result.backend, results: result.results, errors: result.errors })}\n`);
+  } else {
+    process.stdout.write(`${formatRank(reference, result)}\n`);
+  }
+  return result.errors.length > 0 ? 1 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
@@ -133,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'compare') return await compareCommand(rest);
+    if (command === 'rank') return await rankCommand(rest);
     usageError(`unknown command '${command}'`);
   } catch (error) {
     const message = error instanceof FsimError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;

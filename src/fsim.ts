@@ -70,13 +70,16 @@ export class Fsim {
     const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
     const started = performance.now();
     if (!isPrepared(ref) && !isPrepared(dist)) validatePair(ref, dist);
+    // Against a prepared image, check the size before preparing the other one.
+    const sizeOf = (x: ImageInput): readonly [number, number] => (isPrepared(x) ? x.size : [x.height, x.width]);
+    const [rs, ds] = [sizeOf(ref), sizeOf(dist)];
+    if (rs[0] !== ds[0] || rs[1] !== ds[1]) {
+      throw new FsimError('SIZE', `distorted: size ${ds[1]}×${ds[0]} differs from reference ${rs[1]}×${rs[0]}`);
+    }
     const [a, b] = await Promise.all([
       isPrepared(ref) ? ref : this.prepare(ref, options, 'reference'),
       isPrepared(dist) ? dist : this.prepare(dist, options, 'distorted'),
     ]);
-    if (a.size[0] !== b.size[0] || a.size[1] !== b.size[1]) {
-      throw new FsimError('SIZE', `distorted: size ${b.size[1]}×${b.size[0]} differs from reference ${a.size[1]}×${a.size[0]}`);
-    }
     if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
     const pooled = await this.backend.pool(a, b, options.maps ?? false);
     const timings = sumTimings(isPrepared(ref) ? undefined : a.timings, isPrepared(dist) ? undefined : b.timings, pooled.timings);

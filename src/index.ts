@@ -10,3 +10,4 @@ export { scaleFactor, downsampledSize, type ScaleOption } from './scale.js';
 export { DEFAULT_THRESHOLD, MAX_PIXELS, MIN_SIDE, PC as PHASE_CONGRUENCY, POOLING } from './constants.js';
 export { CpuBackend } from './cpu/backend.js';
 export { InlineExecutor, type OrientationExecutor } from './cpu/executor.js';
+export { rank, type RankCandidate, type RankOptions, type RankEntry, type RankResult } from './rank.js';

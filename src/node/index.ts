@@ -2,6 +2,8 @@
 import { CpuBackend } from '../cpu/backend.js';
 import { FsimError } from '../errors.js';
 import { Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
+import { validateImage } from '../image.js';
+import { rank, type RankCandidate, type RankOptions, type RankResult } from '../rank.js';
 import { decodeFile } from './decode.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
 import { GpuBackend } from '../gpu/backend.js';
@@ -58,4 +60,50 @@ export async function compareFiles(refPath: string, distPath: string, options: C
   } finally {
     await engine.dispose();
   }
+}
+
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|gif|webp|tiff?|avif)$/i;
+
+/** Files as given, directories expanded to their images (recursively, sorted). */
+export async function* expandCandidates(paths: readonly string[]): AsyncGenerator<string> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  for (const path of paths) {
+    let isDirectory = false;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch {
+      // Missing files are yielded too: their error lands in the results.
+    }
+    if (!isDirectory) {
+      yield path;
+      continue;
+    }
+    const entries = (await readdir(path, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile() && IMAGE_EXTENSIONS.test(e.name))
+      .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+      .sort();
+    yield* entries;
+  }
+}
+
+/** Ranks image files (directories expanded) against a reference file. */
+export async function rankFiles(referencePath: string, candidatePaths: readonly string[], engine: Fsim, options: RankOptions = {}): Promise<RankResult> {
+  const reference = await decodeFile(referencePath);
+  validateImage(reference, referencePath);
+  // Paths only (cheap), so progress knows the total; images are decoded as ranking goes.
+  const files: string[] = [];
+  for await (const file of expandCandidates(candidatePaths)) files.push(file);
+  const candidates = files.map((file): RankCandidate => ({
+        name: file,
+        load: async () => {
+          const image = await decodeFile(file);
+          validateImage(image, file);
+          if (image.width !== reference.width || image.height !== reference.height) {
+            throw new FsimError('SIZE', `${file}: size ${image.width}×${image.height} differs from the reference ${reference.width}×${reference.height}`);
+          }
+          return image;
+        },
+  }));
+  return rank(engine, reference, candidates, options);
 }
