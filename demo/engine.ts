@@ -7,6 +7,9 @@ import type { WorkerReply, WorkerRequest } from './cpuWorker.js';
 
 export type ProgressHandler = (fraction: number, stage: string) => void;
 
+/** A worker request before it is numbered (Omit distributed over the union). */
+type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
+
 export interface Engine {
   /** 'gpu' or 'cpu'; `reason` says why the CPU is used. */
   readonly kind: 'gpu' | 'cpu';
@@ -49,7 +52,7 @@ class WorkerEngine implements Engine {
     };
   }
 
-  private call(request: Omit<WorkerRequest, 'id'>, progress?: ProgressHandler): Promise<FsimResult | null> {
+  private call(request: Unnumbered<WorkerRequest>, progress?: ProgressHandler): Promise<FsimResult | null> {
     const id = ++this.next;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, progress });

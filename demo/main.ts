@@ -5,6 +5,7 @@
  */
 import { colourise, decodeBlob, decodeUrl, maxOf, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
 import { createEngine, type Engine } from './engine.js';
+import { drawRaster, wireDrop } from './dom.js';
 import { rankInto } from './rank.js';
 
 const $ = <T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
@@ -34,17 +35,6 @@ function options() {
     colour: ($('#colour') as HTMLInputElement).checked,
     threshold: Number(($('#threshold') as HTMLInputElement).value),
   };
-}
-
-function drawRaster(canvas: HTMLCanvasElement, image: RasterImage): void {
-  canvas.width = image.width;
-  canvas.height = image.height;
-  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-  for (let p = 0; p < image.width * image.height; p++) {
-    for (let c = 0; c < 3; c++) rgba[p * 4 + c] = image.data[p * image.channels + (image.channels === 1 ? 0 : c)];
-    rgba[p * 4 + 3] = 255;
-  }
-  canvas.getContext('2d')!.putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
 }
 
 /** A high percentile as the colour scale's top, so one outlier does not darken the map. */
@@ -161,19 +151,6 @@ async function run(): Promise<void> {
   } finally {
     bar.hidden = true;
   }
-}
-
-function wireDrop(label: HTMLElement, onFiles: (files: File[]) => void): void {
-  const input = $('input', label) as HTMLInputElement;
-  input.addEventListener('change', () => input.files?.length && onFiles([...input.files]));
-  label.addEventListener('dragover', (e) => { e.preventDefault(); label.classList.add('over'); });
-  label.addEventListener('dragleave', () => label.classList.remove('over'));
-  label.addEventListener('drop', (e) => {
-    e.preventDefault();
-    label.classList.remove('over');
-    const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length) onFiles(files);
-  });
 }
 
 for (const which of ['ref', 'dist'] as const) {

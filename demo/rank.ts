@@ -4,6 +4,7 @@
  * candidate is listed with its error and never stops the rest.
  */
 import { decodeBlob, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import { drawRaster, wireDrop } from './dom.js';
 import type { Engine } from './engine.js';
 
 interface Entry { name: string; score?: number; fsim?: number; fsimc?: number; similar?: boolean; error?: string; image?: RasterImage }
@@ -16,14 +17,7 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
 
   const thumb = (image: RasterImage): HTMLCanvasElement => {
     const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-    for (let p = 0; p < image.width * image.height; p++) {
-      for (let c = 0; c < 3; c++) rgba[p * 4 + c] = image.data[p * image.channels + (image.channels === 1 ? 0 : c)];
-      rgba[p * 4 + 3] = 255;
-    }
-    canvas.getContext('2d')!.putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
+    drawRaster(canvas, image);
     return canvas;
   };
 
@@ -92,33 +86,18 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
 
   const refLabel = q('.drop[data-slot="rank-ref"]');
   const candidateLabel = q('.drop[data-slot="rank-candidates"]');
-  const wire = (label: HTMLElement, onFiles: (files: File[]) => void) => {
-    const input = label.querySelector('input')!;
-    input.addEventListener('change', () => input.files?.length && onFiles([...input.files]));
-    label.addEventListener('dragover', (e) => { e.preventDefault(); label.classList.add('over'); });
-    label.addEventListener('dragleave', () => label.classList.remove('over'));
-    label.addEventListener('drop', (e) => {
-      e.preventDefault();
-      label.classList.remove('over');
-      if (e.dataTransfer?.files.length) onFiles([...e.dataTransfer.files]);
-    });
-  };
-  wire(refLabel, async ([file]) => {
+  wireDrop(refLabel, async ([file]) => {
     try {
       const image = await decodeBlob(file, file.name);
       reference = { name: file.name, image };
-      const canvas = refLabel.querySelector<HTMLCanvasElement>('canvas.thumb')!;
-      const t = thumb(image);
-      canvas.width = t.width;
-      canvas.height = t.height;
-      canvas.getContext('2d')!.drawImage(t, 0, 0);
+      drawRaster(refLabel.querySelector<HTMLCanvasElement>('canvas.thumb')!, image);
       refLabel.querySelector('.name')!.textContent = `${file.name} (${image.width}×${image.height})`;
       await run();
     } catch (error) {
       q('[data-testid="rank-status"]').textContent = error instanceof Error ? error.message : String(error);
     }
   });
-  wire(candidateLabel, (files) => {
+  wireDrop(candidateLabel, (files) => {
     candidates = files;
     candidateLabel.querySelector('.name')!.textContent = `${files.length} image${files.length === 1 ? '' : 's'}`;
     void run();

@@ -125,6 +125,11 @@ fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
 
+// Where padded element t of transform b sits (packed: columns interleave, rows are contiguous).
+fn paddedIndex(t: u32, b: u32) -> u32 {
+  return select(b * shape.n + t, t * shape.batch + b, shape.batchFastest == 1u);
+}
+
 // Invocation → (element t of the padded length shape.n, transform b).
 fn coordinates(id: u32) -> vec2<u32> {
   if (shape.batchFastest == 1u) { return vec2<u32>(id / shape.batch, id % shape.batch); }
@@ -137,7 +142,7 @@ fn chirpIn(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   let id = flatIndex(gid, groups);
   if (id >= shape.total) { return; }
   let tb = coordinates(id);
-  let padded = select(tb.y * shape.n + tb.x, tb.x * shape.batch + tb.y, shape.batchFastest == 1u);
+  let padded = paddedIndex(tb.x, tb.y);
   var v = vec2<f32>(0.0, 0.0);
   if (tb.x < shape.inputLength) {
     let at = tb.y * shape.batchStride + tb.x * shape.elementStride;
@@ -153,7 +158,7 @@ fn convolve(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let id = flatIndex(gid, groups);
   if (id >= shape.total) { return; }
   let tb = coordinates(id);
-  let padded = select(tb.y * shape.n + tb.x, tb.x * shape.batch + tb.y, shape.batchFastest == 1u);
+  let padded = paddedIndex(tb.x, tb.y);
   let v = cmul(vec2<f32>(outRe[padded], outIm[padded]), factors[shape.inputLength + tb.x]);
   outRe[padded] = v.x;
   outIm[padded] = v.y;
@@ -167,7 +172,7 @@ fn chirpOut(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   var t: u32;
   var b: u32;
   if (shape.batchFastest == 1u) { t = id / shape.batch; b = id % shape.batch; } else { t = id % shape.inputLength; b = id / shape.inputLength; }
-  let padded = select(b * shape.n + t, t * shape.batch + b, shape.batchFastest == 1u);
+  let padded = paddedIndex(t, b);
   let v = cmul(vec2<f32>(inRe[padded], inIm[padded]), factors[t]) * shape.scale;
   let at = b * shape.batchStride + t * shape.elementStride;
   outRe[at] = v.x;

@@ -6,7 +6,7 @@ export const RAMP: readonly (readonly [number, number, number])[] = [
 ];
 
 /** values/max through the ramp; `channels` 3 (RGB) or 4 (RGBA, opaque). */
-export function colourise(values: Float32Array, max: number, channels: 3 | 4 = 3): Uint8ClampedArray {
+export function colourise(values: Float32Array, max: number, channels: 3 | 4 = 3): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(values.length * channels);
   const last = RAMP.length - 1;
   for (let p = 0; p < values.length; p++) {

@@ -19,32 +19,20 @@ import { poolScores, similarityMaps } from './pooling.js';
 const now = (): number => performance.now();
 
 export class CpuPrepared implements PreparedImage {
-  readonly backend: string;
-  readonly size: readonly [number, number];
-  readonly downsampled: readonly [number, number];
-  readonly factor: number;
-  readonly colour: boolean;
-  readonly timings: StageTimings;
-  /** Downsampled planes and the per-image maps, float64. */
-  y: Float64Array;
-  i: Float64Array | null;
-  q: Float64Array | null;
-  pc: Float64Array;
-  gm: Float64Array;
-
-  constructor(fields: Omit<CpuPrepared, 'release'>) {
-    this.backend = fields.backend;
-    this.size = fields.size;
-    this.downsampled = fields.downsampled;
-    this.factor = fields.factor;
-    this.colour = fields.colour;
-    this.timings = fields.timings;
-    this.y = fields.y;
-    this.i = fields.i;
-    this.q = fields.q;
-    this.pc = fields.pc;
-    this.gm = fields.gm;
-  }
+  constructor(
+    readonly backend: string,
+    readonly size: readonly [number, number],
+    readonly downsampled: readonly [number, number],
+    readonly factor: number,
+    readonly colour: boolean,
+    readonly timings: StageTimings,
+    /** Downsampled planes (chroma null for greyscale) and the per-image maps, float64. */
+    public y: Float64Array,
+    public i: Float64Array | null,
+    public q: Float64Array | null,
+    public pc: Float64Array,
+    public gm: Float64Array,
+  ) {}
 
   release(): void {
     const empty = new Float64Array(0);
@@ -83,9 +71,7 @@ export class CpuBackend implements Backend {
     const gm = gradientMagnitude(y, h, w);
     timings.gradient = now() - t;
 
-    return new CpuPrepared({
-      backend: this.name, size: [rows, cols], downsampled: [h, w], factor, colour: !greyscale, timings, y, i, q, pc, gm,
-    });
+    return new CpuPrepared(this.name, [rows, cols], [h, w], factor, !greyscale, timings, y, i, q, pc, gm);
   }
 
   /** PC = Σ_o Energy_o / Σ_o sumAn_o, the orientations spread over the executor's threads. */

@@ -1,0 +1,60 @@
+/**
+ * GPU path benchmark (Node, Dawn): per-stage GPU time from timestamp queries and end-to-end
+ * wall time, median of --runs after one warm-up, next to the CPU path in the same run, under
+ * WebGPU's default limits (128 MiB per binding), with the peak GPU memory the backend held.
+ *   node dist/bench/gpu.js [--sizes 512x384,1920x1080,3640x2400,7680x4320] [--runs 10] [--cpu-runs 3] [--json out.json]
+ * Sizes are width×height; 512×384 runs at scale auto (F = 2), the rest at full resolution.
+ */
+import { writeFileSync } from 'node:fs';
+import { createFsim, type FsimResult, type GpuBackend, type StageTimings } from '../src/node/index.js';
+import type { ScaleOption } from '../src/scale.js';
+import { flag, machine, median, pairAt } from './common.js';
+
+const sizes = (flag('sizes') ?? '512x384,1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const runs = Number(flag('runs') ?? 10);
+const cpuRuns = Number(flag('cpu-runs') ?? 3);
+const STAGES: (keyof StageTimings)[] = ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total'];
+
+const gpu = await createFsim({ backend: 'gpu', limits: 'default' });
+const backend = gpu.backend as GpuBackend;
+console.log(`fsim-gpu GPU benchmark on ${machine()}\nadapter: ${backend.name}`);
+const rows: Record<string, unknown>[] = [];
+
+function medians(results: FsimResult[]): Partial<Record<keyof StageTimings, number>> {
+  const out: Partial<Record<keyof StageTimings, number>> = {};
+  for (const stage of STAGES) {
+    const values = results.map((r) => r.timings[stage]).filter((v): v is number => v !== undefined);
+    if (values.length) out[stage] = +median(values).toFixed(3);
+  }
+  return out;
+}
+
+for (const [width, height] of sizes) {
+  const scale: ScaleOption = width * height <= 512 * 384 ? 'auto' : 1;
+  const [a, b] = await pairAt(width, height);
+  await gpu.compare(a, b, { scale }); // warm-up: pipelines, plans, filter bank upload
+  const results: FsimResult[] = [];
+  for (let k = 0; k < runs; k++) results.push(await gpu.compare(a, b, { scale }));
+  const memory = await backend.memory();
+  const g = medians(results);
+  const row: Record<string, unknown> = {
+    size: `${width}×${height}`, scale, downsampled: results[0].downsampled.join('×'), runs, gpu: g,
+    peakGpuMemoryMiB: +(memory.peakBytes / 2 ** 20).toFixed(1), fsim: results[0].fsim, fsimc: results[0].fsimc,
+  };
+  let cpuLine = '';
+  if (cpuRuns > 0) {
+    const cpu = await createFsim({ backend: 'cpu' });
+    await cpu.compare(a, b, { scale });
+    const times: number[] = [];
+    for (let k = 0; k < cpuRuns; k++) times.push((await cpu.compare(a, b, { scale })).timings.total!);
+    await cpu.dispose();
+    row.cpuTotalMs = +median(times).toFixed(1);
+    row.cpuRuns = cpuRuns;
+    cpuLine = `  CPU ${median(times).toFixed(0)} ms (${cpuRuns} runs)`;
+  }
+  rows.push(row);
+  console.log(`${`${width}×${height} F=${scale}`.padEnd(20)} GPU ${STAGES.map((s) => `${s} ${g[s]?.toFixed(1) ?? '-'}`).join(', ')} ms (${runs} runs), peak ${row.peakGpuMemoryMiB} MiB${cpuLine}`);
+}
+await gpu.dispose();
+const out = flag('json');
+if (out) writeFileSync(out, JSON.stringify({ machine: machine(), adapter: backend.name, limits: 'default', rows }, null, 2));
