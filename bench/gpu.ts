@@ -13,6 +13,8 @@ import { flag, machine, median, pairAt } from './common.js';
 const sizes = (flag('sizes') ?? '512x384,1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const runs = Number(flag('runs') ?? 10);
 const cpuRuns = Number(flag('cpu-runs') ?? 3);
+/** The CPU path needs ~0.6 KiB per pixel: above this it is skipped (8K would need ~20 GiB). */
+const CPU_MAX_PIXELS = Number(flag('cpu-max-pixels') ?? 12e6);
 const STAGES: (keyof StageTimings)[] = ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total'];
 
 const gpu = await createFsim({ backend: 'gpu', limits: 'default' });
@@ -42,7 +44,7 @@ for (const [width, height] of sizes) {
     peakGpuMemoryMiB: +(memory.peakBytes / 2 ** 20).toFixed(1), fsim: results[0].fsim, fsimc: results[0].fsimc,
   };
   let cpuLine = '';
-  if (cpuRuns > 0) {
+  if (cpuRuns > 0 && width * height <= CPU_MAX_PIXELS) {
     const cpu = await createFsim({ backend: 'cpu' });
     await cpu.compare(a, b, { scale });
     const times: number[] = [];

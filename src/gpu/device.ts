@@ -69,6 +69,8 @@ export class DeviceManager {
       // Never more than the adapter offers: its own maxima for the limits big images need.
       requiredLimits.maxStorageBufferBindingSize = adapter.limits.maxStorageBufferBindingSize;
       requiredLimits.maxBufferSize = adapter.limits.maxBufferSize;
+      // Lets the fused workgroup-memory FFT take longer rows and columns.
+      requiredLimits.maxComputeWorkgroupStorageSize = adapter.limits.maxComputeWorkgroupStorageSize;
     }
     const device = await adapter.requestDevice({
       requiredFeatures: timestamps ? ['timestamp-query'] : [],

@@ -5,7 +5,7 @@
  * GpuFft2D pairs the two axes. Forward and inverse share everything: the inverse binds the
  * planes swapped (and is unnormalised, like the CPU kernels).
  */
-import { bluesteinShader, stageShader } from '../../shaders/fft.js';
+import { bluesteinShader, fusedShader, stageShader } from '../../shaders/fft.js';
 import { fftPlan, type StockhamPlan } from '../fft/plan.js';
 import { BufferPool, uniformData } from './buffers.js';
 import { dispatch, groupsFor, ProgramCache, type Program } from './programs.js';
@@ -20,6 +20,14 @@ const swap = (p: Planes): Planes => ({ re: p.im, im: p.re });
 const FFT_BINDINGS = [[0, 'uniform'], [1, 'read'], [2, 'read'], [3, 'write'], [4, 'write'], [5, 'read']] as const;
 
 const stageProgram = (radix: number): Program => ({ key: `fft-stage-r${radix}`, source: () => stageShader(radix), bindings: FFT_BINDINGS });
+const fusedProgram = (plan: StockhamPlan, offsets: readonly number[]): Program => ({
+  key: `fft-fused-n${plan.n}`,
+  source: () => fusedShader(plan.n, plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] }))),
+  bindings: FFT_BINDINGS,
+});
+
+/** Bytes of workgroup storage the fused kernel needs for length n (one vec2<f32> each). */
+export const fusedStorageBytes = (n: number): number => n * 8;
 const bluesteinProgram = (entryPoint: 'chirpIn' | 'convolve' | 'chirpOut'): Program => ({
   key: 'fft-bluestein', entryPoint, source: bluesteinShader, bindings: FFT_BINDINGS,
 });
@@ -45,8 +53,10 @@ class StockhamPasses {
   private readonly uniforms: GPUBuffer[];
   readonly twiddles: GPUBuffer;
   private readonly bindGroups = new Map<string, GPUBindGroup>();
+  /** The whole transform in one workgroup-memory pass, when the device's storage allows. */
+  private readonly fused?: { program: Program; uniform: GPUBuffer };
 
-  constructor(private readonly programs: ProgramCache, private readonly pool: BufferPool, readonly plan: StockhamPlan, private readonly layout: Layout) {
+  constructor(private readonly programs: ProgramCache, private readonly pool: BufferPool, readonly plan: StockhamPlan, private readonly layout: Layout, allowFused: boolean) {
     const offsets: number[] = [];
     let total = 0;
     for (const stage of plan.stages) {
@@ -59,6 +69,23 @@ class StockhamPasses {
     pool.device.queue.writeBuffer(this.twiddles, 0, table);
     this.uniforms = plan.stages.map((stage, t) =>
       pool.uniform(layoutUniform(layout, { stride: stage.stride, twiddleOffset: offsets[t], total: (layout.n / stage.radix) * layout.batch }), `fft-${plan.n}-stage${t}`));
+    if (allowFused && plan.stages.length > 1 && fusedStorageBytes(plan.n) <= pool.device.limits.maxComputeWorkgroupStorageSize) {
+      this.fused = { program: fusedProgram(plan, offsets), uniform: pool.uniform(layoutUniform(layout, { total: layout.batch }), `fft-${plan.n}-fused`) };
+    }
+  }
+
+  /** Records the fused transform if there is one; false when the stages must run one by one. */
+  private recordFused(pass: GPUComputePassEncoder, input: Planes, output: Planes): boolean {
+    if (!this.fused) return false;
+    const { program, uniform } = this.fused;
+    const key = `fused|${input.re.label}|${input.im.label}|${output.re.label}|${output.im.label}`;
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      group = this.programs.bindGroup(program, { 0: uniform, 1: input.re, 2: input.im, 3: output.re, 4: output.im, 5: this.twiddles });
+      this.bindGroups.set(key, group);
+    }
+    dispatch(pass, this.programs, { program, bindGroup: group, groups: this.layout.batch });
+    return true;
   }
 
   get stageCount(): number {
@@ -79,6 +106,7 @@ class StockhamPasses {
 
   /** From `src` (distinct from both) into `dst`, alternating with `tmp`. */
   into(pass: GPUComputePassEncoder, src: Planes, dst: Planes, tmp: Planes): void {
+    if (this.recordFused(pass, src, dst)) return;
     const k = this.plan.stages.length;
     let input = src;
     for (let t = 0; t < k; t++) {
@@ -91,12 +119,13 @@ class StockhamPasses {
 
   /** In place between x and y (x holds the input); returns the one holding the result. */
   pingPong(pass: GPUComputePassEncoder, x: Planes, y: Planes): Planes {
+    if (this.recordFused(pass, x, y)) return y;
     for (let t = 0; t < this.plan.stages.length; t++) this.stage(pass, t, t % 2 === 0 ? x : y, t % 2 === 0 ? y : x);
     return this.plan.stages.length % 2 === 0 ? x : y;
   }
 
   release(): void {
-    this.pool.release(this.twiddles, ...this.uniforms);
+    this.pool.release(this.twiddles, ...this.uniforms, ...(this.fused ? [this.fused.uniform] : []));
   }
 }
 
@@ -115,14 +144,15 @@ export class GpuFftAxis {
     m: number;
   };
 
-  constructor(private readonly programs: ProgramCache, private readonly pool: BufferPool, rows: number, cols: number, axis: 'rows' | 'columns') {
+  /** `allowFused` false forces the one-pass-per-stage kernels (tests cover both). */
+  constructor(private readonly programs: ProgramCache, private readonly pool: BufferPool, rows: number, cols: number, axis: 'rows' | 'columns', allowFused = true) {
     this.layout = axis === 'rows'
       ? { n: cols, batch: rows, elementStride: 1, batchStride: cols, batchFastest: false }
       : { n: rows, batch: cols, elementStride: cols, batchStride: 1, batchFastest: true };
     this.length = this.layout.n;
     const plan = fftPlan(this.layout.n);
     if (plan.kind === 'stockham') {
-      this.stockham = new StockhamPasses(programs, pool, plan, this.layout);
+      this.stockham = new StockhamPasses(programs, pool, plan, this.layout, allowFused);
       return;
     }
     const { m, chirp, kernelSpectrum, inner } = plan;
@@ -138,7 +168,7 @@ export class GpuFftAxis {
     pool.device.queue.writeBuffer(factorBuffer, 0, factors);
     const pad = (name: string): Planes => ({ re: pool.map(m * batch, `${name}-re`), im: pool.map(m * batch, `${name}-im`) });
     this.bluestein = {
-      inner: new StockhamPasses(programs, pool, inner, padded),
+      inner: new StockhamPasses(programs, pool, inner, padded, allowFused),
       padA: pad('padA'),
       padB: pad('padB'),
       factors: factorBuffer,
@@ -198,9 +228,9 @@ export class GpuFft2D {
   readonly rows: GpuFftAxis;
   readonly columns: GpuFftAxis;
 
-  constructor(programs: ProgramCache, pool: BufferPool, readonly height: number, readonly width: number) {
-    this.rows = new GpuFftAxis(programs, pool, height, width, 'rows');
-    this.columns = new GpuFftAxis(programs, pool, height, width, 'columns');
+  constructor(programs: ProgramCache, pool: BufferPool, readonly height: number, readonly width: number, allowFused = true) {
+    this.rows = new GpuFftAxis(programs, pool, height, width, 'rows', allowFused);
+    this.columns = new GpuFftAxis(programs, pool, height, width, 'columns', allowFused);
   }
 
   release(): void {

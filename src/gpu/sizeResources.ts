@@ -38,7 +38,7 @@ export class SizeResources {
   };
   private readonly owned: GPUBuffer[] = [];
 
-  constructor(readonly programs: ProgramCache, private readonly pool: BufferPool, readonly rows: number, readonly cols: number) {
+  constructor(readonly programs: ProgramCache, private readonly pool: BufferPool, readonly rows: number, readonly cols: number, fusedFft: boolean) {
     const n = (this.n = rows * cols);
     const device = pool.device;
     const bank = filterBank(rows, cols);
@@ -49,7 +49,7 @@ export class SizeResources {
     };
     this.radial = bank.radial.map((g, s) => upload(g, `radial${s}`));
     this.angular = bank.angular.map((a, o) => upload(a, `angular${o}`));
-    this.fft = new GpuFft2D(programs, pool, rows, cols);
+    this.fft = new GpuFft2D(programs, pool, rows, cols, fusedFft);
     const planes = (label: string): Planes => ({ re: this.own(pool.map(n, `${label}-re`)), im: this.own(pool.map(n, `${label}-im`)) });
     this.scratchA = planes('scratchA');
     this.scratchB = planes('scratchB');

@@ -13,7 +13,7 @@ import { WorkerPoolExecutor } from './workerPool.js';
 export * from '../index.js';
 export { decodeImage, decodeFile } from './decode.js';
 export { WorkerPoolExecutor } from './workerPool.js';
-export { GpuBackend } from '../gpu/backend.js';
+export { GpuBackend, type FftKernels, type GpuBackendOptions } from '../gpu/backend.js';
 export { DeviceManager } from '../gpu/device.js';
 export { nodeGpu } from './webgpu.js';
 

@@ -90,6 +90,18 @@ describe('exact median by radix selection', () => {
   });
 });
 
+describe('the fused workgroup-memory FFT through the whole pipeline', () => {
+  // SwiftShader runs the per-stage kernels by default (see FftKernels); force the fused ones.
+  it.each(['I01', 'I01_tiny17x23'])('%s', async (name) => {
+    const fused = new Fsim(await GpuBackend.create(manager, { fft: 'fused' }));
+    const c = golden.find((g) => g.case === name)!;
+    const r = await fused.compare(await decodeFile(image(c.ref)), await decodeFile(image(c.dist)), { scale: c.scale });
+    expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    await fused.dispose();
+  });
+});
+
 describe('robustness', () => {
   it('20 concurrent comparisons of mixed sizes all return the right scores', async () => {
     const cases = ['I01', 'I03', 'I01_tiny17x23', 'goldhill', 'I04'].map((name) => golden.find((c) => c.case === name)!);
