@@ -107,8 +107,15 @@ function render(rows: BenchRow[]): void {
       x += w;
     });
   });
-  g.fillStyle = '#888';
-  g.fillText(parts.map((p, i) => `${['■'][0]} ${p}`).join('   '), 220, canvas.height - 8);
+  // Legend: a swatch in each stage's colour, then its name.
+  let x = 220;
+  parts.forEach((p, i) => {
+    g.fillStyle = colours[i];
+    g.fillRect(x, canvas.height - 18, 10, 10);
+    g.fillStyle = '#888';
+    g.fillText(p, x + 14, canvas.height - 9);
+    x += 20 + g.measureText(p).width;
+  });
 }
 
 const rows: BenchRow[] = [];

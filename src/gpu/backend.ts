@@ -50,7 +50,7 @@ class PassTimer {
   private readonly names: (keyof StageTimings)[] = [];
   private readonly querySet?: GPUQuerySet;
 
-  constructor(private readonly device: GPUDevice, enabled: boolean, private readonly capacity: number) {
+  constructor(device: GPUDevice, enabled: boolean, private readonly capacity: number) {
     if (enabled) this.querySet = device.createQuerySet({ type: 'timestamp', count: capacity * 2 });
   }
 
