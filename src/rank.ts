@@ -91,7 +91,11 @@ export async function rank(
       const { name, image } = inFlight.shift()!;
       await refill(); // the next decodes run while this candidate is compared
       try {
-        const r = await engine.compare(prepared, await image, { scale: options.scale, threshold });
+        const candidate = await image;
+        if (candidate.width !== prepared.size[1] || candidate.height !== prepared.size[0]) {
+          throw new FsimError('SIZE', `size ${candidate.width}×${candidate.height} differs from the reference ${prepared.size[1]}×${prepared.size[0]}`);
+        }
+        const r = await engine.compare(prepared, candidate, { scale: options.scale, threshold });
         const score = by === 'fsimc' ? r.fsimc : r.fsim;
         results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= threshold });
       } catch (error) {

@@ -1,4 +1,6 @@
 /** fsim-gpu for Node: backends with worker threads and Dawn, file decoding, file-level helpers. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CpuBackend } from '../cpu/backend.js';
 import { FsimError } from '../errors.js';
 import { Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
@@ -66,8 +68,6 @@ const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|gif|webp|tiff?|avif)$/i;
 
 /** Files as given, directories expanded to their images (recursively, sorted). */
 export async function* expandCandidates(paths: readonly string[]): AsyncGenerator<string> {
-  const { readdir, stat } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   for (const path of paths) {
     let isDirectory = false;
     try {
@@ -95,15 +95,12 @@ export async function rankFiles(referencePath: string, candidatePaths: readonly 
   const files: string[] = [];
   for await (const file of expandCandidates(candidatePaths)) files.push(file);
   const candidates = files.map((file): RankCandidate => ({
-        name: file,
-        load: async () => {
-          const image = await decodeFile(file);
-          validateImage(image, file);
-          if (image.width !== reference.width || image.height !== reference.height) {
-            throw new FsimError('SIZE', `${file}: size ${image.width}×${image.height} differs from the reference ${reference.width}×${reference.height}`);
-          }
-          return image;
-        },
+    name: file,
+    load: async () => {
+      const image = await decodeFile(file);
+      validateImage(image, file);
+      return image;
+    },
   }));
   return rank(engine, reference, candidates, options);
 }
