@@ -7,7 +7,7 @@
 import type { Backend, Pooling, PreparedImage, Progress, SimilarityMaps, StageTimings } from './backend.js';
 import { DEFAULT_THRESHOLD } from './constants.js';
 import { FsimError } from './errors.js';
-import { validateImage, validatePair, type RasterImage } from './image.js';
+import { validateImage, type RasterImage } from './image.js';
 import { scaleFactor, type ScaleOption } from './scale.js';
 
 export interface PrepareOptions {
@@ -62,6 +62,10 @@ export class Fsim {
   /** Everything about one image that does not depend on the other: reuse it across comparisons. */
   async prepare(image: RasterImage, options: PrepareOptions = {}, name = 'image'): Promise<PreparedImage> {
     validateImage(image, name);
+    return this.prepareValid(image, options);
+  }
+
+  private prepareValid(image: RasterImage, options: PrepareOptions): Promise<PreparedImage> {
     const factor = scaleFactor(image.height, image.width, options.scale ?? 'auto');
     return this.backend.prepare(image, factor, options.progress);
   }
@@ -69,16 +73,17 @@ export class Fsim {
   async compare(ref: ImageInput, dist: ImageInput, options: CompareOptions = {}): Promise<FsimResult> {
     const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
     const started = performance.now();
-    if (!isPrepared(ref) && !isPrepared(dist)) validatePair(ref, dist);
-    // Against a prepared image, check the size before preparing the other one.
+    if (!isPrepared(ref)) validateImage(ref, 'reference');
+    if (!isPrepared(dist)) validateImage(dist, 'distorted');
+    // The one size check of every comparison (ranking relies on it), before any preparing.
     const sizeOf = (x: ImageInput): readonly [number, number] => (isPrepared(x) ? x.size : [x.height, x.width]);
     const [rs, ds] = [sizeOf(ref), sizeOf(dist)];
     if (rs[0] !== ds[0] || rs[1] !== ds[1]) {
-      throw new FsimError('SIZE', `distorted: size ${ds[1]}×${ds[0]} differs from reference ${rs[1]}×${rs[0]}`);
+      throw new FsimError('SIZE', `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]}`);
     }
     const [a, b] = await Promise.all([
-      isPrepared(ref) ? ref : this.prepare(ref, options, 'reference'),
-      isPrepared(dist) ? dist : this.prepare(dist, options, 'distorted'),
+      isPrepared(ref) ? ref : this.prepareValid(ref, options),
+      isPrepared(dist) ? dist : this.prepareValid(dist, options),
     ]);
     if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
     const pooled = await this.backend.pool(a, b, options.maps ?? false);

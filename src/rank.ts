@@ -8,7 +8,7 @@
 import { FsimError } from './errors.js';
 import type { CompareOptions, Fsim, ImageInput } from './fsim.js';
 import { checkThreshold } from './fsim.js';
-import type { RasterImage } from './image.js';
+import { validateImage, type RasterImage } from './image.js';
 import { DEFAULT_THRESHOLD } from './constants.js';
 
 export interface RankCandidate {
@@ -92,9 +92,7 @@ export async function rank(
       await refill(); // the next decodes run while this candidate is compared
       try {
         const candidate = await image;
-        if (candidate.width !== prepared.size[1] || candidate.height !== prepared.size[0]) {
-          throw new FsimError('SIZE', `size ${candidate.width}×${candidate.height} differs from the reference ${prepared.size[1]}×${prepared.size[0]}`);
-        }
+        validateImage(candidate, name); // named after the candidate; compare checks the size
         const r = await engine.compare(prepared, candidate, { scale: options.scale, threshold });
         const score = by === 'fsimc' ? r.fsimc : r.fsim;
         results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= threshold });

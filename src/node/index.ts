@@ -96,11 +96,7 @@ export async function rankFiles(referencePath: string, candidatePaths: readonly 
   for await (const file of expandCandidates(candidatePaths)) files.push(file);
   const candidates = files.map((file): RankCandidate => ({
     name: file,
-    load: async () => {
-      const image = await decodeFile(file);
-      validateImage(image, file);
-      return image;
-    },
+    load: () => decodeFile(file),
   }));
   return rank(engine, reference, candidates, options);
 }
