@@ -39,9 +39,9 @@ function medians(results: FsimResult[]): Partial<Record<keyof StageTimings, numb
 for (const [width, height] of sizes) {
   const scale: ScaleOption = width * height <= 512 * 384 ? 'auto' : 1;
   const [a, b] = await pairAt(width, height);
-  // Warm-up (pipelines, plans, filter bank upload), except for huge maps where one run takes
-  // minutes on a software adapter and compilation is negligible next to it.
-  const warmup = width * height <= Number(flag('warmup-max-pixels') ?? 20e6);
+  // Warm-up (pipelines, plans, filter bank upload); --warmup-max-pixels skips it above a size
+  // where one run takes minutes on a software adapter.
+  const warmup = width * height <= Number(flag('warmup-max-pixels') ?? Infinity);
   if (warmup) await gpu.compare(a, b, { scale });
   const results: FsimResult[] = [];
   for (let k = 0; k < runs; k++) results.push(await gpu.compare(a, b, { scale }));

@@ -31,42 +31,75 @@ fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
 }
 `;
 
-/** fn dft{R}: the R-point DFT of the (twiddled) butterfly inputs. */
-function dftFunction(radix: number): string {
-  const R = radix;
-  if (R === 2) {
-    return `fn dft2(a: array<vec2<f32>, 2>) -> array<vec2<f32>, 2> { return array<vec2<f32>, 2>(a[0] + a[1], a[0] - a[1]); }`;
-  }
-  if (R === 4) {
-    return /* wgsl */ `
-fn dft4(a: array<vec2<f32>, 4>) -> array<vec2<f32>, 4> {
-  let t0 = a[0] + a[2];
-  let t1 = a[0] - a[2];
-  let t2 = a[1] + a[3];
-  let d = a[1] - a[3];
-  let t3 = vec2<f32>(d.y, -d.x); // (a1 − a3)·(−i)
-  return array<vec2<f32>, 4>(t0 + t2, t1 + t3, t0 - t2, t1 - t3);
-}`;
-  }
-  const roots = Array.from({ length: R }, (_, m) => {
-    const angle = (-2 * Math.PI * m) / R;
-    return `vec2<f32>(${f32(Math.cos(angle))}, ${f32(Math.sin(angle))})`;
-  }).join(', ');
-  return /* wgsl */ `
-fn dft${R}(a: array<vec2<f32>, ${R}>) -> array<vec2<f32>, ${R}> {
-  var roots = array<vec2<f32>, ${R}>(${roots});
-  var y: array<vec2<f32>, ${R}>;
-  for (var q = 0u; q < ${R}u; q++) {
-    var sum = a[0];
-    var m = q;
-    for (var r = 1u; r < ${R}u; r++) {
-      sum += cmul(a[r], roots[m]);
-      m += q;
-      if (m >= ${R}u) { m -= ${R}u; }
+/** A WGSL vec2<f32> expression times the constant exp(−2πi·num/den), simplified where exact. */
+function rotate(x: string, num: number, den: number): string {
+  const k = ((num % den) + den) % den;
+  if (k === 0) return x;
+  if (4 * k === den) return `vec2<f32>(${x}.y, -${x}.x)`; // ·(−i)
+  if (2 * k === den) return `(-${x})`;
+  if (4 * k === 3 * den) return `vec2<f32>(-${x}.y, ${x}.x)`; // ·i
+  const angle = (-2 * Math.PI * k) / den;
+  return `cmul(${x}, vec2<f32>(${f32(Math.cos(angle))}, ${f32(Math.sin(angle))}))`;
+}
+
+/**
+ * Straight-line WGSL for the DFT of the named inputs: `let` lines appended to `out`, the
+ * names of the outputs returned. Powers of two split even/odd recursively; odd primes are
+ * folded over the pairs (r, R−r), like the CPU kernels. Unrolled, so no private array is
+ * indexed at run time (GPUs and SwiftShader both spill those to memory).
+ */
+function dftCode(inputs: readonly string[], out: string[], prefix: string): string[] {
+  const R = inputs.length;
+  if (R === 1) return [...inputs];
+  const name = (label: string) => `${prefix}${label}`;
+  if (R % 2 === 0) {
+    const even = dftCode(inputs.filter((_, i) => i % 2 === 0), out, `${prefix}e`);
+    const odd = dftCode(inputs.filter((_, i) => i % 2 === 1), out, `${prefix}o`);
+    const half = R / 2;
+    const y: string[] = new Array(R);
+    for (let q = 0; q < half; q++) {
+      const t = name(`t${q}`);
+      out.push(`let ${t} = ${rotate(odd[q], q, R)};`);
+      out.push(`let ${name(`y${q}`)} = ${even[q]} + ${t};`);
+      out.push(`let ${name(`y${q + half}`)} = ${even[q]} - ${t};`);
+      y[q] = name(`y${q}`);
+      y[q + half] = name(`y${q + half}`);
     }
-    y[q] = sum;
+    return y;
+  }
+  // Odd R: y[q] = a0 + Σ_r s_r·cos(2πrq/R) − i·Σ_r d_r·sin(2πrq/R), s_r = a_r + a_{R−r}, d_r = a_r − a_{R−r};
+  // y[R−q] has the sine sum's sign flipped.
+  const half = (R - 1) / 2;
+  for (let r = 1; r <= half; r++) {
+    out.push(`let ${name(`s${r}`)} = ${inputs[r]} + ${inputs[R - r]};`);
+    out.push(`let ${name(`d${r}`)} = ${inputs[r]} - ${inputs[R - r]};`);
+  }
+  const y: string[] = new Array(R);
+  out.push(`let ${name('y0')} = ${inputs[0]}${Array.from({ length: half }, (_, i) => ` + ${name(`s${i + 1}`)}`).join('')};`);
+  y[0] = name('y0');
+  for (let q = 1; q <= half; q++) {
+    const cosines = Array.from({ length: half }, (_, i) => `${name(`s${i + 1}`)} * ${f32(Math.cos((2 * Math.PI * (((i + 1) * q) % R)) / R))}`);
+    const sines = Array.from({ length: half }, (_, i) => `${name(`d${i + 1}`)} * ${f32(Math.sin((2 * Math.PI * (((i + 1) * q) % R)) / R))}`);
+    out.push(`let ${name(`c${q}`)} = ${inputs[0]} + ${cosines.join(' + ')};`);
+    out.push(`let ${name(`n${q}`)} = ${sines.join(' + ')};`);
+    // −i·n = (n.y, −n.x)
+    out.push(`let ${name(`y${q}`)} = ${name(`c${q}`)} + vec2<f32>(${name(`n${q}`)}.y, -${name(`n${q}`)}.x);`);
+    out.push(`let ${name(`y${R - q}`)} = ${name(`c${q}`)} - vec2<f32>(${name(`n${q}`)}.y, -${name(`n${q}`)}.x);`);
+    y[q] = name(`y${q}`);
+    y[R - q] = name(`y${R - q}`);
   }
   return y;
+}
+
+/** fn dft{R}: the R-point DFT of the (twiddled) butterfly inputs, unrolled. */
+function dftFunction(radix: number): string {
+  const lines: string[] = [];
+  const inputs = Array.from({ length: radix }, (_, r) => `a[${r}]`);
+  const outputs = dftCode(inputs, lines, '_');
+  return /* wgsl */ `
+fn dft${radix}(a: array<vec2<f32>, ${radix}>) -> array<vec2<f32>, ${radix}> {
+  ${lines.join('\n  ')}
+  return array<vec2<f32>, ${radix}>(${outputs.join(', ')});
 }`;
 }
 
@@ -106,22 +139,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let k = j % shape.stride;
   let base = b * shape.batchStride;
-  var a: array<vec2<f32>, R>;
-  for (var r = 0u; r < R; r++) {
-    let at = base + (j + r * butterflies) * shape.elementStride;
-    var x = vec2<f32>(inRe[at], inIm[at]);
-    if (r > 0u) {
-      x = cmul(x, twiddles[shape.twiddleOffset + k * (R - 1u) + r - 1u]);
-    }
-    a[r] = x;
-  }
-  let y = dft${radix}(a);
+  let inStep = butterflies * shape.elementStride;
+  let tw = shape.twiddleOffset + k * (R - 1u);
+  ${Array.from({ length: radix }, (_, r) => {
+    const at = r === 0 ? 'base + j * shape.elementStride' : `base + j * shape.elementStride + ${r}u * inStep`;
+    const load = `vec2<f32>(inRe[${at}], inIm[${at}])`;
+    return `let a${r} = ${r === 0 ? load : `cmul(${load}, twiddles[tw + ${r - 1}u])`};`;
+  }).join('\n  ')}
+  let y = dft${radix}(array<vec2<f32>, ${radix}>(${Array.from({ length: radix }, (_, r) => `a${r}`).join(', ')}));
   let outBase = base + ((j - k) * R + k) * shape.elementStride;
   let outStep = shape.stride * shape.elementStride;
-  for (var q = 0u; q < R; q++) {
-    outRe[outBase + q * outStep] = y[q].x;
-    outIm[outBase + q * outStep] = y[q].y;
-  }
+  ${Array.from({ length: radix }, (_, q) => `outRe[outBase + ${q}u * outStep] = y[${q}].x;\n  outIm[outBase + ${q}u * outStep] = y[${q}].y;`).join('\n  ')}
 }
 `;
 }

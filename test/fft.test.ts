@@ -48,6 +48,16 @@ describe('plans', () => {
     expect(smoothLengthAtLeast(765)).toBe(768);
     expect(smoothLengthAtLeast(1021)).toBe(1024);
   });
+
+  it('give the GPU larger power-of-two radices (fewer passes) over the same factorisation', () => {
+    expect(radixSequence(1920, 16)).toEqual([16, 8, 3, 5]);
+    expect(radixSequence(2048, 16)).toEqual([16, 16, 8]);
+    expect(radixSequence(3640, 16)).toEqual([8, 5, 7, 13]);
+    expect(radixSequence(1080, 16)).toEqual([8, 3, 3, 3, 5]);
+    const gpu = fftPlan(1920, 16);
+    expect(gpu.kind === 'stockham' && gpu.stages.map((s) => s.stride)).toEqual([1, 16, 128, 384]);
+    expect(fftPlan(1920)).not.toBe(gpu); // cached per radix limit
+  });
 });
 
 describe('1-D transforms against a direct DFT', () => {

@@ -43,12 +43,18 @@ export interface BluesteinPlan {
 
 export type FftPlan = StockhamPlan | BluesteinPlan;
 
-/** Prime factors of n in the order the stages use them: 4s first, then 2, then odd primes ascending. */
-export function radixSequence(n: number): number[] {
+/**
+ * Radices of the stages: powers of two first, as large as `maxPowerOfTwoRadix` allows
+ * (the CPU kernels take 4 and 2; the GPU kernels up to 16, since every stage is a pass
+ * through memory), then the odd primes ascending.
+ */
+export function radixSequence(n: number, maxPowerOfTwoRadix = 4): number[] {
   const radices: number[] = [];
   let rest = n;
-  while (rest % 4 === 0) { radices.push(4); rest /= 4; }
-  while (rest % 2 === 0) { radices.push(2); rest /= 2; }
+  while (rest % maxPowerOfTwoRadix === 0 && maxPowerOfTwoRadix > 1) { radices.push(maxPowerOfTwoRadix); rest /= maxPowerOfTwoRadix; }
+  let twos = 1;
+  while (rest % 2 === 0) { twos *= 2; rest /= 2; }
+  if (twos > 1) radices.push(twos);
   for (let p = 3; p * p <= rest; p += 2) {
     while (rest % p === 0) { radices.push(p); rest /= p; }
   }
@@ -81,10 +87,10 @@ function unitRoot(num: number, den: number, out: Float64Array, at: number): void
   out[at + 1] = Math.sin(angle);
 }
 
-function stockhamPlan(n: number): StockhamPlan {
+function stockhamPlan(n: number, maxPowerOfTwoRadix: number): StockhamPlan {
   const stages: StockhamStage[] = [];
   let stride = 1;
-  for (const radix of radixSequence(n)) {
+  for (const radix of radixSequence(n, maxPowerOfTwoRadix)) {
     const twiddles = new Float64Array(stride * (radix - 1) * 2);
     for (let k = 0; k < stride; k++) {
       for (let r = 1; r < radix; r++) unitRoot(r * k, stride * radix, twiddles, (k * (radix - 1) + r - 1) * 2);
@@ -95,9 +101,9 @@ function stockhamPlan(n: number): StockhamPlan {
   return { kind: 'stockham', n, stages };
 }
 
-function bluesteinPlan(n: number): BluesteinPlan {
+function bluesteinPlan(n: number, maxPowerOfTwoRadix: number): BluesteinPlan {
   const m = smoothLengthAtLeast(2 * n - 1);
-  const inner = stockhamPlan(m);
+  const inner = stockhamPlan(m, maxPowerOfTwoRadix);
   const chirp = new Float64Array(2 * n);
   // k² mod 2n keeps the angle small and exact: exp(−iπk²/n) = exp(−2πi·(k² mod 2n)/(2n)).
   for (let k = 0; k < n; k++) unitRoot((k * k) % (2 * n), 2 * n, chirp, 2 * k);
@@ -153,15 +159,19 @@ function directStockhamInterleaved(plan: StockhamPlan, data: Float64Array): Floa
   return x;
 }
 
-const planCache = new Map<number, FftPlan>();
+const planCache = new Map<string, FftPlan>();
 
-/** The plan for length n (cached: plans are immutable and shared by both paths). */
-export function fftPlan(n: number): FftPlan {
+/**
+ * The plan for length n (cached: plans are immutable). Both paths build theirs here; they
+ * differ only in the largest power-of-two radix their kernels take (see radixSequence).
+ */
+export function fftPlan(n: number, maxPowerOfTwoRadix = 4): FftPlan {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`FFT length must be a positive integer, got ${n}`);
-  let plan = planCache.get(n);
+  const key = `${n}/${maxPowerOfTwoRadix}`;
+  let plan = planCache.get(key);
   if (!plan) {
-    plan = isDirect(n) ? stockhamPlan(n) : bluesteinPlan(n);
-    planCache.set(n, plan);
+    plan = isDirect(n) ? stockhamPlan(n, maxPowerOfTwoRadix) : bluesteinPlan(n, maxPowerOfTwoRadix);
+    planCache.set(key, plan);
   }
   return plan;
 }

@@ -7,6 +7,7 @@
  * next call; prepared images from a lost device must be prepared again.
  */
 import { PIXELS_PER_INVOCATION, SUMS } from '../../shaders/pooling.js';
+import { RANGE_VALUES_PER_INVOCATION } from '../../shaders/colour.js';
 import { VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import type { Backend, PoolResult, PreparedImage, Progress, SimilarityMaps, StageTimings } from '../backend.js';
 import { PC } from '../constants.js';
@@ -272,7 +273,7 @@ export class GpuBackend implements Backend {
       0: colourUniform, 1: sources[0], ...(packed ? {} : { 2: sources[1], 3: sources[2] }),
       4: y, 5: res.scratchA.re, 6: res.scratchA.im, ...(greyscale ? {} : { 7: chromaI!, 8: chromaQ! }),
     }, groupsFor(n));
-    run(pass, K.range, { 0: u.count, 1: y, 2: range }, groupsFor(n));
+    run(pass, K.range, { 0: u.count, 1: y, 2: range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
     pass.end();
 
     // FFT of the exact size
