@@ -81,31 +81,40 @@ export class Fsim {
     if (rs[0] !== ds[0] || rs[1] !== ds[1]) {
       throw new FsimError('SIZE', `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]}`);
     }
-    const [a, b] = await Promise.all([
+    // Images prepared here are released here (their GPU maps go back to the pool); prepared
+    // inputs stay the caller's.
+    const settled = await Promise.allSettled([
       isPrepared(ref) ? ref : this.prepareValid(ref, options),
       isPrepared(dist) ? dist : this.prepareValid(dist, options),
     ]);
-    if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
-    const pooled = await this.backend.pool(a, b, options.maps ?? false);
-    const timings = sumTimings(isPrepared(ref) ? undefined : a.timings, isPrepared(dist) ? undefined : b.timings, pooled.timings);
-    timings.total = performance.now() - started;
-    if (!Number.isFinite(pooled.fsim) || !Number.isFinite(pooled.fsimc)) {
-      throw new Error(`internal error: non-finite score (fsim ${pooled.fsim}, fsimc ${pooled.fsimc})`);
+    const owned = settled.flatMap((s, k) => (s.status === 'fulfilled' && !isPrepared(k === 0 ? ref : dist) ? [s.value] : []));
+    try {
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      const [a, b] = settled.map((s) => (s as PromiseFulfilledResult<PreparedImage>).value);
+      if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
+      const pooled = await this.backend.pool(a, b, options.maps ?? false);
+      const timings = sumTimings(isPrepared(ref) ? undefined : a.timings, isPrepared(dist) ? undefined : b.timings, pooled.timings);
+      timings.total = performance.now() - started;
+      if (!Number.isFinite(pooled.fsim) || !Number.isFinite(pooled.fsimc)) {
+        throw new Error(`internal error: non-finite score (fsim ${pooled.fsim}, fsimc ${pooled.fsimc})`);
+      }
+      return {
+        fsim: pooled.fsim,
+        fsimc: pooled.fsimc,
+        similar: pooled.fsimc >= threshold,
+        threshold,
+        scale: a.factor,
+        size: [a.size[0], a.size[1]],
+        downsampled: [a.downsampled[0], a.downsampled[1]],
+        backend: this.backend.name,
+        pooling: pooled.pooling,
+        colour: a.colour || b.colour,
+        timings,
+        ...(pooled.maps ? { maps: pooled.maps } : {}),
+      };
+    } finally {
+      for (const image of owned) image.release();
     }
-    return {
-      fsim: pooled.fsim,
-      fsimc: pooled.fsimc,
-      similar: pooled.fsimc >= threshold,
-      threshold,
-      scale: a.factor,
-      size: [a.size[0], a.size[1]],
-      downsampled: [a.downsampled[0], a.downsampled[1]],
-      backend: this.backend.name,
-      pooling: pooled.pooling,
-      colour: a.colour || b.colour,
-      timings,
-      ...(pooled.maps ? { maps: pooled.maps } : {}),
-    };
   }
 
   dispose(): Promise<void> {

@@ -115,6 +115,26 @@ describe('robustness', () => {
     });
   });
 
+  it('repeated comparisons reuse their GPU buffers: memory stops growing after the first', async () => {
+    const c = golden.find((g) => g.case === 'goldhill')!;
+    const [ref, dist] = [await decodeFile(image(c.ref)), await decodeFile(image(c.dist))];
+    const backend = gpu.backend as GpuBackend;
+    await gpu.compare(ref, dist, { scale: c.scale });
+    const after = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // releases complete after `ready`
+      return (await backend.memory()).allocatedBytes;
+    };
+    const first = await after();
+    for (let k = 0; k < 3; k++) await gpu.compare(ref, dist, { scale: c.scale });
+    expect(await after()).toBe(first);
+    // A prepared image stays the caller's: compare must not release it.
+    const prepared = await gpu.prepare(ref, { scale: c.scale });
+    await gpu.compare(prepared, dist, { scale: c.scale });
+    const again = await gpu.compare(prepared, dist, { scale: c.scale });
+    expect(Math.abs(again.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    prepared.release();
+  });
+
   it('a lost device is re-acquired on the next call', async () => {
     const c = golden.find((g) => g.case === 'I01_tiny17x23')!;
     const [ref, dist] = [await decodeFile(image(c.ref)), await decodeFile(image(c.dist))];
