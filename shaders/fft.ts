@@ -139,10 +139,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let k = j % shape.stride;
   let base = b * shape.batchStride;
+  let inBase = base + j * shape.elementStride;
   let inStep = butterflies * shape.elementStride;
   let tw = shape.twiddleOffset + k * (R - 1u);
   ${Array.from({ length: radix }, (_, r) => {
-    const at = r === 0 ? 'base + j * shape.elementStride' : `base + j * shape.elementStride + ${r}u * inStep`;
+    const at = r === 0 ? 'inBase' : `inBase + ${r}u * inStep`;
     const load = `vec2<f32>(inRe[${at}], inIm[${at}])`;
     return `let a${r} = ${r === 0 ? load : `cmul(${load}, twiddles[tw + ${r - 1}u])`};`;
   }).join('\n  ')}

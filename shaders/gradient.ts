@@ -4,12 +4,12 @@ import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** One guarded load and multiply-add per tap of the 3×3 kernels that is not zero in both. */
 function taps(kx: readonly number[], ky: readonly number[]): string {
+  const offset = (d: number) => (d === 0 ? '' : d > 0 ? ` + ${d}` : ` - ${-d}`);
   const lines: string[] = [];
   for (let a = 0; a < 3; a++) {
     for (let b = 0; b < 3; b++) {
       const wx = kx[a * 3 + b], wy = ky[a * 3 + b];
       if (wx === 0 && wy === 0) continue;
-      const offset = (d: number) => (d === 0 ? '' : d > 0 ? ` + ${d}` : ` - ${-d}`);
       const rr = `r${offset(1 - a)}`, cc = `c${offset(1 - b)}`;
       const adds = [wx !== 0 ? `gx += ${f32(wx)} * v;` : '', wy !== 0 ? `gy += ${f32(wy)} * v;` : ''].filter(Boolean).join(' ');
       lines.push(`  if (${rr} >= 0 && ${rr} < rows && ${cc} >= 0 && ${cc} < cols) { let v = y[u32(${rr}) * params.cols + u32(${cc})]; ${adds} }`);
