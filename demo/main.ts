@@ -3,13 +3,16 @@
  * FSIM / FSIMc and a verdict out, and what FSIM sees (phase congruency, gradients, local
  * similarity) zoomable side by side; plus a rank mode. State for tests: body[data-state].
  */
-import { colourise, decodeBlob, decodeUrl, maxOf, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import { colourise, createFsim, decodeBlob, decodeUrl, maxOf, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
 import { createEngine, type Engine } from './engine.js';
 import { drawRaster, wireDrop } from './dom.js';
 import { rankInto } from './rank.js';
 
 const $ = <T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
 const params = new URLSearchParams(location.search);
+
+// The library on the console (the browser tests use it too): fsim.decodeBlob(file), fsim.createFsim().
+Object.assign(globalThis, { fsim: { createFsim, decodeBlob, decodeUrl } });
 
 interface Slot { name: string; image: RasterImage }
 const slots: { ref: Slot | null; dist: Slot | null } = { ref: null, dist: null };
@@ -188,18 +191,30 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('nav .mode')) 
   });
 }
 
-// URL parameters: scale, colour, threshold, and the images.
+// URL parameters: scale, colour, threshold, backend and the images. Each is checked; a bad
+// one is reported (as text) instead of being quietly replaced by a default.
+const badParameters: string[] = [];
 const scaleParam = params.get('scale');
-if (scaleParam) {
-  const select = $('#scale') as HTMLSelectElement;
-  if (![...select.options].some((o) => o.value === scaleParam)) select.add(new Option(`F = ${scaleParam}`, scaleParam));
-  select.value = scaleParam;
+if (scaleParam !== null) {
+  if (scaleParam === 'auto' || /^[1-9][0-9]{0,3}$/.test(scaleParam)) {
+    const select = $('#scale') as HTMLSelectElement;
+    if (![...select.options].some((o) => o.value === scaleParam)) select.add(new Option(`F = ${scaleParam}`, scaleParam));
+    select.value = scaleParam;
+  } else badParameters.push(`scale must be auto or an integer ≥ 1, got '${scaleParam}'`);
 }
-if (params.get('colour') === '0') ($('#colour') as HTMLInputElement).checked = false;
-if (params.get('threshold')) {
-  ($('#threshold') as HTMLInputElement).value = params.get('threshold')!;
-  $('#threshold-value').textContent = Number(params.get('threshold')).toFixed(2);
+const colourParam = params.get('colour');
+if (colourParam !== null && colourParam !== '0' && colourParam !== '1') badParameters.push(`colour must be 0 or 1, got '${colourParam}'`);
+if (colourParam === '0') ($('#colour') as HTMLInputElement).checked = false;
+const thresholdParam = params.get('threshold');
+if (thresholdParam !== null) {
+  const value = /^(0(\.[0-9]*)?|1(\.0*)?|\.[0-9]+)$/.test(thresholdParam) ? Number(thresholdParam) : NaN;
+  if (value >= 0 && value <= 1) {
+    ($('#threshold') as HTMLInputElement).value = String(value);
+    $('#threshold-value').textContent = value.toFixed(2);
+  } else badParameters.push(`threshold must be a number in [0, 1], got '${thresholdParam}'`);
 }
+const backendParam = params.get('backend');
+if (backendParam !== null && backendParam !== 'cpu' && backendParam !== 'auto') badParameters.push(`backend must be cpu or auto, got '${backendParam}'`);
 $('#fsimc-box').hidden = !options().colour;
 
 setState('busy');
@@ -212,6 +227,12 @@ rankInto($('#rank'), engine, () => options());
 // Serve offline once loaded.
 if ('serviceWorker' in navigator && location.protocol !== 'file:' && import.meta.env.PROD) {
   void navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
+
+if (badParameters.length > 0) {
+  status(`URL parameter ${badParameters.join('; ')}`, true);
+  setState('error');
+  throw new Error('bad URL parameters'); // nothing is computed with a parameter the page could not honour
 }
 
 const refUrl = params.get('ref') ?? 'samples/reference.png';

@@ -34,8 +34,12 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
         li.textContent = `${entry.name}: ${entry.error}`;
       } else {
         li.append(thumb(entry.image!));
+        // File names are user input: text nodes only, never HTML.
         const line = document.createElement('div');
-        line.innerHTML = `<span class="rank">#${k + 1}</span> ${entry.name}<br>FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`;
+        const place = document.createElement('span');
+        place.className = 'rank';
+        place.textContent = `#${k + 1}`;
+        line.append(place, ` ${entry.name}`, document.createElement('br'), `FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`);
         li.dataset.score = String(entry.score);
         li.append(line);
       }

@@ -5,12 +5,15 @@
  * Exit status: 0 done, 1 not similar under --assert-similar, 2 bad usage or input.
  */
 import { DEFAULT_THRESHOLD } from './constants.js';
-import { FsimError } from './errors.js';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { FsimError, printable } from './errors.js';
 import { checkThreshold, type FsimResult } from './fsim.js';
 import { validateImage } from './image.js';
 import type { ScaleOption } from './scale.js';
 import { checkBackendKind, createFsim, decodeFile, rankFiles, type BackendKind } from './node/index.js';
 import type { RankResult } from './rank.js';
+import { ensureDir } from './node/ensureDir.js';
 import { writeHeatmaps } from './node/heatmap.js';
 
 const USAGE = `usage: fsim compare REF DIST [options]
@@ -32,6 +35,7 @@ options:
   --by fsim|fsimc      rank: sort key (default FSIMc for a colour reference, else FSIM)
   --progress           rank: progress bar on stderr even when it is not a terminal
   -h, --help           show this help
+  --                   end of options: every later argument is a file (names starting with '-')
 
 exit status: compare: 0 done, 1 not similar (with --assert-similar), 2 bad usage or input;
              rank: 0 every candidate scored, 1 some could not be (listed in errors),
@@ -63,8 +67,18 @@ export function parseScale(value: string): ScaleOption {
 /** Parses the options a command accepts (`allowed`), positional arguments in order. */
 function parseArgs(args: string[], allowed: readonly string[]): Args {
   const out: Args = { positional: [], scale: 'auto', backend: 'auto', threshold: DEFAULT_THRESHOLD, json: false, assertSimilar: false, progress: false };
+  let optionsEnded = false;
   for (let k = 0; k < args.length; k++) {
     const arg = args[k];
+    // After `--` everything is a file name, even one that starts with '-'.
+    if (optionsEnded) {
+      out.positional.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
     const value = (): string => {
       const v = args[++k];
       if (v === undefined) usageError(`${arg} needs a value`);
@@ -123,11 +137,13 @@ async function compareCommand(args: string[]): Promise<number> {
   const parsed = parseArgs(args, [...COMMON, '--maps', '--assert-similar']);
   if (parsed.positional.length !== 2) usageError(`compare takes two images, got ${parsed.positional.length}`);
   const opts = { ...parsed, ref: parsed.positional[0], dist: parsed.positional[1] };
+  // A maps folder that cannot be written fails before any computing.
+  if (opts.maps !== undefined) await prepareMapsDir(opts.maps);
   const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
-  validateImage(ref, opts.ref);
-  validateImage(dist, opts.dist);
+  validateImage(ref, printable(opts.ref));
+  validateImage(dist, printable(opts.dist));
   if (ref.width !== dist.width || ref.height !== dist.height) {
-    throw new FsimError('SIZE', `${opts.dist}: size ${dist.width}×${dist.height} differs from ${opts.ref} (${ref.width}×${ref.height}); FSIM compares images of one size`);
+    throw new FsimError('SIZE', `${printable(opts.dist)}: size ${dist.width}×${dist.height} differs from ${printable(opts.ref)} (${ref.width}×${ref.height}); FSIM compares images of one size`);
   }
   const engine = await createFsim({ backend: opts.backend });
   let result: FsimResult;
@@ -137,7 +153,13 @@ async function compareCommand(args: string[]): Promise<number> {
     await engine.dispose();
   }
   let written: string[] = [];
-  if (opts.maps && result.maps) written = await writeHeatmaps(opts.maps, result.maps, result.downsampled[0], result.downsampled[1]);
+  if (opts.maps !== undefined && result.maps) {
+    try {
+      written = await writeHeatmaps(opts.maps, result.maps, result.downsampled[0], result.downsampled[1]);
+    } catch (error) {
+      throw new FsimError('INPUT', `${printable(opts.maps)}: cannot write the maps (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    }
+  }
   const { maps: _maps, ...fields } = result;
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ reference: opts.ref, distorted: opts.dist, ...fields, ...(opts.maps ? { mapFiles: written } : {}) })}\n`);
@@ -146,6 +168,18 @@ async function compareCommand(args: string[]): Promise<number> {
     if (written.length) process.stdout.write(`maps      ${written.join(', ')}\n`);
   }
   return opts.assertSimilar && !result.similar ? 1 : 0;
+}
+
+async function prepareMapsDir(dir: string): Promise<void> {
+  if (dir === '') throw new FsimError('USAGE', '--maps needs a folder name (see fsim --help)');
+  try {
+    await ensureDir(dir);
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not writable' : code === 'EEXIST' || code === 'ENOTDIR' ? 'not a folder' : (error as Error).message;
+    throw new FsimError('INPUT', `${printable(dir)}: cannot write the maps there (${why})`);
+  }
 }
 
 /** A one-line progress bar, redrawn in place on stderr. */
@@ -168,14 +202,14 @@ function progressBar(enabled: boolean) {
 
 function formatRank(reference: string, r: RankResult): string {
   const key = r.by === 'fsimc' ? 'FSIMc' : 'FSIM';
-  const lines = [`reference ${reference} — ranked by ${key}, threshold ${r.threshold}, ${r.backend}`, ` #  ${key.padEnd(8)}  ${(key === 'FSIMc' ? 'FSIM' : 'FSIMc').padEnd(8)}  verdict      file`];
+  const lines = [`reference ${printable(reference)} — ranked by ${key}, threshold ${r.threshold}, ${r.backend}`, ` #  ${key.padEnd(8)}  ${(key === 'FSIMc' ? 'FSIM' : 'FSIMc').padEnd(8)}  verdict      file`];
   r.results.forEach((e, k) => {
     const [a, b] = r.by === 'fsimc' ? [e.fsimc, e.fsim] : [e.fsim, e.fsimc];
-    lines.push(`${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${e.file}`);
+    lines.push(`${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${printable(e.file)}`);
   });
   if (r.errors.length) {
     lines.push(`not scored (${r.errors.length}):`);
-    for (const e of r.errors) lines.push(`  ${e.file}: ${e.error}`);
+    for (const e of r.errors) lines.push(`  ${printable(e.file)}: ${e.error}`);
   }
   return lines.join('\n');
 }
@@ -204,14 +238,16 @@ async function rankCommand(args: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
+  const optionsEnd = argv.indexOf('--');
+  const json = (optionsEnd < 0 ? argv : argv.slice(0, optionsEnd)).includes('--json');
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
-    if (rest.includes('-h') || rest.includes('--help')) {
+    const flags = optionsEnd < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+    if (flags.includes('-h') || flags.includes('--help')) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
@@ -219,7 +255,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'rank') return await rankCommand(rest);
     usageError(`unknown command '${command}'`);
   } catch (error) {
-    const message = error instanceof FsimError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    // One line whatever the message carries (file names may hold newlines).
+    const message = printable(error instanceof FsimError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`);
     process.stderr.write(`fsim: ${message}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ error: message, code: error instanceof FsimError ? error.code : 'INTERNAL' })}\n`);
     return 2;

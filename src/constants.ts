@@ -32,8 +32,27 @@ export const SCHARR_Y = [3, 10, 3, 0, 0, 0, -3, -10, -3].map((v) => v / 16);
 /** Default `similar` threshold on the headline score (see README, "Similar or not"). */
 export const DEFAULT_THRESHOLD = 0.66;
 
-/** Largest accepted image, in pixels (8192 × 8192): the CPU path needs ~0.2 KiB per pixel. */
+/** Largest accepted image, in pixels (8192 × 8192), checked on the header before decoding. */
 export const MAX_PIXELS = 8192 * 8192;
+
+/**
+ * Largest accepted image file, checked before reading: an uncompressed 8192 × 8192 16-bit RGB
+ * TIFF (384 MiB) fits with room for its headers.
+ */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+/** Float samples must lie in [0, 255], the scale T1…T4 of the pooling are set for. */
+export const SAMPLE_RANGE = [0, 255] as const;
+
+/** Most worker threads one process runs for the CPU path, across all engines. */
+export const MAX_THREADS = 64;
+
+/** YIQ rows (FSIM_SPEC.md §1): Y, I, Q from R, G, B. */
+export const YIQ = [
+  [0.299, 0.587, 0.114],
+  [0.596, -0.274, -0.322],
+  [0.211, -0.523, 0.312],
+] as const;
 
 /** Smallest accepted side: the gradient kernel is 3 × 3. */
 export const MIN_SIDE = 3;

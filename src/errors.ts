@@ -14,3 +14,17 @@ export class FsimError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A user-supplied string (a file name, a URL) made safe for a one-line message: control
+ * characters become escapes, and an empty string says so.
+ */
+export function printable(text: unknown): string {
+  if (typeof text !== 'string') return `(${text === null ? 'null' : typeof text} path)`;
+  if (text === '') return '(empty path)';
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}

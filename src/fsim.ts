@@ -8,6 +8,7 @@ import type { Backend, Pooling, PreparedImage, Progress, SimilarityMaps, StageTi
 import { DEFAULT_THRESHOLD } from './constants.js';
 import { FsimError } from './errors.js';
 import { validateImage, type RasterImage } from './image.js';
+import { checkBoolean, checkFraction, checkFunction, checkInteger, checkOptions } from './options.js';
 import { scaleFactor, type ScaleOption } from './scale.js';
 
 export interface PrepareOptions {
@@ -45,24 +46,48 @@ export interface FsimResult {
 
 export type ImageInput = RasterImage | PreparedImage;
 
-function isPrepared(x: ImageInput): x is PreparedImage {
-  return typeof (x as PreparedImage).release === 'function';
+export function isPrepared(x: ImageInput): x is PreparedImage {
+  return x !== null && typeof x === 'object' && typeof (x as PreparedImage).release === 'function';
 }
 
-export function checkThreshold(threshold: number): number {
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    throw new FsimError('USAGE', `threshold must be a number in [0, 1], got ${String(threshold)}`);
-  }
-  return threshold;
+export function checkThreshold(threshold: unknown): number {
+  return checkFraction('threshold', threshold);
+}
+
+const PREPARE_OPTIONS = ['scale', 'progress'] as const;
+export const COMPARE_OPTIONS = [...PREPARE_OPTIONS, 'threshold', 'maps'] as const;
+
+/** Every prepare option checked, by name; `what` names the call in messages. */
+export function checkPrepareOptions(options: PrepareOptions | undefined, what = 'prepare', allowed: readonly string[] = PREPARE_OPTIONS): PrepareOptions {
+  const checked = checkOptions(options, allowed, what);
+  if (checked.scale !== undefined && checked.scale !== 'auto') checkInteger('scale', checked.scale, 1, Number.MAX_SAFE_INTEGER);
+  if (checked.progress !== undefined) checkFunction('progress', checked.progress);
+  return checked;
+}
+
+export function checkCompareOptions(options: CompareOptions | undefined, what = 'compare', allowed: readonly string[] = COMPARE_OPTIONS): CompareOptions {
+  const checked: CompareOptions = checkPrepareOptions(options, what, allowed);
+  if (checked.threshold !== undefined) checkThreshold(checked.threshold);
+  if (checked.maps !== undefined) checkBoolean('maps', checked.maps);
+  return checked;
 }
 
 export class Fsim {
+  private disposed = false;
+
   constructor(readonly backend: Backend) {}
 
+  private checkLive(): void {
+    if (this.disposed) throw new FsimError('USAGE', 'the engine was disposed; create a new one');
+  }
+
   /** Everything about one image that does not depend on the other: reuse it across comparisons. */
-  async prepare(image: RasterImage, options: PrepareOptions = {}, name = 'image'): Promise<PreparedImage> {
+  async prepare(image: RasterImage, options?: PrepareOptions, name = 'image'): Promise<PreparedImage> {
+    this.checkLive();
+    // Compare options are accepted (and checked) too: a CompareOptions object is a PrepareOptions.
+    const checked = checkCompareOptions(options, 'prepare');
     validateImage(image, name);
-    return this.prepareValid(image, options);
+    return this.prepareValid(image, checked);
   }
 
   private prepareValid(image: RasterImage, options: PrepareOptions): Promise<PreparedImage> {
@@ -70,8 +95,10 @@ export class Fsim {
     return this.backend.prepare(image, factor, options.progress);
   }
 
-  async compare(ref: ImageInput, dist: ImageInput, options: CompareOptions = {}): Promise<FsimResult> {
-    const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
+  async compare(ref: ImageInput, dist: ImageInput, options?: CompareOptions): Promise<FsimResult> {
+    this.checkLive();
+    options = checkCompareOptions(options);
+    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
     const started = performance.now();
     if (!isPrepared(ref)) validateImage(ref, 'reference');
     if (!isPrepared(dist)) validateImage(dist, 'distorted');
@@ -117,8 +144,10 @@ export class Fsim {
     }
   }
 
-  dispose(): Promise<void> {
-    return this.backend.dispose();
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.backend.dispose();
   }
 }
 

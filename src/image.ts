@@ -1,52 +1,67 @@
 /** Decoded images as the engine takes them, and the checks every path applies. */
-import { MAX_PIXELS, MIN_SIDE } from './constants.js';
+import { MAX_PIXELS, MIN_SIDE, SAMPLE_RANGE } from './constants.js';
 import { FsimError } from './errors.js';
 
+/** The sample arrays an image may hold. */
+export type SampleArray = Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array | Float64Array;
+
 /**
- * An interleaved raster with values on the 0..255 scale: 1 (grey), 3 (RGB) or 4 (RGBA,
- * alpha ignored) channels. Browser ImageData fits as is (channels 4).
+ * An interleaved raster: 1 (grey), 3 (RGB) or 4 (RGBA, alpha ignored) channels. 8-bit and
+ * float samples are on the 0..255 scale (floats must lie in [0, 255]); Uint16Array samples are
+ * 16-bit (0..65535) and read as v / 257 on that scale. Browser ImageData fits as is (channels 4).
  */
 export interface RasterImage {
   readonly width: number;
   readonly height: number;
   readonly channels: 1 | 3 | 4;
-  readonly data: Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
+  readonly data: SampleArray;
+}
+
+/** What a sample is divided by to reach the 0..255 scale: 257 for 16-bit samples, else 1. */
+export function sampleDivisor(data: SampleArray): number {
+  return data instanceof Uint16Array ? 257 : 1;
+}
+
+const SAMPLE_TYPES = [Uint8Array, Uint8ClampedArray, Uint16Array, Float32Array, Float64Array];
+
+/** Rejects sizes no path accepts, before anything of that size is allocated. */
+export function checkPixelCount(name: string, width: number, height: number): void {
+  if (width * height > MAX_PIXELS) {
+    throw new FsimError('SIZE', `${name}: ${width}×${height} exceeds the ${MAX_PIXELS}-pixel limit (8192×8192)`);
+  }
 }
 
 /** Throws a one-line FsimError when an image cannot be compared; `name` prefixes the message. */
 export function validateImage(image: RasterImage, name = 'image'): void {
+  if (image === null || typeof image !== 'object') {
+    throw new FsimError('INPUT', `${name}: expected an image { width, height, channels, data }, got ${image === null ? 'null' : typeof image}`);
+  }
   const { width, height, channels, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
-    throw new FsimError('SIZE', `${name}: invalid dimensions ${width}×${height}`);
+    throw new FsimError('SIZE', `${name}: invalid dimensions ${String(width)}×${String(height)}`);
   }
   if (width === 0 || height === 0) throw new FsimError('SIZE', `${name}: the image is empty (${width}×${height})`);
   if (width < MIN_SIDE || height < MIN_SIDE) {
     throw new FsimError('SIZE', `${name}: ${width}×${height} is smaller than the ${MIN_SIDE}×${MIN_SIDE} minimum`);
   }
-  if (width * height > MAX_PIXELS) {
-    throw new FsimError('SIZE', `${name}: ${width}×${height} exceeds the ${MAX_PIXELS}-pixel limit`);
-  }
+  checkPixelCount(name, width, height);
   if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new FsimError('INPUT', `${name}: unsupported channel count ${channels}`);
+    throw new FsimError('INPUT', `${name}: channels must be 1, 3 or 4, got ${String(channels)}`);
+  }
+  if (!SAMPLE_TYPES.some((type) => data instanceof type)) {
+    throw new FsimError('INPUT', `${name}: data must be a Uint8Array, Uint8ClampedArray, Uint16Array, Float32Array or Float64Array`);
   }
   if (data.length !== width * height * channels) {
     throw new FsimError('INPUT', `${name}: ${data.length} samples for ${width}×${height}×${channels}`);
   }
   if (data instanceof Float32Array || data instanceof Float64Array) {
+    const [lo, hi] = SAMPLE_RANGE;
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new FsimError('INPUT', `${name}: non-finite sample at index ${i}`);
+      const v = data[i];
+      if (!(v >= lo && v <= hi)) {
+        throw new FsimError('INPUT', `${name}: float sample ${i} is ${v}; float samples must be finite and within [${lo}, ${hi}]`);
+      }
     }
-  }
-}
-
-export function validatePair(ref: RasterImage, dist: RasterImage, names: [string, string] = ['reference', 'distorted']): void {
-  validateImage(ref, names[0]);
-  validateImage(dist, names[1]);
-  if (ref.width !== dist.width || ref.height !== dist.height) {
-    throw new FsimError(
-      'SIZE',
-      `${names[1]}: size ${dist.width}×${dist.height} differs from ${names[0]} ${ref.width}×${ref.height} (FSIM compares images of one size)`,
-    );
   }
 }
 

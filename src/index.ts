@@ -4,10 +4,10 @@ export type { CompareOptions, PrepareOptions, FsimResult, ImageInput } from './f
 export type { Backend, PreparedImage, PoolResult, Pooling, Progress, SimilarityMaps, StageTimings } from './backend.js';
 export { colourise, maxOf, RAMP } from './heatmap.js';
 export type { RasterImage } from './image.js';
-export { validateImage, validatePair, isGreyscale } from './image.js';
+export { validateImage, isGreyscale, sampleDivisor, type SampleArray } from './image.js';
 export { FsimError, type FsimErrorCode } from './errors.js';
 export { scaleFactor, downsampledSize, type ScaleOption } from './scale.js';
-export { DEFAULT_THRESHOLD, MAX_PIXELS, MIN_SIDE, PC as PHASE_CONGRUENCY, POOLING } from './constants.js';
-export { CpuBackend } from './cpu/backend.js';
+export { DEFAULT_THRESHOLD, MAX_FILE_BYTES, MAX_PIXELS, MAX_THREADS, MIN_SIDE, PC as PHASE_CONGRUENCY, POOLING, SAMPLE_RANGE } from './constants.js';
+export { CpuBackend, cpuBytesPerPixel, type CpuBackendOptions } from './cpu/backend.js';
 export { InlineExecutor, type OrientationExecutor } from './cpu/executor.js';
 export { rank, type RankCandidate, type RankOptions, type RankEntry, type RankResult } from './rank.js';

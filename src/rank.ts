@@ -5,9 +5,10 @@
  * bounded (at most `lookahead` decoded candidates are held). A candidate that cannot be
  * decoded or compared lands in `errors`; the others are ranked regardless.
  */
-import { FsimError } from './errors.js';
+import { FsimError, printable } from './errors.js';
 import type { CompareOptions, Fsim, ImageInput } from './fsim.js';
-import { checkThreshold } from './fsim.js';
+import { checkPrepareOptions, checkThreshold, isPrepared } from './fsim.js';
+import { checkFunction, checkInteger, checkOneOf, checkOptions, checkSignal } from './options.js';
 import { validateImage, type RasterImage } from './image.js';
 import { DEFAULT_THRESHOLD } from './constants.js';
 
@@ -49,20 +50,49 @@ export interface RankResult {
   referencePrepared: number;
 }
 
+/** Most candidates decoded ahead of the comparison. */
+const MAX_LOOKAHEAD = 64;
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const RANK_OPTIONS = ['scale', 'threshold', 'by', 'top', 'lookahead', 'progress', 'signal'] as const;
+
+/** Every rank option checked, by name. */
+export function checkRankOptions(options: RankOptions | undefined, what = 'rank'): RankOptions {
+  const checked = checkOptions(options, RANK_OPTIONS, what);
+  checkPrepareOptions({ ...(checked.scale !== undefined ? { scale: checked.scale } : {}) });
+  if (checked.threshold !== undefined) checkThreshold(checked.threshold);
+  if (checked.by !== undefined) checkOneOf('by', checked.by, ['fsim', 'fsimc']);
+  if (checked.top !== undefined) checkInteger('top', checked.top, 0, Number.MAX_SAFE_INTEGER);
+  if (checked.lookahead !== undefined) checkInteger('lookahead', checked.lookahead, 1, MAX_LOOKAHEAD);
+  if (checked.progress !== undefined) checkFunction('progress', checked.progress);
+  if (checked.signal !== undefined) checkSignal('signal', checked.signal);
+  return checked;
+}
+
+function checkCandidate(candidate: RankCandidate, index: number): RankCandidate {
+  if (candidate === null || typeof candidate !== 'object' || typeof candidate.name !== 'string' || typeof candidate.load !== 'function') {
+    throw new FsimError('USAGE', `candidate ${index} must be an object { name: string, load(): Promise<RasterImage> }`);
+  }
+  return candidate;
+}
 
 export async function rank(
   engine: Fsim,
   reference: ImageInput,
   candidates: Iterable<RankCandidate> | AsyncIterable<RankCandidate>,
-  options: RankOptions = {},
+  options?: RankOptions,
 ): Promise<RankResult> {
-  const threshold = checkThreshold(options.threshold ?? DEFAULT_THRESHOLD);
-  const lookahead = Math.max(1, options.lookahead ?? 2);
+  options = checkRankOptions(options);
+  if (candidates === null || typeof candidates !== 'object' || !(Symbol.iterator in candidates || Symbol.asyncIterator in candidates)) {
+    throw new FsimError('USAGE', 'candidates must be an iterable or async iterable of { name, load() }');
+  }
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const lookahead = options.lookahead ?? 2;
   const checkCancelled = () => {
     if (options.signal?.aborted) throw new FsimError('CANCELLED', 'ranking cancelled');
   };
-  const prepared = 'release' in reference ? reference : await engine.prepare(reference, { scale: options.scale }, 'reference');
+  const prepared = isPrepared(reference) ? reference : await engine.prepare(reference, { scale: options.scale }, 'reference');
   const by = options.by ?? (prepared.colour ? 'fsimc' : 'fsim');
   const total = Array.isArray(candidates) ? candidates.length : undefined;
   const results: RankEntry[] = [];
@@ -71,6 +101,7 @@ export async function rank(
   const iterator = (Symbol.asyncIterator in candidates ? candidates[Symbol.asyncIterator]() : candidates[Symbol.iterator]()) as
     AsyncIterator<RankCandidate> | Iterator<RankCandidate>;
   let exhausted = false;
+  let index = 0;
   const refill = async () => {
     while (!exhausted && inFlight.length < lookahead) {
       const next = await iterator.next();
@@ -78,9 +109,11 @@ export async function rank(
         exhausted = true;
         break;
       }
-      const image = next.value.load();
+      const candidate = checkCandidate(next.value, index++);
+      // A load that throws instead of rejecting is a failed candidate too.
+      const image = Promise.resolve().then(() => candidate.load());
       image.catch(() => {}); // surfaced when its turn comes
-      inFlight.push({ name: next.value.name, image });
+      inFlight.push({ name: candidate.name, image });
     }
   };
   try {
@@ -97,8 +130,8 @@ export async function rank(
         const score = by === 'fsimc' ? r.fsimc : r.fsim;
         results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= threshold });
       } catch (error) {
-        if (error instanceof FsimError && error.code === 'CANCELLED') throw error;
-        errors.push({ file: name, error: message(error).replace(`${name}: `, '') });
+        if (error instanceof FsimError && (error.code === 'CANCELLED' || error.code === 'USAGE')) throw error;
+        errors.push({ file: name, error: message(error).replace(`${printable(name)}: `, '') });
       }
       options.progress?.(++done, total, name);
     }
@@ -111,7 +144,7 @@ export async function rank(
     by,
     threshold,
     backend: engine.backend.name,
-    results: options.top !== undefined ? results.slice(0, Math.max(0, options.top)) : results,
+    results: options.top !== undefined ? results.slice(0, options.top) : results,
     errors,
     referencePrepared: prepared !== reference ? 1 : 0,
   };

@@ -1,5 +1,5 @@
 /** The `fsim` command end to end: results, flags, and every bad input of the issue. */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,6 +133,37 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
     expect(lines[0]).toMatch(/^fsim: /);
     expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ['a FIFO (would block on open)', () => { execFileSync('mkfifo', [join(tmp, 'pipe.png')]); return [join(tmp, 'pipe.png'), image('I01.bmp')]; }, /pipe\.png: not a regular file/],
+    ['/dev/zero (never ends)', () => ['/dev/zero', image('I01.bmp')], /^fsim: \/dev\/zero: not a regular file/],
+    ['an empty path', () => ['', image('I01.bmp')], /^fsim: \(empty path\): no such file/],
+    ['a file name with a newline', () => [join(tmp, 'two\nlines.png'), image('I01.bmp')], /two\\nlines\.png: no such file/],
+  ] as [string, () => string[], RegExp][])('special paths: %s', (_name, setup, message) => {
+    const r = fsim('compare', ...setup(), '--backend', 'cpu');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('-- ends the options: file names may start with a dash', () => {
+    writeFileSync(join(tmp, '-ref.bmp'), readFileSync(image('I01.bmp')));
+    const here = spawnSync(process.execPath, [BIN, 'compare', '--backend', 'cpu', '--json', '--', '-ref.bmp', image('I01_dist.bmp')], { encoding: 'utf8', cwd: tmp });
+    expect(here.status).toBe(0);
+    expect(JSON.parse(here.stdout).fsim).toBeCloseTo(golden.find((g) => g.case === 'I01')!.fsim, 6);
+    const without = spawnSync(process.execPath, [BIN, 'compare', '--backend', 'cpu', '-ref.bmp', image('I01_dist.bmp')], { encoding: 'utf8', cwd: tmp });
+    expect(without.status).toBe(2);
+    expect(without.stderr).toMatch(/unknown option -ref\.bmp/);
+  });
+
+  it('--maps into a place that cannot hold a folder fails before computing, as an input error', () => {
+    for (const dir of ['/proc/fsim-maps', join(image('I01.bmp'), 'maps')]) {
+      const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'cpu', '--maps', dir, '--json');
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ code: 'INPUT', error: expect.stringMatching(/cannot write the maps there/) });
+    }
   });
 
   it('--json reports the error as a JSON object too', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeFile, decodeImage } from '../src/node/decode.js';
+import { sampleDivisor } from '../src/image.js';
 import { image } from './fixtures.js';
 import { paletteBmp, png } from './helpers/encode.js';
 
@@ -29,7 +30,7 @@ describe('decoding', () => {
     const bmp = await decodeFile(image('I01.bmp'));
     const png = await decodeFile(image('I01_rgba.png'));
     expect([bmp.width, bmp.height]).toEqual([512, 384]);
-    expect(png.channels).toBe(4);
+    expect(png.channels).toBe(3); // its alpha is dropped on decoding
     expect(rgbOf(bmp.data, bmp.channels, 512 * 384)).toEqual(rgbOf(png.data, png.channels, 512 * 384));
   });
 
@@ -62,14 +63,18 @@ describe('decoding', () => {
     expect([jpeg.width, jpeg.height, jpeg.channels]).toEqual([780, 838, 3]);
   });
 
-  it('16-bit PNG (grey and RGB) is scaled to 0..255', async () => {
+  it('16-bit PNG (grey, RGB, RGBA) keeps its 16-bit samples, read as v / 257, alpha dropped', async () => {
     const samples = [0, 257, 4369, 65535, 1000, 30000, 65534, 12345, 54321];
     const grey = await decodeImage(png(3, 3, 0, 16, samples), 'grey16.png');
     expect(grey.channels).toBe(1);
-    expect([...grey.data]).toEqual(samples.map((v) => v / 257));
+    expect(grey.data).toBeInstanceOf(Uint16Array);
+    expect([...grey.data]).toEqual(samples);
+    expect(sampleDivisor(grey.data)).toBe(257);
     const rgb = await decodeImage(png(3, 1, 2, 16, samples), 'rgb16.png');
     expect(rgb.channels).toBe(3);
-    expect([...rgb.data]).toEqual(samples.map((v) => v / 257));
+    expect([...rgb.data]).toEqual(samples);
+    const rgba = await decodeImage(png(2, 1, 6, 16, [1, 2, 3, 65535, 4, 5, 6, 0]), 'rgba16.png');
+    expect([rgba.channels, ...rgba.data]).toEqual([3, 1, 2, 3, 4, 5, 6]);
   });
 
   it('CMYK JPEG is converted to RGB (through libvips colour management)', async () => {

@@ -64,6 +64,31 @@ describe.each(['cpu', 'gpu'] as const)('rank() on the %s backend', (backend) => 
   });
 });
 
+describe('greyscale candidates of a colour reference', () => {
+  it('are ranked on both backends, with the CPU scores on the GPU (chroma compared against zero)', async () => {
+    const ref = await decodeFile(image('I01.bmp'));
+    const greyOf = async (f: string) => {
+      const rgb = await decodeFile(image(f));
+      return { width: rgb.width, height: rgb.height, channels: 1 as const, data: new Uint8Array(rgb.width * rgb.height).map((_, p) => rgb.data[p * 3 + 1]) };
+    };
+    const list = (): RankCandidate[] => ['I01_dist.bmp', 'I03.bmp'].map((f) => ({ name: f, load: () => greyOf(f) }));
+    const scores: Record<string, Record<string, number>> = {};
+    for (const backend of ['cpu', 'gpu'] as const) {
+      const engine = await createFsim({ backend });
+      try {
+        const r = await rank(engine, ref, list());
+        expect(r.errors).toEqual([]);
+        expect(r.results.map((e) => e.file)).toEqual(['I01_dist.bmp', 'I03.bmp']);
+        for (const e of r.results) expect(e.fsimc).toBeLessThan(e.fsim);
+        scores[backend] = Object.fromEntries(r.results.map((e) => [e.file, e.fsimc]));
+      } finally {
+        await engine.dispose();
+      }
+    }
+    for (const f of ['I01_dist.bmp', 'I03.bmp']) expect(Math.abs(scores.gpu[f] - scores.cpu[f])).toBeLessThanOrEqual(GPU_TOLERANCE);
+  });
+});
+
 describe('fsim rank', () => {
   const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
   let dir: string;
@@ -94,6 +119,18 @@ describe('fsim rank', () => {
     expect(r.stdout).toMatch(/ 1  0\.925871  0\.936738  similar +.*I01_dist\.bmp/);
     expect(r.stdout).not.toMatch(/I03\.bmp/);
     expect(r.stderr).toMatch(/\[#+-*\] 2\/2/);
+  });
+
+  it('special files among the candidates land in errors without blocking the ranking', () => {
+    spawnSync('mkfifo', [join(dir, 'pipe.png')]);
+    const r = run(image('I01.bmp'), join(dir, 'pipe.png'), '/dev/zero', image('I01_dist.bmp'), '--json', '--backend', 'cpu');
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.results.map((e: { file: string }) => e.file)).toEqual([image('I01_dist.bmp')]);
+    expect(out.errors).toEqual([
+      { file: join(dir, 'pipe.png'), error: expect.stringMatching(/not a regular file/) },
+      { file: '/dev/zero', error: expect.stringMatching(/not a regular file/) },
+    ]);
   });
 
   it('exit 2 for an unreadable reference or bad usage', () => {

@@ -9,6 +9,7 @@ import { Fsim } from '../fsim.js';
 import { GpuBackend } from '../gpu/backend.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
 import type { RasterImage } from '../image.js';
+import { checkOneOf, checkOptions } from '../options.js';
 
 export * from '../index.js';
 export { GpuBackend } from '../gpu/backend.js';
@@ -22,14 +23,16 @@ export interface BrowserEngineOptions {
 
 export const browserGpu = async (): Promise<GPU | undefined> => (globalThis.navigator as Navigator | undefined)?.gpu;
 
-export async function createFsim(options: BrowserEngineOptions = {}): Promise<Fsim> {
-  const kind = options.backend ?? 'auto';
+export async function createFsim(options?: BrowserEngineOptions): Promise<Fsim> {
+  const { backend, limits } = checkOptions(options, ['backend', 'limits'], 'createFsim');
+  const kind = checkOneOf('backend', backend ?? 'auto', ['gpu', 'cpu', 'auto']);
+  if (limits !== undefined) checkOneOf('limits', limits, ['adapter', 'default']);
   if (kind !== 'cpu') {
     try {
-      return new Fsim(await GpuBackend.create(new DeviceManager(browserGpu, { limits: options.limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' })));
+      return new Fsim(await GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' })));
     } catch (error) {
       if (kind === 'gpu') throw error;
-      return new Fsim(new CpuBackend(new InlineExecutor(), `WebGPU unavailable: ${error instanceof Error ? error.message : String(error)}`));
+      return new Fsim(new CpuBackend(new InlineExecutor(), { note: `WebGPU unavailable: ${error instanceof Error ? error.message : String(error)}` }));
     }
   }
   return new Fsim(new CpuBackend(new InlineExecutor()));

@@ -9,7 +9,7 @@ import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
-import { toYiq } from './colour.js';
+import { yiqPlane, type YiqPlane } from './colour.js';
 import { boxDownsample } from './downsample.js';
 import type { OrientationExecutor } from './executor.js';
 import { Fft2D } from './fft2d.js';
@@ -41,33 +41,66 @@ export class CpuPrepared implements PreparedImage {
   }
 }
 
+/**
+ * Resident bytes per downsampled pixel of one comparison (both images) on this path: spectra,
+ * per-orientation sums and maps of two images, the filter bank, and 9 scratch maps per thread.
+ * A model fitted to measured peaks (bench/README.md: 530 B at 1080p, 504 B at 3640×2400 with
+ * 2 threads), used to refuse what would not fit before allocating it.
+ */
+export function cpuBytesPerPixel(threads: number): number {
+  return 380 + 72 * threads;
+}
+
+export interface CpuBackendOptions {
+  /** Appended to the name, e.g. why 'auto' fell back to the CPU. */
+  note?: string;
+  /** Bytes a comparison may take; larger ones are refused with a SIZE error. Default: no limit. */
+  memoryBudget?: number;
+}
+
 export class CpuBackend implements Backend {
   readonly name: string;
   private readonly fftCache = new Map<string, Fft2D>();
+  private readonly memoryBudget: number;
 
-  /** `note` is appended to the name, e.g. why 'auto' fell back to the CPU. */
-  constructor(private readonly executor: OrientationExecutor, note?: string) {
+  constructor(private readonly executor: OrientationExecutor, options: CpuBackendOptions = {}) {
+    const { note, memoryBudget = Infinity } = options;
     this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
+    this.memoryBudget = memoryBudget;
+  }
+
+  private checkMemory(h: number, w: number, factor: number): void {
+    const need = h * w * cpuBytesPerPixel(this.executor.threads);
+    if (need > this.memoryBudget) {
+      const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+      throw new FsimError('SIZE', `${w}×${h} pixels at F = ${factor} need about ${gib(need)} on the CPU path, over its ${gib(this.memoryBudget)} memory budget; use a larger scale or the GPU backend`);
+    }
   }
 
   async prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage> {
     const timings: StageTimings = {};
-    let t = now();
     const greyscale = isGreyscale(image);
-    const planes = toYiq(image, greyscale);
-    timings.colour = now() - t;
-
-    t = now();
     const { height: rows, width: cols } = image;
     const [h, w] = downsampledSize(rows, cols, factor);
-    const y = boxDownsample(planes.y, rows, cols, factor);
-    const i = planes.i && boxDownsample(planes.i, rows, cols, factor);
-    const q = planes.q && boxDownsample(planes.q, rows, cols, factor);
-    timings.downsample = now() - t;
+    this.checkMemory(h, w, factor);
+    // colour → downsample one plane at a time: one full-resolution float64 plane is alive at once.
+    timings.colour = timings.downsample = 0;
+    const downsampledPlane = (plane: YiqPlane): Float64Array => {
+      let t = now();
+      const full = yiqPlane(image, plane, greyscale);
+      timings.colour! += now() - t;
+      t = now();
+      const small = boxDownsample(full, rows, cols, factor);
+      timings.downsample! += now() - t;
+      return small;
+    };
+    const y = downsampledPlane('y');
+    const i = greyscale ? null : downsampledPlane('i');
+    const q = greyscale ? null : downsampledPlane('q');
 
     const pc = await this.phaseCongruency(y, h, w, timings, progress);
 
-    t = now();
+    const t = now();
     const gm = gradientMagnitude(y, h, w);
     timings.gradient = now() - t;
 

@@ -10,9 +10,9 @@ import { PIXELS_PER_INVOCATION, SUMS } from '../../shaders/pooling.js';
 import { RANGE_VALUES_PER_INVOCATION } from '../../shaders/colour.js';
 import { VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import type { Backend, PoolResult, PreparedImage, Progress, SimilarityMaps, StageTimings } from '../backend.js';
-import { PC } from '../constants.js';
+import { PC, YIQ } from '../constants.js';
 import { FsimError } from '../errors.js';
-import { isGreyscale, type RasterImage } from '../image.js';
+import { isGreyscale, sampleDivisor, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
 import { BufferPool, uniformData } from './buffers.js';
 import type { AcquiredDevice, DeviceManager } from './device.js';
@@ -137,14 +137,15 @@ function packRgba8(image: RasterImage): Uint32Array {
 /** A constant near the mean of Y, from at most ~65k samples (any constant is exact; see shaders/colour.ts). */
 function luminanceOffset(image: RasterImage, greyscale: boolean): number {
   const { data, channels } = image;
+  const [kr, kg, kb] = YIQ[0];
   const n = image.width * image.height;
   const step = Math.max(1, Math.floor(n / 65536));
   let sum = 0, count = 0;
   for (let p = 0; p < n; p += step, count++) {
     const s = p * channels;
-    sum += greyscale ? data[s] : 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2];
+    sum += greyscale ? data[s] : kr * data[s] + kg * data[s + 1] + kb * data[s + 2];
   }
-  return sum / count;
+  return sum / count / sampleDivisor(data);
 }
 
 export class GpuBackend implements Backend {
@@ -232,10 +233,12 @@ export class GpuBackend implements Backend {
       sources.push(pool.acquire(pixels.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'pixels'));
       device.queue.writeBuffer(sources[0], 0, pixels as Uint32Array<ArrayBuffer>);
     } else {
+      // Float and 16-bit samples: one f32 plane per channel on the 0..255 scale.
       const planeCount = greyscale ? 1 : 3;
+      const divisor = sampleDivisor(image.data);
       for (let c = 0; c < planeCount; c++) {
         const plane = new Float32Array(inRows * inCols);
-        for (let p = 0; p < plane.length; p++) plane[p] = image.data[p * image.channels + c];
+        for (let p = 0; p < plane.length; p++) plane[p] = image.data[p * image.channels + c] / divisor;
         const buffer = pool.map(plane.length, `plane${c}`);
         device.queue.writeBuffer(buffer, 0, plane);
         sources.push(buffer);
@@ -353,18 +356,19 @@ export class GpuBackend implements Backend {
     const timer = new PassTimer(device, acquired.timestamps, 1);
     device.pushErrorScope('validation');
     const encoder = device.createCommandEncoder({ label: 'pool' });
+    // A greyscale side has zero chroma: one cleared plane serves for its I and Q. Cleared
+    // before the pass opens, since an encoder records no buffer commands inside a pass.
+    let zero: GPUBuffer | undefined;
+    if (chroma && !(a.colour && b.colour)) {
+      zero = pool.map(n, 'zero-chroma');
+      encoder.clearBuffer(zero);
+      temporaries.push(zero);
+    }
+    const chromaOf = (x: GpuPrepared) => (x.colour ? [x.maps.i!, x.maps.q!] : [zero!, zero!]);
     const pass = timer.pass(encoder, 'pooling');
     let chromaTerm: GPUBuffer | undefined;
     if (chroma) {
-      // A greyscale side has zero chroma.
-      const zero = () => {
-        const z = pool.map(n, 'zero-chroma');
-        encoder.clearBuffer(z);
-        temporaries.push(z);
-        return z;
-      };
-      const [i1, q1] = a.colour ? [a.maps.i!, a.maps.q!] : [zero(), zero()];
-      const [i2, q2] = b.colour ? [b.maps.i!, b.maps.q!] : [zero(), zero()];
+      const [i1, q1, i2, q2] = [...chromaOf(a), ...chromaOf(b)];
       chromaTerm = pool.map(n, 'chroma-term');
       temporaries.push(chromaTerm);
       dispatch(pass, programs, { program: K.chroma, bindGroup: programs.bindGroup(K.chroma, { 0: count, 1: i1, 2: q1, 3: i2, 4: q2, 5: chromaTerm }), groups: groupsFor(n) });

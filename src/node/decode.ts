@@ -1,15 +1,22 @@
 /**
- * Image decoding in Node: sharp (libvips) for PNG, JPEG, GIF (first frame), WebP, TIFF and
- * AVIF; decode-bmp for BMP, which libvips does not read (TID2013 and LIVE ship BMP). Output is
- * a RasterImage on the 0..255 scale: 16-bit samples are divided by 257 (65535 → 255), CMYK
- * is converted to sRGB by libvips, alpha is kept as a 4th channel and ignored downstream.
+ * Image files in Node, read safely and decoded to the pixels as stored (what the reference's
+ * imread sees): no ICC colour conversion, no EXIF rotation, alpha dropped.
+ *   read:   regular files only (FIFOs, devices and directories are refused before any read),
+ *           at most MAX_FILE_BYTES, checked before reading;
+ *   sniff:  the format from the file's first bytes, before any decoder sees it: PNG, JPEG,
+ *           GIF (first frame), WebP, TIFF, AVIF through sharp (libvips), BMP through bmp.ts;
+ *           anything else (SVG, PDF, HEIC, …) is refused;
+ *   decode: dimensions checked on the header (MAX_PIXELS) before pixels are allocated;
+ *           8-bit samples as Uint8Array, 16-bit as Uint16Array (read as v / 257), CMYK
+ *           converted to RGB by libvips; float and signed samples are refused.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
-import decodeBmpData from 'decode-bmp';
-import { MAX_PIXELS } from '../constants.js';
-import { FsimError } from '../errors.js';
-import type { RasterImage } from '../image.js';
+import { MAX_FILE_BYTES } from '../constants.js';
+import { FsimError, printable } from '../errors.js';
+import { checkPixelCount, type RasterImage } from '../image.js';
+import { decodeBmp, isBmp } from './bmp.js';
 
 /** First line of an error message, without libvips' trailing noise. */
 function oneLine(error: unknown): string {
@@ -17,129 +24,161 @@ function oneLine(error: unknown): string {
   return text.split('\n')[0].trim().replace(/\s+/g, ' ');
 }
 
-export async function readImageFile(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EISDIR' ? 'is a directory, not an image file'
-      : `cannot read (${oneLine(error)})`;
-    throw new FsimError('INPUT', `${path}: ${why}`);
-  }
+function readError(name: string, error: unknown): FsimError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'is a directory, not an image file'
+    : code === 'ENAMETOOLONG' ? 'file name too long'
+    : code === 'ELOOP' ? 'too many symbolic links'
+    : `cannot read (${oneLine(error)})`;
+  return new FsimError('INPUT', `${name}: ${why}`);
 }
 
-/** Rejects dimensions before decoding allocates anything (the minimum size is validateImage's). */
-function checkDimensions(name: string, width: number, height: number): void {
-  if (!(width > 0 && height > 0)) throw new FsimError('INPUT', `${name}: invalid image dimensions ${width}×${height}`);
-  if (width * height > MAX_PIXELS) {
-    throw new FsimError('SIZE', `${name}: ${width}×${height} exceeds the ${MAX_PIXELS}-pixel limit (${Math.sqrt(MAX_PIXELS)}² pixels)`);
+function checkRegularFile(name: string, info: { isFile(): boolean; isDirectory(): boolean; size: number }): void {
+  if (info.isDirectory()) throw new FsimError('INPUT', `${name}: is a directory, not an image file`);
+  if (!info.isFile()) throw new FsimError('INPUT', `${name}: not a regular file (a pipe, socket or device); give an image file`);
+  if (info.size > MAX_FILE_BYTES) {
+    throw new FsimError('SIZE', `${name}: the file has ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
   }
-}
-
-function isBmp(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d;
 }
 
 /**
- * BMP through decode-bmp, which reads bottom-up BI_RGB files (1/2/4/8-bit palette, 24 and
- * 32-bit) — the layout TID2013, LIVE and most writers use. The headers are checked here
- * first, so absurd or truncated files fail before anything is allocated, top-down files
- * (negative height) are flipped, and compressed ones get a clear error.
+ * The bytes of an image file. Only regular files are opened: a FIFO would block the open
+ * itself, a device (/dev/zero) never ends; the size is checked on the inode before reading,
+ * and the read stops at that size even if the file grows meanwhile.
  */
-function decodeBmp(bytes: Uint8Array, name: string): RasterImage {
-  if (bytes.length < 54) throw new FsimError('INPUT', `${name}: truncated BMP (${bytes.length} bytes; the headers alone need 54)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dataOffset = view.getUint32(10, true);
-  const headerSize = view.getUint32(14, true);
-  if (headerSize < 40) throw new FsimError('INPUT', `${name}: unsupported BMP header (OS/2 core header, ${headerSize} bytes)`);
-  const width = view.getInt32(18, true);
-  const signedHeight = view.getInt32(22, true);
-  const height = Math.abs(signedHeight);
-  const bitsPerPixel = view.getUint16(28, true);
-  const compression = view.getUint32(30, true);
-  checkDimensions(name, width, height);
-  if (![1, 2, 4, 8, 24, 32].includes(bitsPerPixel)) throw new FsimError('INPUT', `${name}: unsupported BMP bit depth ${bitsPerPixel}`);
-  // BI_RGB, or BI_BITFIELDS with the standard 32-bit masks.
-  const standardMasks = compression === 3 && bitsPerPixel === 32 && bytes.length >= 66 &&
-    view.getUint32(54, true) === 0xff0000 && view.getUint32(58, true) === 0xff00 && view.getUint32(62, true) === 0xff;
-  if (compression !== 0 && !standardMasks) {
-    throw new FsimError('INPUT', `${name}: unsupported BMP compression (type ${compression}); save it as an uncompressed BMP or PNG`);
-  }
-  const rowBytes = Math.floor((bitsPerPixel * width + 31) / 32) * 4;
-  const needed = dataOffset + rowBytes * height;
-  if (bytes.length < needed) {
-    throw new FsimError('INPUT', `${name}: truncated BMP (${bytes.length} bytes; ${width}×${height} at ${bitsPerPixel} bits needs ${needed})`);
-  }
-  let source = bytes;
-  if (signedHeight < 0) {
-    source = Uint8Array.from(bytes);
-    new DataView(source.buffer).setInt32(22, height, true);
-  }
-  let rgba: Uint8ClampedArray;
+export async function readImageFile(path: string): Promise<Uint8Array> {
+  if (typeof path !== 'string' || path === '') throw new FsimError('INPUT', `${printable(path)}: no such file (the path is empty)`);
+  const name = printable(path);
   try {
-    rgba = decodeBmpData(source).data;
+    checkRegularFile(name, await stat(path));
   } catch (error) {
-    throw new FsimError('INPUT', `${name}: corrupt BMP (${oneLine(error)})`);
+    throw error instanceof FsimError ? error : readError(name, error);
   }
-  const data = new Uint8Array(rgba.buffer, rgba.byteOffset, width * height * 4);
-  if (signedHeight < 0) flipRows(data, width * 4, height);
-  return { width, height, channels: 4, data };
+  let handle;
+  try {
+    // O_NONBLOCK: should the path have become a FIFO since stat, open must not wait for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw readError(name, error);
+  }
+  try {
+    const info = await handle.stat();
+    checkRegularFile(name, info);
+    const bytes = new Uint8Array(info.size);
+    let filled = 0;
+    // The signature first: a file that is no image of ours is refused before the rest is read.
+    const head = Math.min(bytes.length, SNIFF_BYTES);
+    while (filled < head) {
+      const { bytesRead } = await handle.read(bytes, filled, head - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled === 0) throw new FsimError('INPUT', `${name}: empty file`);
+    if (!sniffFormat(bytes.subarray(0, filled))) throw notSupported(name);
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === bytes.length ? bytes : bytes.subarray(0, filled);
+  } catch (error) {
+    throw error instanceof FsimError ? error : readError(name, error);
+  } finally {
+    await handle.close();
+  }
 }
 
-function flipRows(data: Uint8Array, stride: number, rows: number): void {
-  const line = new Uint8Array(stride);
-  for (let top = 0, bottom = rows - 1; top < bottom; top++, bottom--) {
-    line.set(data.subarray(top * stride, (top + 1) * stride));
-    data.copyWithin(top * stride, bottom * stride, (bottom + 1) * stride);
-    data.set(line, bottom * stride);
+/** Bytes that hold every signature sniffFormat looks for (an AVIF ftyp box's first brands). */
+const SNIFF_BYTES = 64;
+
+export type ImageFormat = 'bmp' | 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff' | 'avif';
+
+const ascii = (bytes: Uint8Array, from: number, length: number): string =>
+  String.fromCharCode(...bytes.subarray(from, from + length));
+
+/** The format by its signature, or null: no decoder ever sees a file that is not one of ours. */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  const starts = (...signature: number[]) => signature.every((b, k) => bytes[k] === b);
+  if (isBmp(bytes)) return 'bmp';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
+  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
+  // Classic and BigTIFF, either byte order.
+  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a) || starts(0x49, 0x49, 0x2b, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2b)) return 'tiff';
+  if (bytes.length >= 16 && ascii(bytes, 4, 4) === 'ftyp') {
+    // The ftyp box's brands: the major brand, then the compatible ones.
+    const boxSize = Math.min(bytes.length, new DataView(bytes.buffer, bytes.byteOffset).getUint32(0));
+    for (let at = 8; at + 4 <= boxSize; at += at === 8 ? 8 : 4) {
+      const brand = ascii(bytes, at, 4);
+      if (brand === 'avif' || brand === 'avis') return 'avif';
+    }
   }
+  return null;
 }
 
-async function decodeWithSharp(bytes: Uint8Array, name: string): Promise<RasterImage> {
+const SUPPORTED = 'PNG, JPEG, BMP, GIF, WebP, TIFF or AVIF';
+const notSupported = (name: string) => new FsimError('INPUT', `${name}: not a supported image (${SUPPORTED})`);
+
+const DEPTH_NAMES: Record<string, string> = {
+  float: '32-bit float', double: '64-bit float', complex: 'complex', dpcomplex: 'complex',
+  char: 'signed 8-bit', short: 'signed 16-bit', int: 'signed 32-bit', uint: '32-bit unsigned',
+};
+
+/** Colour spaces decoded as stored; CMYK is converted (by libvips, documented). */
+const SPACES = new Set(['srgb', 'rgb', 'rgb16', 'b-w', 'grey16', 'cmyk']);
+
+async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: string): Promise<RasterImage> {
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    const why = oneLine(error);
-    if (/unsupported image format/i.test(why)) {
-      throw new FsimError('INPUT', `${name}: not a supported image (PNG, JPEG, BMP, GIF, WebP, TIFF or AVIF)`);
-    }
-    throw new FsimError('INPUT', `${name}: cannot read image header (${why})`);
+    throw new FsimError('INPUT', `${name}: cannot read the ${format.toUpperCase()} header (${oneLine(error)})`);
   }
-  checkDimensions(name, meta.width ?? 0, meta.height ?? 0);
+  // AVIF reads as HEIF; a HEIC (HEVC) file in an AVIF-branded box is not AVIF.
+  const actual = meta.format === 'heif' && meta.compression === 'av1' ? 'avif' : meta.format;
+  if (actual !== format) throw new FsimError('INPUT', `${name}: not a valid ${format.toUpperCase()} file (it reads as ${String(meta.format)})`);
+  const width = meta.width ?? 0;
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  if (!(width > 0 && height > 0)) throw new FsimError('INPUT', `${name}: invalid image dimensions ${width}×${height}`);
+  checkPixelCount(name, width, height);
+  if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
+    const kind = DEPTH_NAMES[meta.depth ?? ''] ?? String(meta.depth);
+    throw new FsimError('INPUT', `${name}: ${kind} samples are not supported: only 8- and 16-bit unsigned samples have a known 0..255 scale (convert the file, or pass values on that scale as a Float32Array image through the API)`);
+  }
+  if (!SPACES.has(meta.space ?? '')) throw new FsimError('INPUT', `${name}: the ${String(meta.space)} colour space is not supported (RGB, greyscale or CMYK)`);
   const sixteenBit = meta.depth === 'ushort';
+  const grey = meta.space === 'b-w' || meta.space === 'grey16';
   try {
-    let pipeline = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'warning', pages: 1 });
-    // Grey stays one channel; everything else (CMYK too) becomes sRGB, at the source depth.
-    const grey = (meta.channels ?? 3) <= 2;
-    pipeline = pipeline.toColourspace(grey ? (sixteenBit ? 'grey16' : 'b-w') : sixteenBit ? 'rgb16' : 'srgb');
+    // Pixels as stored: the embedded ICC profile is ignored (as the reference's imread does);
+    // alpha is dropped here, so the decoded raster is at most 3 samples per pixel.
+    // Naming the space it already has keeps libvips from converting (grey stays one channel).
+    const space = grey ? (sixteenBit ? 'grey16' : 'b-w') : sixteenBit ? 'rgb16' : 'srgb';
+    const pipeline = sharp(bytes, { limitInputPixels: false, failOn: 'warning', pages: 1, ignoreIcc: true }).removeAlpha().toColourspace(space);
     const { data, info } = await pipeline.raw({ depth: sixteenBit ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
-    const { width, height, channels } = info;
-    const n = width * height;
+    const channels = info.channels;
+    if (grey ? channels !== 1 : channels !== 3) throw new Error(`libvips gave ${channels} channels for a ${meta.space} image`);
     const samples = sixteenBit
       ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
       : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    // Keep 1 (grey), 3 (RGB) or 4 (RGBA) channels; grey+alpha drops its alpha.
-    const outChannels: 1 | 3 | 4 = channels <= 2 ? 1 : channels === 3 ? 3 : 4;
-    if (!sixteenBit && channels === outChannels) return { width, height, channels: outChannels, data: samples as Uint8Array };
-    const out = sixteenBit ? new Float64Array(n * outChannels) : new Uint8Array(n * outChannels);
-    const scale = sixteenBit ? 1 / 257 : 1;
-    for (let p = 0; p < n; p++) {
-      for (let c = 0; c < outChannels; c++) out[p * outChannels + c] = samples[p * channels + c] * scale;
-    }
-    return { width, height, channels: outChannels, data: out };
+    return { width: info.width, height: info.height, channels: grey ? 1 : 3, data: samples };
   } catch (error) {
-    throw new FsimError('INPUT', `${name}: truncated or corrupt ${meta.format ?? 'image'} data (${oneLine(error)})`);
+    throw new FsimError('INPUT', `${name}: truncated or corrupt ${format.toUpperCase()} data (${oneLine(error)})`);
   }
 }
 
 /** Decodes an encoded image (any supported format); `name` labels errors. */
 export async function decodeImage(bytes: Uint8Array, name = 'image'): Promise<RasterImage> {
-  if (bytes.length === 0) throw new FsimError('INPUT', `${name}: empty file`);
-  return isBmp(bytes) ? decodeBmp(bytes, name) : decodeWithSharp(bytes, name);
+  const label = printable(name);
+  if (!(bytes instanceof Uint8Array)) throw new FsimError('INPUT', `${label}: expected the encoded bytes as a Uint8Array or Buffer`);
+  if (bytes.length === 0) throw new FsimError('INPUT', `${label}: empty file`);
+  if (bytes.length > MAX_FILE_BYTES) throw new FsimError('SIZE', `${label}: ${bytes.length} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
+  const format = sniffFormat(bytes);
+  if (!format) throw notSupported(label);
+  return format === 'bmp' ? decodeBmp(bytes, label) : decodeWithSharp(bytes, format, label);
 }
 
 export async function decodeFile(path: string): Promise<RasterImage> {

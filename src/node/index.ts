@@ -1,11 +1,14 @@
 /** fsim-gpu for Node: backends with worker threads and Dawn, file decoding, file-level helpers. */
 import { readdir, stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CpuBackend } from '../cpu/backend.js';
-import { FsimError } from '../errors.js';
-import { Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
+import { MAX_THREADS } from '../constants.js';
+import { FsimError, printable } from '../errors.js';
+import { checkCompareOptions, COMPARE_OPTIONS, Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
 import { validateImage } from '../image.js';
-import { rank, type RankCandidate, type RankOptions, type RankResult } from '../rank.js';
+import { checkInteger, checkOneOf, checkOptions } from '../options.js';
+import { checkRankOptions, rank, type RankCandidate, type RankOptions, type RankResult } from '../rank.js';
 import { decodeFile } from './decode.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
 import { GpuBackend } from '../gpu/backend.js';
@@ -14,7 +17,7 @@ import { WorkerPoolExecutor } from './workerPool.js';
 
 export * from '../index.js';
 export { decodeImage, decodeFile } from './decode.js';
-export { WorkerPoolExecutor } from './workerPool.js';
+export { WorkerPoolExecutor, liveWorkerThreads, DEFAULT_THREADS } from './workerPool.js';
 export { GpuBackend, type FftKernels, type GpuBackendOptions } from '../gpu/backend.js';
 export { DeviceManager } from '../gpu/device.js';
 export { nodeGpu } from './webgpu.js';
@@ -26,39 +29,58 @@ const NO_ADAPTER_HINT = 'without a GPU, point VK_ICD_FILENAMES at a software Vul
 export interface EngineOptions {
   /** 'cpu' (float64), 'gpu' (WebGPU, never falls back) or 'auto' (WebGPU when available, else CPU). */
   backend?: BackendKind;
-  /** CPU worker threads (default: available cores, at most 4). */
+  /**
+   * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4). Every engine of a
+   * process shares one pool, sized by the largest `threads` among the live engines.
+   */
   threads?: number;
   /** GPU limits: 'adapter' (default) asks for the adapter's buffer-size maxima, 'default' keeps WebGPU's. */
   limits?: LimitsPolicy;
 }
 
 export function checkBackendKind(kind: unknown): BackendKind {
-  if (kind === 'cpu' || kind === 'gpu' || kind === 'auto') return kind;
-  throw new FsimError('USAGE', `backend must be cpu, gpu or auto, got ${String(kind)}`);
+  return checkOneOf('backend', kind, ['cpu', 'gpu', 'auto']);
 }
 
+const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
+
+function checkEngineOptions(options: EngineOptions | undefined, what = 'createFsim', allowed: readonly string[] = ENGINE_OPTIONS): EngineOptions {
+  const checked = checkOptions(options, allowed, what);
+  if (checked.backend !== undefined) checkBackendKind(checked.backend);
+  if (checked.threads !== undefined) checkInteger('threads', checked.threads, 1, MAX_THREADS);
+  if (checked.limits !== undefined) checkOneOf('limits', checked.limits, ['adapter', 'default']);
+  return checked;
+}
+
+/** The CPU path may take 80% of this machine's memory for one comparison. */
+const cpuMemoryBudget = (): number => 0.8 * totalmem();
+
 /** Creates an engine; dispose() it to stop its threads (idle threads never hold the process open). */
-export async function createFsim(options: EngineOptions = {}): Promise<Fsim> {
-  const kind = checkBackendKind(options.backend ?? 'auto');
+export async function createFsim(options?: EngineOptions): Promise<Fsim> {
+  const { backend, threads, limits } = checkEngineOptions(options);
+  const kind = backend ?? 'auto';
   if (kind !== 'cpu') {
     try {
-      return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits: options.limits, noAdapterHint: NO_ADAPTER_HINT })));
+      return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT })));
     } catch (error) {
       if (kind === 'gpu') throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`);
       // 'auto' may fall back, and says so in the result's backend field.
       const why = error instanceof Error ? error.message : String(error);
-      return new Fsim(new CpuBackend(new WorkerPoolExecutor(options.threads), `WebGPU unavailable: ${why}`));
+      return new Fsim(new CpuBackend(new WorkerPoolExecutor(threads), { note: `WebGPU unavailable: ${why}`, memoryBudget: cpuMemoryBudget() }));
     }
   }
-  return new Fsim(new CpuBackend(new WorkerPoolExecutor(options.threads)));
+  return new Fsim(new CpuBackend(new WorkerPoolExecutor(threads), { memoryBudget: cpuMemoryBudget() }));
 }
 
 /** Decodes two files and compares them with a temporary engine. */
-export async function compareFiles(refPath: string, distPath: string, options: CompareOptions & EngineOptions = {}): Promise<FsimResult> {
+export async function compareFiles(refPath: string, distPath: string, options?: CompareOptions & EngineOptions): Promise<FsimResult> {
+  const allowed = [...ENGINE_OPTIONS, ...COMPARE_OPTIONS];
+  const { backend, threads, limits, ...compare } = checkEngineOptions(options, 'compareFiles', allowed);
+  checkCompareOptions(compare, 'compareFiles', allowed);
   const [ref, dist] = await Promise.all([decodeFile(refPath), decodeFile(distPath)]);
-  const engine = await createFsim(options);
+  const engine = await createFsim({ backend, threads, limits });
   try {
-    return await engine.compare(ref, dist, options);
+    return await engine.compare(ref, dist, compare);
   } finally {
     await engine.dispose();
   }
@@ -88,9 +110,11 @@ export async function* expandCandidates(paths: readonly string[]): AsyncGenerato
 }
 
 /** Ranks image files (directories expanded) against a reference file. */
-export async function rankFiles(referencePath: string, candidatePaths: readonly string[], engine: Fsim, options: RankOptions = {}): Promise<RankResult> {
+export async function rankFiles(referencePath: string, candidatePaths: readonly string[], engine: Fsim, options?: RankOptions): Promise<RankResult> {
+  options = checkRankOptions(options, 'rankFiles');
+  if (!Array.isArray(candidatePaths)) throw new FsimError('USAGE', 'candidatePaths must be an array of paths');
   const reference = await decodeFile(referencePath);
-  validateImage(reference, referencePath);
+  validateImage(reference, printable(referencePath));
   // Paths only (cheap), so progress knows the total; images are decoded as ranking goes.
   const files: string[] = [];
   for await (const file of expandCandidates(candidatePaths)) files.push(file);

@@ -1,15 +1,25 @@
 /**
- * A pool of Node worker threads for the CPU backend's orientation jobs. The maps travel
- * as SharedArrayBuffers (no copies). Idle workers are unref'd so they never keep the
- * process alive; a crashed worker fails its job and is replaced.
+ * Node worker threads for the CPU backend's orientation jobs, one pool per process: every
+ * engine (and every concurrent compareFiles call) draws on it, so a process never runs more
+ * threads than the largest `threads` among its live engines, and never more than
+ * MAX_THREADS. Workers start on first use, idle ones are unref'd (they never keep the process
+ * alive), a crashed worker fails its job and is replaced, and the last engine to go stops them.
+ * The maps travel as SharedArrayBuffers (no copies).
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { MAX_THREADS } from '../constants.js';
 import type { OrientationExecutor, OrientationJob } from '../cpu/executor.js';
+import { FsimError } from '../errors.js';
+import { checkInteger } from '../options.js';
+
+/** Default thread count: the cores, at most 4 (an image has four orientation jobs). */
+export const DEFAULT_THREADS = Math.min(4, availableParallelism());
 
 interface Pending {
+  owner: WorkerPoolExecutor;
   job: OrientationJob;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -28,18 +38,58 @@ function createWorker(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-export class WorkerPoolExecutor implements OrientationExecutor {
-  readonly threads: number;
+/** The process's one pool of worker threads. */
+class SharedPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Pending>();
   private readonly queue: Pending[] = [];
   /** Workers already failed and replaced: their later 'exit' must not replace them twice. */
   private readonly dead = new WeakSet<Worker>();
-  private disposed = false;
+  private readonly users = new Set<WorkerPoolExecutor>();
 
-  constructor(threads = Math.min(4, availableParallelism())) {
-    this.threads = Math.max(1, threads);
-    for (let i = 0; i < this.threads; i++) this.idle.push(this.spawn());
+  /** Live workers: never more than the largest `threads` of the live engines. */
+  get size(): number {
+    return this.idle.length + this.busy.size;
+  }
+
+  private get limit(): number {
+    let most = 0;
+    for (const user of this.users) most = Math.max(most, user.threads);
+    return most;
+  }
+
+  attach(user: WorkerPoolExecutor): void {
+    this.users.add(user);
+  }
+
+  /** Fails the user's queued jobs; the last user to leave stops every worker. */
+  async detach(user: WorkerPoolExecutor): Promise<void> {
+    this.users.delete(user);
+    const cancelled = new Error('the CPU worker pool was disposed');
+    for (let k = this.queue.length - 1; k >= 0; k--) {
+      if (this.queue[k].owner === user) this.queue.splice(k, 1)[0].reject(cancelled);
+    }
+    for (const pending of this.busy.values()) if (pending.owner === user) pending.reject(cancelled);
+    if (this.users.size > 0) {
+      // Over the new limit: let idle workers go.
+      while (this.size > this.limit && this.idle.length > 0) this.retire(this.idle.pop()!);
+      return;
+    }
+    const workers = [...this.idle, ...this.busy.keys()];
+    this.idle.length = 0;
+    this.busy.clear();
+    await Promise.all(workers.map((w) => this.retire(w)));
+  }
+
+  run(pending: Pending): void {
+    const worker = this.idle.pop() ?? (this.size < this.limit ? this.spawn() : undefined);
+    if (worker) this.dispatch(worker, pending);
+    else this.queue.push(pending);
+  }
+
+  private retire(worker: Worker): Promise<number> {
+    this.dead.add(worker);
+    return worker.terminate();
   }
 
   private spawn(): Worker {
@@ -48,15 +98,13 @@ export class WorkerPoolExecutor implements OrientationExecutor {
     worker.on('message', (message: { error?: string }) => {
       const pending = this.busy.get(worker);
       this.busy.delete(worker);
-      this.release(worker);
+      this.next(worker);
       if (!pending) return;
       if (message.error) pending.reject(new Error(message.error));
       else pending.resolve();
     });
     worker.on('error', (error) => this.replace(worker, error));
-    worker.on('exit', (code) => {
-      if (!this.disposed) this.replace(worker, new Error(`CPU worker exited with code ${code}`));
-    });
+    worker.on('exit', (code) => this.replace(worker, new Error(`CPU worker exited with code ${code}`)));
     return worker;
   }
 
@@ -68,15 +116,16 @@ export class WorkerPoolExecutor implements OrientationExecutor {
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
     pending?.reject(error);
-    if (!this.disposed) {
-      void worker.terminate();
-      this.release(this.spawn());
-    }
+    void worker.terminate();
+    const waiting = this.queue.shift();
+    if (waiting) this.run(waiting);
   }
 
-  private release(worker: Worker): void {
-    const next = this.queue.shift();
-    if (next) this.dispatch(worker, next);
+  /** A worker just finished: it takes the next queued job, retires if over the limit, or idles. */
+  private next(worker: Worker): void {
+    const pending = this.queue.shift();
+    if (pending) this.dispatch(worker, pending);
+    else if (this.size > this.limit) void this.retire(worker);
     else {
       worker.unref();
       this.idle.push(worker);
@@ -88,24 +137,33 @@ export class WorkerPoolExecutor implements OrientationExecutor {
     worker.ref();
     worker.postMessage({ id: 0, job: pending.job });
   }
+}
+
+const shared = new SharedPool();
+
+/** Worker threads currently running in this process (for tests and benchmarks). */
+export function liveWorkerThreads(): number {
+  return shared.size;
+}
+
+/** An engine's handle on the process's worker pool; `threads` is the most it may have running. */
+export class WorkerPoolExecutor implements OrientationExecutor {
+  readonly threads: number;
+  private disposed = false;
+
+  constructor(threads: number = DEFAULT_THREADS) {
+    this.threads = checkInteger('threads', threads, 1, MAX_THREADS);
+    shared.attach(this);
+  }
 
   run(job: OrientationJob): Promise<void> {
-    if (this.disposed) return Promise.reject(new Error('the CPU worker pool was disposed'));
-    return new Promise((resolve, reject) => {
-      const pending = { job, resolve, reject };
-      const worker = this.idle.pop();
-      if (worker) this.dispatch(worker, pending);
-      else this.queue.push(pending);
-    });
+    if (this.disposed) return Promise.reject(new FsimError('USAGE', 'the engine was disposed'));
+    return new Promise((resolve, reject) => shared.run({ owner: this, job, resolve, reject }));
   }
 
   async dispose(): Promise<void> {
+    if (this.disposed) return;
     this.disposed = true;
-    const workers = [...this.idle, ...this.busy.keys()];
-    for (const pending of [...this.busy.values(), ...this.queue]) pending.reject(new Error('the CPU worker pool was disposed'));
-    this.idle.length = 0;
-    this.busy.clear();
-    this.queue.length = 0;
-    await Promise.all(workers.map((w) => w.terminate()));
+    await shared.detach(this);
   }
 }

@@ -1,5 +1,7 @@
 /** The demo page as a person uses it: file inputs, the no-WebGPU fallback, maps, rank mode, the benchmark page. */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +114,83 @@ describe('demo on WebGPU', () => {
     expect(Math.abs(Number(items[1].score) - golden.find((g) => g.case === 'I01')!.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
     expect(items[4].text).toMatch(/size 333×187 differs from the reference 512×384/);
     await expectNotBlank(page, 'rank-gallery');
+    await page.close();
+  });
+});
+
+describe('user input is text, never code', () => {
+  const EVIL = `<img src=x onerror=document.title='pwned'>.bmp`;
+  let evilPath: string;
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsim-xss-'));
+    evilPath = join(dir, EVIL);
+    copyFileSync(image('I01_dist.bmp'), evilPath);
+  });
+
+  const untouched = async (page: Page) => {
+    expect(await page.title()).not.toBe('pwned');
+    expect(await page.$$eval('main img', (els) => els.length)).toBe(0);
+  };
+
+  it('a file name carrying markup, dropped in compare mode and in rank mode, shows as text and runs nothing', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await settled(page);
+    // Compare mode: the name is shown as typed.
+    await page.evaluate(() => { document.body.dataset.state = 'picking'; });
+    await (await page.$('[data-testid="ref-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(evilPath);
+    await page.waitForFunction((name) => document.querySelector('[data-testid="ref-name"]')!.textContent!.includes(name), {}, EVIL);
+    await settled(page);
+    await untouched(page);
+    // Rank mode: the gallery lists it by name, as text.
+    await page.click('nav [data-mode="rank"]');
+    await (await page.$('[data-testid="rank-ref-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image('I01.bmp'));
+    await (await page.$('[data-testid="rank-candidates-input"]') as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(evilPath, image('I03.bmp'));
+    await settled(page, 'rankState');
+    const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(items).toHaveLength(2);
+    expect(items[0]).toContain(EVIL);
+    await untouched(page);
+    await page.close();
+  });
+
+  it('URL parameters and error messages are text too', async () => {
+    const page = await gpuBrowser.newPage();
+    const evilUrl = `/fixtures/images/<img src=x onerror=document.title='pwned'>.png`;
+    await page.goto(`${server.url}/?ref=${encodeURIComponent(evilUrl)}&dist=/fixtures/images/I01.bmp`);
+    await settled(page);
+    expect(await text(page, 'status')).toContain(`<img src=x onerror=document.title='pwned'>.png: HTTP 404`);
+    await untouched(page);
+    // A parameter the page cannot honour is reported as typed, and nothing is computed.
+    await page.goto(`${server.url}/?threshold=${encodeURIComponent('<img src=x onerror=document.title=\'pwned\'>')}&scale=0`);
+    await settled(page);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
+    expect(await text(page, 'status')).toBe(`URL parameter scale must be auto or an integer ≥ 1, got '0'; threshold must be a number in [0, 1], got '<img src=x onerror=document.title='pwned'>'`);
+    expect(await text(page, 'fsim')).toBe('–');
+    await untouched(page);
+    await page.close();
+  });
+
+  it('the page forbids inline script (Content-Security-Policy)', async () => {
+    const page = await gpuBrowser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+    await page.goto(server.url);
+    await settled(page);
+    const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (e) => e.getAttribute('content') ?? '');
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = "document.title = 'inline ran'";
+      document.body.append(script);
+      const img = document.createElement('img');
+      img.setAttribute('onerror', "document.title = 'handler ran'");
+      img.src = 'data:,';
+      document.body.append(img);
+    });
+    await new Promise((done) => setTimeout(done, 300));
+    expect(await page.title()).not.toMatch(/ran/);
+    expect(violations.length).toBeGreaterThan(0);
     await page.close();
   });
 });

@@ -72,3 +72,53 @@ export function greyPng(width: number, height: number, value: (x: number, y: num
   const samples = Array.from({ length: width * height }, (_, i) => value(i % width, Math.floor(i / width)));
   return png(width, height, 0, 8, samples);
 }
+
+/**
+ * An uncompressed little-endian TIFF, one strip: `format` 1 unsigned, 2 signed, 3 float;
+ * `bits` 8, 16 or 32 per sample; 1 (grey) or 3 (RGB) samples per pixel.
+ */
+export function tiff(width: number, height: number, channels: 1 | 3, bits: 8 | 16 | 32, format: 1 | 2 | 3, samples: ArrayLike<number>): Buffer {
+  const bytesPerSample = bits / 8;
+  const dataBytes = width * height * channels * bytesPerSample;
+  const tags: [tag: number, type: number, count: number, value: number][] = [];
+  const entries = 11;
+  const ifd = 8;
+  const ifdBytes = 2 + entries * 12 + 4;
+  const bitsAt = ifd + ifdBytes; // three SHORTs when RGB
+  const formatAt = bitsAt + 8;
+  const dataAt = formatAt + 8;
+  const out = Buffer.alloc(dataAt + dataBytes);
+  out.write('II', 0, 'ascii');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(ifd, 4);
+  const SHORT = 3, LONG = 4;
+  tags.push([256, LONG, 1, width], [257, LONG, 1, height]);
+  if (channels === 3) {
+    for (let k = 0; k < 3; k++) out.writeUInt16LE(bits, bitsAt + 2 * k);
+    for (let k = 0; k < 3; k++) out.writeUInt16LE(format, formatAt + 2 * k);
+    tags.push([258, SHORT, 3, bitsAt]);
+  } else {
+    tags.push([258, SHORT, 1, bits]);
+  }
+  tags.push([259, SHORT, 1, 1], [262, SHORT, 1, channels === 3 ? 2 : 1], [273, LONG, 1, dataAt], [277, SHORT, 1, channels],
+    [278, LONG, 1, height], [279, LONG, 1, dataBytes], [284, SHORT, 1, 1], [339, SHORT, channels, channels === 3 ? formatAt : format]);
+  out.writeUInt16LE(entries, ifd);
+  tags.forEach(([tag, type, count, value], k) => {
+    const at = ifd + 2 + k * 12;
+    out.writeUInt16LE(tag, at);
+    out.writeUInt16LE(type, at + 2);
+    out.writeUInt32LE(count, at + 4);
+    if (type === SHORT && count === 1) out.writeUInt16LE(value, at + 8);
+    else out.writeUInt32LE(value, at + 8);
+  });
+  out.writeUInt32LE(0, ifd + 2 + entries * 12);
+  for (let i = 0; i < width * height * channels; i++) {
+    const at = dataAt + i * bytesPerSample;
+    const v = samples[i];
+    if (format === 3) out.writeFloatLE(v, at);
+    else if (bits === 8) format === 2 ? out.writeInt8(v, at) : out.writeUInt8(v, at);
+    else if (bits === 16) format === 2 ? out.writeInt16LE(v, at) : out.writeUInt16LE(v, at);
+    else format === 2 ? out.writeInt32LE(v, at) : out.writeUInt32LE(v, at);
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+/** The CPU path's worker threads: one pool per process, capped, shared by concurrent calls. */
+import { describe, expect, it } from 'vitest';
+import { compareFiles, createFsim, DEFAULT_THREADS, liveWorkerThreads } from '../src/node/index.js';
+import { golden, image, CPU_TOLERANCE } from './fixtures.js';
+
+/** Runs `work` while sampling the live thread count; returns the most seen. */
+async function mostThreadsDuring(work: () => Promise<unknown>): Promise<number> {
+  let most = 0;
+  const sample = setInterval(() => { most = Math.max(most, liveWorkerThreads()); }, 2);
+  try {
+    await work();
+  } finally {
+    clearInterval(sample);
+  }
+  return Math.max(most, liveWorkerThreads());
+}
+
+describe('worker threads', () => {
+  it('24 concurrent compareFiles calls share one pool of at most the default thread count, and all give the reference score', async () => {
+    const c = golden.find((g) => g.case === 'I01')!;
+    let results: { fsim: number }[] = [];
+    const most = await mostThreadsDuring(async () => {
+      results = await Promise.all(Array.from({ length: 24 }, () => compareFiles(image(c.ref), image(c.dist), { backend: 'cpu' })));
+    });
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(DEFAULT_THREADS);
+    for (const r of results) expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    expect(liveWorkerThreads()).toBe(0); // the last engine to go stops them
+  });
+
+  it('the pool is sized by the largest `threads` among live engines and shrinks when that engine goes', async () => {
+    const image8 = { width: 64, height: 64, channels: 1 as const, data: new Uint8Array(4096).map((_, i) => (i * 31) % 256) };
+    const one = await createFsim({ backend: 'cpu', threads: 1 });
+    expect(await mostThreadsDuring(() => Promise.all([one.compare(image8, image8), one.compare(image8, image8)]))).toBe(1);
+    const three = await createFsim({ backend: 'cpu', threads: 3 });
+    const during = await mostThreadsDuring(() => Promise.all([three.compare(image8, image8), one.compare(image8, image8)]));
+    expect(during).toBeGreaterThan(1);
+    expect(during).toBeLessThanOrEqual(3);
+    await three.dispose();
+    expect(liveWorkerThreads()).toBeLessThanOrEqual(1);
+    await one.dispose();
+    expect(liveWorkerThreads()).toBe(0);
+  });
+});
