@@ -3,8 +3,36 @@
  * which any static host can serve; `npm start` builds and serves it on port 8080.
  * A generated service worker caches every emitted file, so the page works offline once loaded.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The example pairs of the public FSIM demo app (two boots, two printers) come from the
+ * project's fixtures (../shared/fixtures, or FSIM_FIXTURES), never copied into the repository:
+ * the build emits them under samples/, the dev server serves them from there. Without the
+ * fixtures the page's buttons for them answer with a plain 404 message.
+ */
+const EXAMPLES = ['app_shoe.jpg', 'app_shoe1.jpg', 'app_printer1.jpg', 'app_printer2.jpg'];
+const exampleDir = resolve(process.env.FSIM_FIXTURES ?? resolve(import.meta.dirname, '../shared/fixtures'), 'images');
+
+function examplePairs(): Plugin {
+  const available = () => EXAMPLES.filter((name) => existsSync(resolve(exampleDir, name)));
+  return {
+    name: 'fsim-example-pairs',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const name = request.url?.match(/\/samples\/([^/?]+)/)?.[1];
+        if (!name || !available().includes(name)) return next();
+        response.setHeader('content-type', 'image/jpeg');
+        response.end(readFileSync(resolve(exampleDir, name)));
+      });
+    },
+    generateBundle() {
+      for (const name of available()) this.emitFile({ type: 'asset', fileName: `samples/${name}`, source: readFileSync(resolve(exampleDir, name)) });
+    },
+  };
+}
 
 function offline(): Plugin {
   return {
@@ -53,5 +81,6 @@ export default defineConfig({
   worker: { format: 'es' },
   server: { port: 8080, host: '127.0.0.1' },
   preview: { port: 8080, host: true, strictPort: true },
-  plugins: [offline()],
+  // examplePairs first: the offline plugin lists the samples it emitted among the files to cache.
+  plugins: [examplePairs(), offline()],
 });

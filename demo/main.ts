@@ -3,7 +3,7 @@
  * FSIM / FSIMc and a verdict out, and what FSIM sees (phase congruency, gradients, local
  * similarity) zoomable side by side; plus a rank mode. State for tests: body[data-state].
  */
-import { colourise, createFsim, decodeBlob, decodeUrl, maxOf, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import { alignImage, colourise, createFsim, decodeBlob, decodeUrl, describeResized, maxOf, type AlignMode, type Resized, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
 import { createEngine, type Engine } from './engine.js';
 import { drawRaster, wireDrop } from './dom.js';
 import { rankInto } from './rank.js';
@@ -20,6 +20,8 @@ let result: FsimResult | null = null;
 let view = 'images';
 let zoom = 1;
 let runId = 0;
+/** Both images aligned to this [rows, cols] (URL parameter size=WxH); otherwise to the reference. */
+let alignSize: [number, number] | undefined;
 
 function setState(state: 'idle' | 'busy' | 'done' | 'error'): void {
   document.body.dataset.state = state;
@@ -37,6 +39,7 @@ function options() {
     scale: (scaleValue === 'auto' ? 'auto' : Number(scaleValue)) as ScaleOption,
     colour: ($('#colour') as HTMLInputElement).checked,
     threshold: Number(($('#threshold') as HTMLInputElement).value),
+    align: { mode: ($('#resize') as HTMLSelectElement).value as AlignMode, ...(alignSize ? { size: alignSize } : {}) },
   };
 }
 
@@ -55,9 +58,29 @@ function drawMap(canvas: HTMLCanvasElement, values: Float32Array, width: number,
   canvas.getContext('2d')!.putImageData(new ImageData(colourise(values, max, 4), width, height), 0, 0);
 }
 
+/**
+ * No score of an earlier pair stays on screen next to new images: scores, note and maps are
+ * cleared whenever an image changes or a comparison starts, and stay cleared if it fails.
+ */
+function clearResult(): void {
+  result = null;
+  runId++; // a comparison still running is for images no longer shown
+  for (const id of ['fsim', 'fsimc', 'verdict', 'time', 'size']) $(`[data-testid="${id}"]`).textContent = '–';
+  delete $('[data-testid="verdict"]').dataset.similar;
+  $('[data-testid="align-note"]').hidden = true;
+  $('.legend').hidden = true;
+  for (const id of ['view-a', 'view-b']) {
+    const canvas = $(`[data-testid="${id}"]`) as HTMLCanvasElement;
+    canvas.width = canvas.height = 0;
+  }
+}
+
 async function setSlot(which: 'ref' | 'dist', name: string, load: () => Promise<RasterImage>): Promise<void> {
   const label = $(`.drop[data-slot="${which}"]`);
   $('.name', label).textContent = name;
+  clearResult();
+  setState('busy');
+  status(`loading ${name}…`);
   try {
     const image = await load();
     slots[which] = { name, image };
@@ -85,6 +108,10 @@ function renderScores(): void {
   const gpu = result.timings.gpu !== undefined ? `, GPU ${result.timings.gpu.toFixed(1)} ms` : '';
   $('[data-testid="time"]').textContent = `${(result.timings.total ?? 0).toFixed(0)} ms${gpu}`;
   $('[data-testid="size"]').textContent = `${result.size[1]}×${result.size[0]} → F = ${result.scale} → ${result.downsampled[1]}×${result.downsampled[0]}`;
+  const resized = Object.entries(result.resized ?? {});
+  const note = $('[data-testid="align-note"]');
+  note.hidden = resized.length === 0;
+  note.textContent = resized.length ? `Sizes differ, so FSIM compared resampled images: ${resized.map(([side, r]) => `the ${side} image ${describeResized(r)}`).join('; ')}.` : '';
 }
 
 function renderView(): void {
@@ -98,8 +125,10 @@ function renderView(): void {
   legend.hidden = view === 'images';
   const what = $('.what', legend);
   if (view === 'images') {
-    drawRaster(a, slots.ref.image);
-    drawRaster(b, slots.dist.image);
+    // What FSIM compared: each side as aligned, when it was.
+    const shown = (image: RasterImage, resized?: Resized) => (resized ? alignImage(image, resized.to, resized.mode).image : image);
+    drawRaster(a, shown(slots.ref.image, result.resized?.reference));
+    drawRaster(b, shown(slots.dist.image, result.resized?.distorted));
   } else if (view === 'pc') {
     drawMap(a, pc1, w, h, 1);
     drawMap(b, pc2, w, h, 1);
@@ -129,15 +158,16 @@ function renderView(): void {
 
 async function run(): Promise<void> {
   if (!slots.ref || !slots.dist) return;
+  const { scale, threshold, align } = options();
+  clearResult();
   const id = ++runId;
-  const { scale, threshold } = options();
   setState('busy');
   status(`computing on ${engine.kind === 'gpu' ? 'WebGPU' : 'the CPU (Web Worker)'}…`);
   const bar = $('[data-testid="progress"]') as HTMLProgressElement;
   bar.hidden = engine.kind === 'gpu';
   bar.value = 0;
   try {
-    const r = await engine.compare(slots.ref.image, slots.dist.image, { scale, threshold, maps: true }, (fraction, stage) => {
+    const r = await engine.compare(slots.ref.image, slots.dist.image, { scale, threshold, maps: true, align }, (fraction, stage) => {
       bar.value = fraction;
       status(`computing on the CPU (Web Worker): ${stage} ${(fraction * 100).toFixed(0)}%`);
     });
@@ -160,6 +190,20 @@ for (const which of ['ref', 'dist'] as const) {
   wireDrop($(`.drop[data-slot="${which}"]`), ([file]) => void setSlot(which, file.name, () => decodeBlob(file, file.name)).then(run, () => {}));
 }
 $('#scale').addEventListener('change', () => void run());
+$('#resize').addEventListener('change', () => void run());
+/** One-click pairs: the bundled sample, and the example pairs of the FSIM demo app this grew from. */
+const SAMPLES: Record<string, [string, string]> = {
+  sample: ['samples/reference.png', 'samples/distorted.jpg'],
+  shoes: ['samples/app_shoe.jpg', 'samples/app_shoe1.jpg'],
+  printers: ['samples/app_printer1.jpg', 'samples/app_printer2.jpg'],
+};
+const loadPair = async ([refUrl, distUrl]: [string, string]): Promise<void> => {
+  await Promise.all([setSlot('ref', refUrl.split('/').pop()!, () => decodeUrl(refUrl)), setSlot('dist', distUrl.split('/').pop()!, () => decodeUrl(distUrl))]);
+  await run();
+};
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-sample]')) {
+  button.addEventListener('click', () => void loadPair(SAMPLES[button.dataset.sample!]).catch(() => {}));
+}
 $('#colour').addEventListener('change', () => { $('#fsimc-box').hidden = !options().colour; renderScores(); });
 $('#threshold').addEventListener('input', () => { $('#threshold-value').textContent = options().threshold.toFixed(2); renderScores(); });
 for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view]')) {
@@ -213,6 +257,18 @@ if (thresholdParam !== null) {
     $('#threshold-value').textContent = value.toFixed(2);
   } else badParameters.push(`threshold must be a number in [0, 1], got '${thresholdParam}'`);
 }
+const resizeParam = params.get('resize');
+if (resizeParam !== null) {
+  if (resizeParam === 'cover' || resizeParam === 'stretch') ($('#resize') as HTMLSelectElement).value = resizeParam;
+  else badParameters.push(`resize must be cover or stretch, got '${resizeParam}'`);
+}
+const sizeParam = params.get('size');
+if (sizeParam !== null) {
+  const match = /^([0-9]{1,5})x([0-9]{1,5})$/.exec(sizeParam);
+  const [width, height] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (width >= 3 && height >= 3 && width * height <= 8192 * 8192) alignSize = [height, width];
+  else badParameters.push(`size must be WIDTHxHEIGHT (each ≥ 3, at most 8192×8192 pixels), got '${sizeParam}'`);
+}
 const backendParam = params.get('backend');
 if (backendParam !== null && backendParam !== 'cpu' && backendParam !== 'auto') badParameters.push(`backend must be cpu or auto, got '${backendParam}'`);
 $('#fsimc-box').hidden = !options().colour;
@@ -235,11 +291,8 @@ if (badParameters.length > 0) {
   throw new Error('bad URL parameters'); // nothing is computed with a parameter the page could not honour
 }
 
-const refUrl = params.get('ref') ?? 'samples/reference.png';
-const distUrl = params.get('dist') ?? 'samples/distorted.jpg';
 try {
-  await Promise.all([setSlot('ref', refUrl.split('/').pop()!, () => decodeUrl(refUrl)), setSlot('dist', distUrl.split('/').pop()!, () => decodeUrl(distUrl))]);
-  await run();
+  await loadPair([params.get('ref') ?? SAMPLES.sample[0], params.get('dist') ?? SAMPLES.sample[1]]);
 } catch {
   // setSlot reported it.
 }

@@ -3,13 +3,13 @@
  * The reference is prepared once (its FFT and phase congruency stay on the engine); a bad
  * candidate is listed with its error and never stops the rest.
  */
-import { decodeBlob, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import { decodeBlob, describeResized, type AlignOption, type RasterImage, type Resized, type ScaleOption } from '../src/browser/index.js';
 import { drawRaster, wireDrop } from './dom.js';
 import type { Engine } from './engine.js';
 
-interface Entry { name: string; score?: number; fsim?: number; fsimc?: number; similar?: boolean; error?: string; image?: RasterImage }
+interface Entry { name: string; score?: number; fsim?: number; fsimc?: number; similar?: boolean; error?: string; image?: RasterImage; resized?: Resized }
 
-export function rankInto(section: HTMLElement, engine: Engine, options: () => { scale: ScaleOption; colour: boolean; threshold: number }): void {
+export function rankInto(section: HTMLElement, engine: Engine, options: () => { scale: ScaleOption; colour: boolean; threshold: number; align: AlignOption }): void {
   const q = <T extends HTMLElement>(s: string) => section.querySelector<T>(s)!;
   let reference: { name: string; image: RasterImage } | null = null;
   let candidates: File[] = [];
@@ -40,6 +40,12 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
         place.className = 'rank';
         place.textContent = `#${k + 1}`;
         line.append(place, ` ${entry.name}`, document.createElement('br'), `FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`);
+        if (entry.resized) {
+          const note = document.createElement('div');
+          note.className = 'resized';
+          note.textContent = `resampled ${describeResized(entry.resized)}`;
+          line.append(note);
+        }
         li.dataset.score = String(entry.score);
         li.append(line);
       }
@@ -50,7 +56,7 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
   const run = async () => {
     if (!reference || candidates.length === 0) return;
     const id = ++running;
-    const { scale, colour, threshold } = options();
+    const { scale, colour, threshold, align } = options();
     const bar = q<HTMLProgressElement>('[data-testid="rank-progress"]');
     const statusLine = q('[data-testid="rank-status"]');
     bar.hidden = false;
@@ -58,7 +64,7 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
     const entries: Entry[] = [];
     let session;
     try {
-      session = await engine.session(reference.image, { scale, threshold });
+      session = await engine.session(reference.image, { scale, threshold, align });
     } catch (error) {
       statusLine.textContent = `reference: ${error instanceof Error ? error.message : String(error)}`;
       document.body.dataset.rankState = 'error';
@@ -72,7 +78,7 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
         const image = await decodeBlob(file, file.name);
         const r = await session.compare(image);
         const score = colour ? r.fsimc : r.fsim;
-        entries.push({ name: file.name, image, fsim: r.fsim, fsimc: r.fsimc, score, similar: score >= threshold });
+        entries.push({ name: file.name, image, fsim: r.fsim, fsimc: r.fsimc, score, similar: score >= threshold, resized: r.resized?.distorted });
       } catch (error) {
         entries.push({ name: file.name, error: error instanceof Error ? error.message.replace(`${file.name}: `, '') : String(error) });
       }

@@ -20,7 +20,12 @@ try {
   await maps!.screenshot({ path: 'docs/demo-pc.png' });
   await page.click('[data-view="difference"]');
   await maps!.screenshot({ path: 'docs/demo-difference.png' });
-  console.log('wrote docs/demo-compare.png, docs/demo-pc.png, docs/demo-difference.png');
+  // Two images of different sizes: aligned (cover), with the note saying how.
+  await page.goto(`${server.url}/?ref=/fixtures/images/app_printer1.jpg&dist=/fixtures/images/app_printer2.jpg`);
+  await page.waitForFunction(() => document.body.dataset.state === 'done', { timeout: 300_000 });
+  await page.click('[data-zoom="1"]');
+  await page.screenshot({ path: 'docs/demo-mixed-sizes.png' });
+  console.log('wrote docs/demo-compare.png, docs/demo-pc.png, docs/demo-difference.png, docs/demo-mixed-sizes.png');
 } finally {
   await browser.close();
   await server.close();

@@ -1,9 +1,12 @@
 /** What every backend (CPU, WebGPU) provides, and the shapes of its results. */
+import type { Resized } from './align.js';
 import type { RasterImage } from './image.js';
 
 /** Milliseconds per stage; a stage a backend does not time is absent. */
 export interface StageTimings {
   decode?: number;
+  /** Resampling to a common size (option align), on the CPU. */
+  align?: number;
   colour?: number;
   downsample?: number;
   fft?: number;
@@ -26,6 +29,8 @@ export interface PreparedImage {
   /** false for greyscale input (no chroma). */
   readonly colour: boolean;
   readonly timings: StageTimings;
+  /** Set when prepare() aligned the image to an explicit size (`size` is then the aligned size). */
+  resized?: Resized;
   /** Frees backend memory early (GPU buffers); the object is unusable afterwards. */
   release(): void;
 }

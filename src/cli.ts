@@ -4,10 +4,11 @@
  *                         [--json] [--maps DIR] [--assert-similar]
  * Exit status: 0 done, 1 not similar under --assert-similar, 2 bad usage or input.
  */
-import { DEFAULT_THRESHOLD } from './constants.js';
+import { DEFAULT_THRESHOLD, MAX_PIXELS, MIN_SIDE } from './constants.js';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { FsimError, printable } from './errors.js';
+import { describeResized, type AlignOption } from './align.js';
 import { checkThreshold, type FsimResult } from './fsim.js';
 import { validateImage } from './image.js';
 import type { ScaleOption } from './scale.js';
@@ -28,6 +29,11 @@ options:
   --backend cpu|gpu|auto
                        cpu: float64 reference path; gpu: WebGPU (never falls back); auto (default)
   --threshold T        "similar" when FSIMc ≥ T (default ${DEFAULT_THRESHOLD})
+  --resize stretch|cover
+                       compare images of different sizes: resample the distorted image (rank:
+                       every candidate) to the reference's size, stretched or cropped to its
+                       aspect ratio first (cover); without it, sizes must match
+  --size WxH           with --resize: align both images to W×H pixels instead
   --json               print one JSON object with the result on stdout
   --maps DIR           write PC, gradient and local-similarity heatmaps as PNG into DIR
   --assert-similar     compare: exit with status 1 when the images are not similar
@@ -52,6 +58,8 @@ interface Args {
   top?: number;
   by?: 'fsim' | 'fsimc';
   progress: boolean;
+  /** From --resize and --size. */
+  align?: AlignOption;
 }
 
 function usageError(message: string): never {
@@ -64,10 +72,24 @@ export function parseScale(value: string): ScaleOption {
   return Number(value);
 }
 
+/** --resize MODE [--size WIDTHxHEIGHT]: width first, as image tools write it. */
+function parseAlign(mode: string, size: string | undefined): AlignOption {
+  if (mode !== 'stretch' && mode !== 'cover') usageError(`--resize must be stretch or cover, got '${mode}'`);
+  if (size === undefined) return { mode };
+  const match = /^([0-9]{1,9})x([0-9]{1,9})$/.exec(size);
+  if (!match) usageError(`--size must be WIDTHxHEIGHT in pixels (e.g. 1920x1080), got '${size}'`);
+  const [width, height] = [Number(match[1]), Number(match[2])];
+  if (width < MIN_SIDE || height < MIN_SIDE) usageError(`--size ${size} is under the ${MIN_SIDE}x${MIN_SIDE} minimum`);
+  if (width * height > MAX_PIXELS) usageError(`--size ${size} exceeds the ${MAX_PIXELS}-pixel limit`);
+  return { mode, size: [height, width] };
+}
+
 /** Parses the options a command accepts (`allowed`), positional arguments in order. */
 function parseArgs(args: string[], allowed: readonly string[]): Args {
   const out: Args = { positional: [], scale: 'auto', backend: 'auto', threshold: DEFAULT_THRESHOLD, json: false, assertSimilar: false, progress: false };
   let optionsEnded = false;
+  let resize: string | undefined;
+  let size: string | undefined;
   for (let k = 0; k < args.length; k++) {
     const arg = args[k];
     // After `--` everything is a file name, even one that starts with '-'.
@@ -87,6 +109,8 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
     if (arg.startsWith('--') && !allowed.includes(arg)) usageError(`unknown option ${arg}`);
     switch (arg) {
       case '--scale': out.scale = parseScale(value()); break;
+      case '--resize': resize = value(); break;
+      case '--size': size = value(); break;
       case '--backend': out.backend = checkBackendKind(value()); break;
       case '--threshold': {
         const v = value();
@@ -114,10 +138,12 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
         out.positional.push(arg);
     }
   }
+  if (size !== undefined && resize === undefined) usageError('--size needs --resize stretch|cover');
+  if (resize !== undefined) out.align = parseAlign(resize, size);
   return out;
 }
 
-const COMMON = ['--scale', '--backend', '--threshold', '--json'];
+const COMMON = ['--scale', '--backend', '--threshold', '--json', '--resize', '--size'];
 
 function formatHuman(r: FsimResult): string {
   const ms = (v?: number): string => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
@@ -129,6 +155,7 @@ function formatHuman(r: FsimResult): string {
     `backend   ${r.backend}`,
     `time      ${ms(r.timings.total)} (phase congruency ${ms(r.timings.phaseCongruency)})`,
   ];
+  for (const [side, resized] of Object.entries(r.resized ?? {})) lines.push(`resized   ${side} ${describeResized(resized)}`);
   if (r.pooling === 'uniform') lines.push('note      neither image has phase congruency (flat): pooled uniformly');
   return lines.join('\n');
 }
@@ -142,13 +169,13 @@ async function compareCommand(args: string[]): Promise<number> {
   const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
   validateImage(ref, printable(opts.ref));
   validateImage(dist, printable(opts.dist));
-  if (ref.width !== dist.width || ref.height !== dist.height) {
-    throw new FsimError('SIZE', `${printable(opts.dist)}: size ${dist.width}×${dist.height} differs from ${printable(opts.ref)} (${ref.width}×${ref.height}); FSIM compares images of one size`);
+  if (!opts.align && (ref.width !== dist.width || ref.height !== dist.height)) {
+    throw new FsimError('SIZE', `${printable(opts.dist)}: size ${dist.width}×${dist.height} differs from ${printable(opts.ref)} (${ref.width}×${ref.height}); FSIM compares images of one size (--resize cover|stretch aligns them)`);
   }
   const engine = await createFsim({ backend: opts.backend });
   let result: FsimResult;
   try {
-    result = await engine.compare(ref, dist, { scale: opts.scale, threshold: opts.threshold, maps: opts.maps !== undefined });
+    result = await engine.compare(ref, dist, { scale: opts.scale, threshold: opts.threshold, maps: opts.maps !== undefined, align: opts.align });
   } finally {
     await engine.dispose();
   }
@@ -205,7 +232,8 @@ function formatRank(reference: string, r: RankResult): string {
   const lines = [`reference ${printable(reference)} — ranked by ${key}, threshold ${r.threshold}, ${r.backend}`, ` #  ${key.padEnd(8)}  ${(key === 'FSIMc' ? 'FSIM' : 'FSIMc').padEnd(8)}  verdict      file`];
   r.results.forEach((e, k) => {
     const [a, b] = r.by === 'fsimc' ? [e.fsimc, e.fsim] : [e.fsim, e.fsimc];
-    lines.push(`${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${printable(e.file)}`);
+    const resized = e.resized ? `  (resampled ${describeResized(e.resized)})` : '';
+    lines.push(`${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${printable(e.file)}${resized}`);
   });
   if (r.errors.length) {
     lines.push(`not scored (${r.errors.length}):`);
@@ -223,7 +251,7 @@ async function rankCommand(args: string[]): Promise<number> {
   let result: RankResult;
   try {
     result = await rankFiles(reference, candidates, engine, {
-      scale: opts.scale, threshold: opts.threshold, by: opts.by, top: opts.top, progress: bar.update,
+      scale: opts.scale, threshold: opts.threshold, align: opts.align, by: opts.by, top: opts.top, progress: bar.update,
     });
   } finally {
     bar.done();

@@ -5,6 +5,7 @@
  * Preparing is the expensive part, so an image compared with many others is prepared once.
  */
 import type { Backend, Pooling, PreparedImage, Progress, SimilarityMaps, StageTimings } from './backend.js';
+import { alignImage, checkAlign, type AlignOption, type Resized } from './align.js';
 import { DEFAULT_THRESHOLD } from './constants.js';
 import { FsimError } from './errors.js';
 import { validateImage, type RasterImage } from './image.js';
@@ -14,6 +15,12 @@ import { scaleFactor, type ScaleOption } from './scale.js';
 export interface PrepareOptions {
   /** 'auto' (the reference: F = max(1, round(min(H, W)/256))) or a forced integer F ≥ 1. */
   scale?: ScaleOption;
+  /**
+   * Compare images of different sizes (FSIM_SPEC.md §8): resample to `size` [rows, cols], or
+   * to the reference's size, by 'stretch' or 'cover'. Without it, sizes must match. prepare()
+   * aligns only to an explicit `size`.
+   */
+  align?: AlignOption;
   /** Called as the work advances (0..1 per image prepared). */
   progress?: Progress;
 }
@@ -42,6 +49,8 @@ export interface FsimResult {
   colour: boolean;
   timings: StageTimings;
   maps?: SimilarityMaps;
+  /** With `align`: what was resampled, per side (a side left as it was is absent). */
+  resized?: { reference?: Resized; distorted?: Resized };
 }
 
 export type ImageInput = RasterImage | PreparedImage;
@@ -54,7 +63,7 @@ export function checkThreshold(threshold: unknown): number {
   return checkFraction('threshold', threshold);
 }
 
-const PREPARE_OPTIONS = ['scale', 'progress'] as const;
+const PREPARE_OPTIONS = ['scale', 'progress', 'align'] as const;
 export const COMPARE_OPTIONS = [...PREPARE_OPTIONS, 'threshold', 'maps'] as const;
 
 /** Every prepare option checked, by name; `what` names the call in messages. */
@@ -62,6 +71,7 @@ export function checkPrepareOptions(options: PrepareOptions | undefined, what = 
   const checked = checkOptions(options, allowed, what);
   if (checked.scale !== undefined && checked.scale !== 'auto') checkInteger('scale', checked.scale, 1, Number.MAX_SAFE_INTEGER);
   if (checked.progress !== undefined) checkFunction('progress', checked.progress);
+  if (checked.align !== undefined) checkAlign(checked.align);
   return checked;
 }
 
@@ -90,9 +100,13 @@ export class Fsim {
     return this.prepareValid(image, checked);
   }
 
-  private prepareValid(image: RasterImage, options: PrepareOptions): Promise<PreparedImage> {
-    const factor = scaleFactor(image.height, image.width, options.scale ?? 'auto');
-    return this.backend.prepare(image, factor, options.progress);
+  private async prepareValid(image: RasterImage, options: PrepareOptions): Promise<PreparedImage> {
+    const size = options.align?.size;
+    const aligned = size ? alignImage(image, size, options.align!.mode) : { image };
+    const factor = scaleFactor(aligned.image.height, aligned.image.width, options.scale ?? 'auto');
+    const prepared = await this.backend.prepare(aligned.image, factor, options.progress);
+    if (aligned.resized) prepared.resized = aligned.resized;
+    return prepared;
   }
 
   async compare(ref: ImageInput, dist: ImageInput, options?: CompareOptions): Promise<FsimResult> {
@@ -102,17 +116,31 @@ export class Fsim {
     const started = performance.now();
     if (!isPrepared(ref)) validateImage(ref, 'reference');
     if (!isPrepared(dist)) validateImage(dist, 'distorted');
-    // The one size check of every comparison (ranking relies on it), before any preparing.
+    // The one size check of every comparison (ranking relies on it), before any preparing:
+    // equal sizes, or both sides aligned to one target (§8).
     const sizeOf = (x: ImageInput): readonly [number, number] => (isPrepared(x) ? x.size : [x.height, x.width]);
     const [rs, ds] = [sizeOf(ref), sizeOf(dist)];
-    if (rs[0] !== ds[0] || rs[1] !== ds[1]) {
-      throw new FsimError('SIZE', `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]}`);
+    const align = options.align;
+    const target = align?.size ?? rs;
+    if (!align && (rs[0] !== ds[0] || rs[1] !== ds[1])) {
+      throw new FsimError('SIZE', `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]} (to compare them anyway, align them: option align { mode: 'cover' | 'stretch' }, --resize in the CLI)`);
     }
+    for (const [side, x] of [['reference', ref], ['distorted', dist]] as const) {
+      if (isPrepared(x) && (x.size[0] !== target[0] || x.size[1] !== target[1])) {
+        throw new FsimError('SIZE', `the prepared ${side} image is ${x.size[1]}×${x.size[0]}, not the alignment target ${target[1]}×${target[0]}; prepare it with the same align size`);
+      }
+    }
+    // Raw sides are aligned to the target (a no-op at equal size); the result says what moved.
+    const aligned = (x: RasterImage) => (align ? alignImage(x, target, align.mode) : { image: x, resized: undefined });
+    const alignStarted = performance.now();
+    const [refSide, distSide] = [ref, dist].map((x) => (isPrepared(x) ? { image: x, resized: x.resized } : aligned(x)));
+    const alignTime = performance.now() - alignStarted;
     // Images prepared here are released here (their GPU maps go back to the pool); prepared
-    // inputs stay the caller's.
+    // inputs stay the caller's. Their alignment is done: prepare them without it.
+    const plain = { ...options, align: undefined };
     const settled = await Promise.allSettled([
-      isPrepared(ref) ? ref : this.prepareValid(ref, options),
-      isPrepared(dist) ? dist : this.prepareValid(dist, options),
+      isPrepared(refSide.image) ? refSide.image : this.prepareValid(refSide.image, plain),
+      isPrepared(distSide.image) ? distSide.image : this.prepareValid(distSide.image, plain),
     ]);
     const owned = settled.flatMap((s, k) => (s.status === 'fulfilled' && !isPrepared(k === 0 ? ref : dist) ? [s.value] : []));
     try {
@@ -121,6 +149,7 @@ export class Fsim {
       if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
       const pooled = await this.backend.pool(a, b, options.maps ?? false);
       const timings = sumTimings(isPrepared(ref) ? undefined : a.timings, isPrepared(dist) ? undefined : b.timings, pooled.timings);
+      if (align) timings.align = alignTime;
       timings.total = performance.now() - started;
       if (!Number.isFinite(pooled.fsim) || !Number.isFinite(pooled.fsimc)) {
         throw new Error(`internal error: non-finite score (fsim ${pooled.fsim}, fsimc ${pooled.fsimc})`);
@@ -138,6 +167,7 @@ export class Fsim {
         colour: a.colour || b.colour,
         timings,
         ...(pooled.maps ? { maps: pooled.maps } : {}),
+        ...(align ? { resized: { ...(refSide.resized ? { reference: refSide.resized } : {}), ...(distSide.resized ? { distorted: distSide.resized } : {}) } } : {}),
       };
     } finally {
       for (const image of owned) image.release();

@@ -5,6 +5,7 @@
  * bounded (at most `lookahead` decoded candidates are held). A candidate that cannot be
  * decoded or compared lands in `errors`; the others are ranked regardless.
  */
+import type { Resized } from './align.js';
 import { FsimError, printable } from './errors.js';
 import type { CompareOptions, Fsim, ImageInput } from './fsim.js';
 import { checkPrepareOptions, checkThreshold, isPrepared } from './fsim.js';
@@ -37,6 +38,8 @@ export interface RankEntry {
   fsimc: number;
   /** The sort key's score ≥ threshold. */
   similar: boolean;
+  /** With `align`, when the candidate was resampled: how. */
+  resized?: Resized;
 }
 
 export interface RankResult {
@@ -55,12 +58,12 @@ const MAX_LOOKAHEAD = 64;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-const RANK_OPTIONS = ['scale', 'threshold', 'by', 'top', 'lookahead', 'progress', 'signal'] as const;
+const RANK_OPTIONS = ['scale', 'threshold', 'align', 'by', 'top', 'lookahead', 'progress', 'signal'] as const;
 
 /** Every rank option checked, by name. */
 export function checkRankOptions(options: RankOptions | undefined, what = 'rank'): RankOptions {
   const checked = checkOptions(options, RANK_OPTIONS, what);
-  checkPrepareOptions({ ...(checked.scale !== undefined ? { scale: checked.scale } : {}) });
+  checkPrepareOptions({ ...(checked.scale !== undefined ? { scale: checked.scale } : {}), ...(checked.align !== undefined ? { align: checked.align } : {}) });
   if (checked.threshold !== undefined) checkThreshold(checked.threshold);
   if (checked.by !== undefined) checkOneOf('by', checked.by, ['fsim', 'fsimc']);
   if (checked.top !== undefined) checkInteger('top', checked.top, 0, Number.MAX_SAFE_INTEGER);
@@ -92,7 +95,8 @@ export async function rank(
   const checkCancelled = () => {
     if (options.signal?.aborted) throw new FsimError('CANCELLED', 'ranking cancelled');
   };
-  const prepared = isPrepared(reference) ? reference : await engine.prepare(reference, { scale: options.scale }, 'reference');
+  // Aligned to an explicit size when asked; otherwise candidates are aligned to the reference's.
+  const prepared = isPrepared(reference) ? reference : await engine.prepare(reference, { scale: options.scale, align: options.align }, 'reference');
   const by = options.by ?? (prepared.colour ? 'fsimc' : 'fsim');
   const total = Array.isArray(candidates) ? candidates.length : undefined;
   const results: RankEntry[] = [];
@@ -126,9 +130,10 @@ export async function rank(
       try {
         const candidate = await image;
         validateImage(candidate, name); // named after the candidate; compare checks the size
-        const r = await engine.compare(prepared, candidate, { scale: options.scale, threshold });
+        const r = await engine.compare(prepared, candidate, { scale: options.scale, threshold, align: options.align });
         const score = by === 'fsimc' ? r.fsimc : r.fsim;
-        results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= threshold });
+        const resized = r.resized?.distorted;
+        results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= threshold, ...(resized ? { resized } : {}) });
       } catch (error) {
         if (error instanceof FsimError && (error.code === 'CANCELLED' || error.code === 'USAGE')) throw error;
         errors.push({ file: name, error: message(error).replace(`${printable(name)}: `, '') });

@@ -182,6 +182,13 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
     [['compare', image('I01.bmp'), image('I01.bmp'), '--frobnicate'], /unknown option --frobnicate/],
     [['compare', image('I01.bmp'), image('I01.bmp'), '--scale', '200'], /scale 200 leaves 2×3 of a 384×512 image/],
     [['frob'], /unknown command 'frob'/],
+    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'squash'], /--resize must be stretch or cover, got 'squash'/],
+    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '0x5'], /--size 0x5 is under the 3x3 minimum/],
+    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '2x2'], /--size 2x2 is under the 3x3 minimum/],
+    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '100000x100000'], /--size 100000x100000 exceeds the 67108864-pixel limit/],
+    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', 'abc'], /--size must be WIDTHxHEIGHT/],
+    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--size', '300x300'], /--size needs --resize stretch\|cover/],
+    [['rank', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '-3x4'], /--size must be WIDTHxHEIGHT/],
   ])('usage error %j', (args, message) => {
     const r = fsim(...(args as string[]));
     expect(r.code).toBe(2);

@@ -51,3 +51,27 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return m;
 }
+
+export interface GoldenResizeCase {
+  case: string;
+  ref: string;
+  dist: string;
+  resize: 'stretch' | 'cover';
+  /** Both images aligned to this [rows, cols]; otherwise the distorted image to the reference's size. */
+  size?: [number, number];
+  scale: 'auto' | number;
+  F: number;
+  ref_size: [number, number];
+  dist_size: [number, number];
+  aligned: [number, number];
+  fsim: number;
+  fsimc: number;
+}
+
+export const goldenResize: GoldenResizeCase[] = readFileSync(join(FIXTURES, 'golden_resize.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as GoldenResizeCase);
+
+/** The align option a golden_resize case stands for. */
+export const alignOf = (c: GoldenResizeCase) => ({ mode: c.resize, ...(c.size ? { size: c.size } : {}) });

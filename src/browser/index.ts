@@ -10,6 +10,7 @@ import { GpuBackend } from '../gpu/backend.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
 import type { RasterImage } from '../image.js';
 import { checkOneOf, checkOptions } from '../options.js';
+import { withStoredOrientation } from './orientation.js';
 
 export * from '../index.js';
 export { GpuBackend } from '../gpu/backend.js';
@@ -89,7 +90,10 @@ function readPixelsCanvas(bitmap: ImageBitmap, name: string): Uint8Array {
 export async function decodeBlob(blob: Blob, name = 'image'): Promise<RasterImage> {
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    // Pixels as stored, as the reference reads them: no ICC conversion, no EXIF rotation
+    // (browsers rotate whatever they are told, so the tag itself is neutralised first).
+    const stored = withStoredOrientation(new Uint8Array(await blob.arrayBuffer()));
+    bitmap = await createImageBitmap(new Blob([stored as Uint8Array<ArrayBuffer>]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch {
     throw new FsimError('INPUT', `${name}: not a decodable image (PNG, JPEG, BMP, GIF or WebP)`);
   }

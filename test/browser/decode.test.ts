@@ -5,9 +5,14 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { sampleDivisor } from '../../src/image.js';
 import { decodeImage } from '../../src/node/decode.js';
 import { encodeBmp } from '../helpers/bmp.js';
-import { bmpVariants } from '../helpers/bmpVariants.js';
+import { bmpVariants, testCard } from '../helpers/bmpVariants.js';
+import { png } from '../helpers/encode.js';
+import { image } from '../fixtures.js';
 import { launch, serve } from './harness.js';
 
 let server: Awaited<ReturnType<typeof serve>>;
@@ -45,5 +50,52 @@ describe('BMP layouts: Chromium and Node decode the same pixels', () => {
     const browserImage = await decodeInBrowser(bytes, name);
     expect([browserImage.width, browserImage.height]).toEqual([node.width, node.height]);
     expect(browserImage.rgb).toEqual([...node.data]);
+  });
+});
+
+describe('the same files decode alike in Chromium and Node (pixels as stored)', () => {
+  const sameAsNode = async (bytes: Uint8Array, name: string, tolerance = 0) => {
+    const node = await decodeImage(bytes, name);
+    const browserImage = await decodeInBrowser(bytes, name);
+    expect([browserImage.width, browserImage.height]).toEqual([node.width, node.height]);
+    const nodeRgb = Array.from({ length: node.width * node.height * 3 }, (_, i) => node.data[Math.floor(i / 3) * node.channels + (node.channels === 1 ? 0 : i % 3)] / sampleDivisor(node.data));
+    let worst = 0;
+    for (let i = 0; i < nodeRgb.length; i++) worst = Math.max(worst, Math.abs(browserImage.rgb[i] - nodeRgb[i]));
+    expect(worst).toBeLessThanOrEqual(tolerance);
+  };
+
+  it.each(['app_printer1.jpg', 'app_printer2.jpg'])('%s (an ICC-tagged JPEG: the profile is not applied)', async (name) => {
+    await sameAsNode(readFileSync(image(name)), name);
+  });
+
+  it('a JPEG with an EXIF orientation tag (not applied: stored rows and columns)', async () => {
+    const rgb = Buffer.from(testCard(24, 16).rgb);
+    const jpeg = await sharp(rgb, { raw: { width: 24, height: 16, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    expect((await sharp(jpeg).metadata()).orientation).toBe(6);
+    const node = await decodeImage(jpeg, 'rotated.jpg');
+    expect([node.width, node.height]).toEqual([24, 16]);
+    await sameAsNode(jpeg, 'rotated.jpg');
+  });
+
+  it('a palette PNG with transparency (colours as stored, alpha ignored)', async () => {
+    const rgba = Buffer.from(Array.from({ length: 20 * 12 * 4 }, (_, i) => (i % 4 === 3 ? (i * 37) % 256 : (Math.floor(i / 4) * 11 + (i % 4) * 80) % 256)));
+    const pal = await sharp(rgba, { raw: { width: 20, height: 12, channels: 4 } }).png({ palette: true, colours: 12, dither: 0 }).toBuffer();
+    await sameAsNode(pal, 'palette.png');
+  });
+
+  it('the same rotation tag in a PNG (eXIf) and a WebP (EXIF) is not applied either', async () => {
+    const rgb = Buffer.from(testCard(24, 16).rgb);
+    for (const format of ['png', 'webp'] as const) {
+      const bytes = await sharp(rgb, { raw: { width: 24, height: 16, channels: 3 } })[format](format === 'webp' ? { lossless: true } : {}).withMetadata({ orientation: 8 }).toBuffer();
+      expect((await sharp(bytes).metadata()).orientation).toBe(8);
+      await sameAsNode(bytes, `rotated.${format}`);
+    }
+  });
+
+  it('a 16-bit PNG: Node keeps 16 bits (v / 257), the browser decodes 8 (⌊v / 256⌋), less than one level apart', async () => {
+    const samples = Array.from({ length: 16 * 10 * 3 }, (_, i) => (i * 2741) % 65536);
+    const bytes = png(16, 10, 2, 16, samples);
+    await sameAsNode(bytes, 'deep.png', 1 - 1e-9);
+    expect((await decodeInBrowser(bytes, 'deep.png')).rgb).toEqual(samples.map((v) => v >> 8));
   });
 });

@@ -1,11 +1,11 @@
 /** The demo page as a person uses it: file inputs, the no-WebGPU fallback, maps, rank mode, the benchmark page. */
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GPU_TOLERANCE, CPU_TOLERANCE, golden, image } from '../fixtures.js';
+import { GPU_TOLERANCE, CPU_TOLERANCE, golden, goldenResize, image } from '../fixtures.js';
 import { launch, serve } from './harness.js';
 
 let server: Awaited<ReturnType<typeof serve>>;
@@ -104,16 +104,100 @@ describe('demo on WebGPU', () => {
     await page.click('nav [data-mode="rank"]');
     const refInput = await page.$('[data-testid="rank-ref-input"]');
     await (refInput as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image('I01.bmp'));
-    const candidates = ['I03.bmp', 'I01_dist.bmp', 'I01.bmp', 'app_printer1.jpg', 'I19.bmp'];
+    const broken = join(mkdtempSync(join(tmpdir(), 'fsim-rank-')), 'broken.png');
+    writeFileSync(broken, 'not a png');
+    const candidates = ['I03.bmp', 'I01_dist.bmp', 'I01.bmp', 'app_printer1.jpg', 'I19.bmp'].map(image);
     const input = await page.$('[data-testid="rank-candidates-input"]');
-    await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...candidates.map(image));
+    await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...candidates.slice(0, 2), broken, ...candidates.slice(2));
     await settled(page, 'rankState');
     const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => ({ file: (e as HTMLElement).dataset.file, score: (e as HTMLElement).dataset.score, text: e.textContent })));
-    // Reference scores decide the order: itself (1), its distortion, then I19 over I03 (FSIMc 0.528 > 0.504).
-    expect(items.map((i) => i.file)).toEqual(['I01.bmp', 'I01_dist.bmp', 'I19.bmp', 'I03.bmp', 'app_printer1.jpg']);
+    // Reference scores decide the order: itself (1), its distortion, then I19 over I03 (FSIMc 0.528 > 0.504);
+    // the printer (another size) is aligned to the reference and ranked too; the broken file is listed last.
+    expect(items.map((i) => i.file)).toEqual(['I01.bmp', 'I01_dist.bmp', 'I19.bmp', 'I03.bmp', 'app_printer1.jpg', 'broken.png']);
     expect(Math.abs(Number(items[1].score) - golden.find((g) => g.case === 'I01')!.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
-    expect(items[4].text).toMatch(/size 333×187 differs from the reference 512×384/);
+    expect(items[4].text).toMatch(/resampled 333×187 → 512×384 \(cover/);
+    expect(items[5].text).toMatch(/^broken\.png: not a decodable image/);
     await expectNotBlank(page, 'rank-gallery');
+    await page.close();
+  });
+});
+
+describe('images of different sizes', () => {
+  const note = (page: Page) => text(page, 'align-note');
+  const printers = (mode: string) => goldenResize.find((g) => g.case === `app_printer_${mode}`)!;
+
+  it('the printer pair (333×187 and 1200×900) is compared after alignment, with a note saying how, and a verdict', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(server.url);
+    await settled(page);
+    await page.click('[data-sample="printers"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    expect(await note(page)).toBe('Sizes differ, so FSIM compared resampled images: the distorted image 1200×900 → 333×187 (cover: kept 1200×674 from row 113).');
+    expect(Math.abs(Number(await text(page, 'fsimc')) - printers('cover').fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(await text(page, 'verdict')).toBe('not similar');
+    await expectNotBlank(page, 'mixed-size-pair');
+    // Stretch instead of cover: recomputed, the note follows.
+    await page.select('[data-testid="resize"]', 'stretch');
+    await page.waitForFunction(() => document.body.dataset.state === 'done' && document.querySelector('[data-testid="align-note"]')!.textContent!.includes('(stretch)'), { timeout: 600_000 });
+    expect(Math.abs(Number(await text(page, 'fsimc')) - printers('stretch').fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    await page.close();
+  });
+
+  it('the boot pair is one click away and similar; same sizes get no note', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(server.url);
+    await settled(page);
+    await page.click('[data-sample="shoes"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_shoe1.jpg') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    expect(await text(page, 'verdict')).toBe('similar');
+    expect(await page.$eval('[data-testid="align-note"]', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await page.close();
+  });
+
+  it('no score of an earlier pair is shown while a new pair runs, or after it fails', async () => {
+    const page = await gpuBrowser.newPage();
+    // Record what the score fields hold at the moment each comparison starts or fails.
+    await page.evaluateOnNewDocument(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        const state = document.body.dataset.state;
+        if (state === 'busy' || state === 'error') {
+          seen.push(`${state}:${['fsim', 'fsimc', 'verdict'].map((id) => document.querySelector(`[data-testid="${id}"]`)!.textContent).join('|')}`);
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+    });
+    await page.goto(server.url);
+    await settled(page);
+    expect(await text(page, 'verdict')).toBe('similar');
+    await page.click('[data-sample="printers"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    // A file that cannot be decoded: the printers' scores go too.
+    const broken = join(mkdtempSync(join(tmpdir(), 'fsim-stale-')), 'broken.png');
+    writeFileSync(broken, 'not a png');
+    await (await page.$('[data-testid="dist-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(broken);
+    await page.waitForFunction(() => document.body.dataset.state === 'error');
+    expect(await text(page, 'status')).toMatch(/broken\.png: not a decodable image/);
+    for (const id of ['fsim', 'fsimc', 'verdict']) expect(await text(page, id)).toBe('–');
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (const entry of seen) expect(entry).toMatch(/^(busy|error):–\|–\|–$/);
+    await page.close();
+  });
+
+  it('rank mode aligns candidates of other sizes to the reference and says so', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await settled(page);
+    await page.click('nav [data-mode="rank"]');
+    await (await page.$('[data-testid="rank-ref-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image('I01.bmp'));
+    await (await page.$('[data-testid="rank-candidates-input"]') as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(image('I01_dist_640x1000.png'), image('app_printer2.jpg'), image('I01_dist.bmp'));
+    await settled(page, 'rankState');
+    const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => ({ file: (e as HTMLElement).dataset.file, text: e.textContent ?? '', score: Number((e as HTMLElement).dataset.score) })));
+    expect(items.map((i) => i.file)).toEqual(['I01_dist.bmp', 'I01_dist_640x1000.png', 'app_printer2.jpg']);
+    expect(items[0].text).not.toMatch(/resampled/);
+    expect(items[1].text).toContain('resampled 1000×640 → 512×384 (cover: kept 853×640 from column 73)');
+    expect(Math.abs(items[1].score - goldenResize.find((g) => g.case === 'I01_vs_dist640x1000_cover')!.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
     await page.close();
   });
 });

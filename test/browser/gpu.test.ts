@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GPU_TOLERANCE, golden } from '../fixtures.js';
+import { GPU_TOLERANCE, golden, goldenResize } from '../fixtures.js';
 import { launch, serve } from './harness.js';
 
 let server: Awaited<ReturnType<typeof serve>>;
@@ -30,6 +30,17 @@ export async function scored(p: Page, query: string): Promise<Record<string, str
 describe('golden scores in Chromium on WebGPU', () => {
   it.each(golden.map((c) => [c.case, c] as const))('%s', async (_name, c) => {
     const out = await scored(page, `ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=${c.scale}`);
+    expect(out.status).not.toMatch(/error|not available/i);
+    expect(out.backend).toMatch(/^webgpu \(/);
+    expect(Math.abs(Number(out.fsim) - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(Math.abs(Number(out.fsimc) - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+  });
+});
+
+describe('golden_resize.jsonl in Chromium on WebGPU (URL parameters resize and size)', () => {
+  it.each(goldenResize.map((c) => [c.case, c] as const))('%s', async (_name, c) => {
+    const size = c.size ? `&size=${c.size[1]}x${c.size[0]}` : '';
+    const out = await scored(page, `ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=${c.scale}&resize=${c.resize}${size}`);
     expect(out.status).not.toMatch(/error|not available/i);
     expect(out.backend).toMatch(/^webgpu \(/);
     expect(Math.abs(Number(out.fsim) - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
