@@ -29,7 +29,8 @@ function examplePairs(): Plugin {
       });
     },
     generateBundle() {
-      for (const name of available()) this.emitFile({ type: 'asset', fileName: `samples/${name}`, source: readFileSync(resolve(exampleDir, name)) });
+      for (const name of available())
+        this.emitFile({ type: 'asset', fileName: `samples/${name}`, source: readFileSync(resolve(exampleDir, name)) });
     },
   };
 }

@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // Dawn needs a Vulkan driver; on machines without a GPU use the SwiftShader that Debian's
 // chromium package ships (CI installs it). A GPU machine's own driver wins when set.
 const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(swiftshader) && !existsSync('/dev/dri') && !existsSync('/dev/nvidia0')) {
+if (
+  !process.env.VK_ICD_FILENAMES &&
+  !process.env.VK_DRIVER_FILES &&
+  existsSync(swiftshader) &&
+  !existsSync('/dev/dri') &&
+  !existsSync('/dev/nvidia0')
+) {
   process.env.VK_ICD_FILENAMES = swiftshader;
 }
 // SwiftShader's loader complains on every start without it.

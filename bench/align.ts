@@ -27,7 +27,16 @@ console.log('| reference | candidate | mode | align | compare, scale auto | comp
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 const engine = await createFsim({ backend: 'cpu' });
 try {
-  for (const [[rw, rh], [cw, ch]] of [[[1920, 1080], [3840, 2160]], [[3840, 2160], [1920, 1080]]] as const) {
+  for (const [[rw, rh], [cw, ch]] of [
+    [
+      [1920, 1080],
+      [3840, 2160],
+    ],
+    [
+      [3840, 2160],
+      [1920, 1080],
+    ],
+  ] as const) {
     const reference = await photoAt('I01_x2.png', rw, rh);
     // The candidate with a different aspect ratio, so cover crops.
     const candidate = await photoAt('I01_dist_x2.png', cw, Math.round(ch * 1.2));
@@ -36,7 +45,9 @@ try {
     const full = await timed(() => engine.compare(reference, aligned, { scale: 1 }), 1);
     for (const mode of ['cover', 'stretch'] as AlignMode[]) {
       const align = await timed(() => alignImage(candidate, [rh, rw], mode));
-      console.log(`| ${rw}×${rh} | ${cw}×${candidate.height} | ${mode} | ${align.toFixed(0)} ms | ${auto.toFixed(0)} ms | ${full.toFixed(0)} ms | ${(align / auto).toFixed(2)} / ${(align / full).toFixed(3)} |`);
+      console.log(
+        `| ${rw}×${rh} | ${cw}×${candidate.height} | ${mode} | ${align.toFixed(0)} ms | ${auto.toFixed(0)} ms | ${full.toFixed(0)} ms | ${(align / auto).toFixed(2)} / ${(align / full).toFixed(3)} |`,
+      );
     }
   }
 } finally {

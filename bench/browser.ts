@@ -26,12 +26,17 @@ export interface BenchRow {
 
 /** A deterministic textured scene and a blurred, noisier copy. */
 function synthetic(width: number, height: number): [RasterImage, RasterImage] {
-  const a = new Uint8Array(width * height * 4), b = new Uint8Array(width * height * 4);
+  const a = new Uint8Array(width * height * 4),
+    b = new Uint8Array(width * height * 4);
   let seed = 12345;
-  const noise = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5);
+  const noise = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32 - 0.5;
+  };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const u = x / width, v = y / height;
+      const u = x / width,
+        v = y / height;
       const base = 128 + 60 * Math.sin(40 * u + 7 * Math.sin(9 * v)) * Math.cos(25 * v) + 30 * Math.sin(300 * u * v);
       const p = (y * width + x) * 4;
       for (let c = 0; c < 3; c++) {
@@ -42,12 +47,20 @@ function synthetic(width: number, height: number): [RasterImage, RasterImage] {
       a[p + 3] = b[p + 3] = 255;
     }
   }
-  return [{ width, height, channels: 4, data: a }, { width, height, channels: 4, data: b }];
+  return [
+    { width, height, channels: 4, data: a },
+    { width, height, channels: 4, data: b },
+  ];
 }
 
 async function sample(width: number, height: number): Promise<[RasterImage, RasterImage]> {
   const load = async (url: string) => {
-    const bitmap = await createImageBitmap(await (await fetch(url)).blob(), { resizeWidth: width, resizeHeight: height, resizeQuality: 'high', colorSpaceConversion: 'none' });
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob(), {
+      resizeWidth: width,
+      resizeHeight: height,
+      resizeQuality: 'high',
+      colorSpaceConversion: 'none',
+    });
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d')!;
     context.drawImage(bitmap, 0, 0);
@@ -75,7 +88,16 @@ async function measure(backend: 'gpu' | 'cpu', ref: RasterImage, dist: RasterIma
       if (values.length) med[stage] = median(values);
     }
     const last = results[results.length - 1];
-    return { size: `${ref.width}x${ref.height}`, scale, downsampled: last.downsampled.join('x'), backend: last.backend, runs: count, median: med, fsim: last.fsim, fsimc: last.fsimc };
+    return {
+      size: `${ref.width}x${ref.height}`,
+      scale,
+      downsampled: last.downsampled.join('x'),
+      backend: last.backend,
+      runs: count,
+      median: med,
+      fsim: last.fsim,
+      fsimc: last.fsimc,
+    };
   } finally {
     await engine.dispose();
   }
@@ -83,8 +105,14 @@ async function measure(backend: 'gpu' | 'cpu', ref: RasterImage, dist: RasterIma
 
 function render(rows: BenchRow[]): void {
   const table = document.querySelector('[data-testid="table"]')!;
-  table.querySelector('thead')!.innerHTML = `<tr><th>size</th><th>FFT size</th><th>backend</th><th>runs</th>${STAGES.map((s) => `<th>${s} (ms)</th>`).join('')}</tr>`;
-  table.querySelector('tbody')!.innerHTML = rows.map((r) => `<tr><td>${r.size}</td><td>${r.downsampled}</td><td>${r.backend}</td><td>${r.runs}</td>${STAGES.map((s) => `<td>${r.median[s]?.toFixed(2) ?? '–'}</td>`).join('')}</tr>`).join('');
+  table.querySelector('thead')!.innerHTML =
+    `<tr><th>size</th><th>FFT size</th><th>backend</th><th>runs</th>${STAGES.map((s) => `<th>${s} (ms)</th>`).join('')}</tr>`;
+  table.querySelector('tbody')!.innerHTML = rows
+    .map(
+      (r) =>
+        `<tr><td>${r.size}</td><td>${r.downsampled}</td><td>${r.backend}</td><td>${r.runs}</td>${STAGES.map((s) => `<td>${r.median[s]?.toFixed(2) ?? '–'}</td>`).join('')}</tr>`,
+    )
+    .join('');
   // Stacked bars of the GPU stages per row.
   const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="chart"]')!;
   const g = canvas.getContext('2d')!;

@@ -8,7 +8,12 @@ import { dirname } from 'node:path';
 import { launch, serve } from '../test/browser/harness.js';
 import { flag } from './common.js';
 
-const query = new URLSearchParams({ sizes: flag('sizes') ?? '512x384,1920x1080', runs: flag('runs') ?? '10', cpu: flag('cpu') ?? '1', source: flag('source') ?? 'synthetic' });
+const query = new URLSearchParams({
+  sizes: flag('sizes') ?? '512x384,1920x1080',
+  runs: flag('runs') ?? '10',
+  cpu: flag('cpu') ?? '1',
+  source: flag('source') ?? 'synthetic',
+});
 const out = flag('out') ?? 'bench/results/browser.json';
 const server = await serve();
 const browser = await launch(true);
@@ -16,7 +21,10 @@ try {
   const page = await browser.newPage();
   page.on('console', (m) => console.log(`page: ${m.text()}`));
   await page.goto(`${server.url}/bench.html?${query}`);
-  await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, { timeout: 0, polling: 1000 });
+  await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, {
+    timeout: 0,
+    polling: 1000,
+  });
   const results = await page.evaluate(() => (window as unknown as { benchResults: unknown }).benchResults);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2));

@@ -10,7 +10,13 @@ import { createFsim } from '../src/node/index.js';
 import type { ScaleOption } from '../src/scale.js';
 import { flag, machine, median, pairAt } from './common.js';
 
-interface Case { name: string; width: number; height: number; scale: ScaleOption; reference?: number }
+interface Case {
+  name: string;
+  width: number;
+  height: number;
+  scale: ScaleOption;
+  reference?: number;
+}
 
 const CASES: Case[] = [
   { name: '512×384 auto (F = 2)', width: 512, height: 384, scale: 'auto', reference: 0.15 },
@@ -39,13 +45,23 @@ for (const c of CASES.filter((k) => !sizes || sizes.includes(`${k.width}x${k.hei
   await engine.dispose();
   const warm = median(times);
   const row = {
-    case: c.name, downsampled: first.downsampled.join('×'), backend: first.backend, runs: times.length,
-    coldSeconds: +cold.toFixed(3), warmMedianSeconds: +warm.toFixed(3),
-    referenceSeconds: c.reference, speedupCold: c.reference ? +(c.reference / cold).toFixed(2) : undefined,
-    fsim: first.fsim, fsimc: first.fsimc,
+    case: c.name,
+    downsampled: first.downsampled.join('×'),
+    backend: first.backend,
+    runs: times.length,
+    coldSeconds: +cold.toFixed(3),
+    warmMedianSeconds: +warm.toFixed(3),
+    referenceSeconds: c.reference,
+    speedupCold: c.reference ? +(c.reference / cold).toFixed(2) : undefined,
+    fsim: first.fsim,
+    fsimc: first.fsimc,
   };
   rows.push(row);
-  console.log(`${c.name.padEnd(24)} ${row.downsampled.padEnd(10)} cold ${cold.toFixed(3)} s  warm median ${warm.toFixed(3)} s (${times.length} runs)` +
-    (c.reference ? `  reference ${c.reference} s → ${(c.reference / cold).toFixed(1)}× cold, ${(c.reference / warm).toFixed(1)}× warm` : ''));
+  console.log(
+    `${c.name.padEnd(24)} ${row.downsampled.padEnd(10)} cold ${cold.toFixed(3)} s  warm median ${warm.toFixed(3)} s (${times.length} runs)` +
+      (c.reference
+        ? `  reference ${c.reference} s → ${(c.reference / cold).toFixed(1)}× cold, ${(c.reference / warm).toFixed(1)}× warm`
+        : ''),
+  );
 }
 if (out) writeFileSync(out, JSON.stringify({ machine: machine(), rows }, null, 2));

@@ -13,7 +13,9 @@ import { createFsim, type FsimResult, type GpuBackend, type StageTimings } from 
 import type { ScaleOption } from '../src/scale.js';
 import { flag, machine, median, pairAt } from './common.js';
 
-const sizes = (flag('sizes') ?? '512x384,1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const sizes = (flag('sizes') ?? '512x384,1920x1080,3640x2400,7680x4320')
+  .split(',')
+  .map((s) => s.split('x').map(Number) as [number, number]);
 const runs = Number(flag('runs') ?? 10);
 const cpuRuns = Number(flag('cpu-runs') ?? 3);
 /** The CPU path needs ~0.6 KiB per pixel: above this it is skipped (8K would need ~20 GiB). */
@@ -48,8 +50,15 @@ for (const [width, height] of sizes) {
   const memory = await backend.memory();
   const g = medians(results);
   const row: Record<string, unknown> = {
-    size: `${width}×${height}`, scale, downsampled: results[0].downsampled.join('×'), runs, warmup, gpu: g,
-    peakGpuMemoryMiB: +(memory.peakBytes / 2 ** 20).toFixed(1), fsim: results[0].fsim, fsimc: results[0].fsimc,
+    size: `${width}×${height}`,
+    scale,
+    downsampled: results[0].downsampled.join('×'),
+    runs,
+    warmup,
+    gpu: g,
+    peakGpuMemoryMiB: +(memory.peakBytes / 2 ** 20).toFixed(1),
+    fsim: results[0].fsim,
+    fsimc: results[0].fsimc,
   };
   let cpuLine = '';
   if (cpuRuns > 0 && width * height <= CPU_MAX_PIXELS) {
@@ -63,7 +72,9 @@ for (const [width, height] of sizes) {
     cpuLine = `  CPU ${median(times).toFixed(0)} ms (${cpuRuns} runs)`;
   }
   rows.push(row);
-  console.log(`${`${width}×${height} F=${scale}`.padEnd(20)} GPU ${STAGES.map((s) => `${s} ${g[s]?.toFixed(1) ?? '-'}`).join(', ')} ms (${runs} runs${warmup ? '' : ', no warm-up'}), peak ${row.peakGpuMemoryMiB} MiB${cpuLine}`);
+  console.log(
+    `${`${width}×${height} F=${scale}`.padEnd(20)} GPU ${STAGES.map((s) => `${s} ${g[s]?.toFixed(1) ?? '-'}`).join(', ')} ms (${runs} runs${warmup ? '' : ', no warm-up'}), peak ${row.peakGpuMemoryMiB} MiB${cpuLine}`,
+  );
 }
 await gpu.dispose();
 const out = flag('json');

@@ -24,7 +24,10 @@ async function inputs(dir: string): Promise<Record<string, string>> {
     'PNG 8-bit grey 8192×8192 of zeros': join(dir, 'zeros.png'),
   };
   await photo.clone().ensureAlpha().toColourspace('rgb16').png({ compressionLevel: 6 }).toFile(paths['PNG 16-bit RGBA 8192×8192']);
-  await sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: { r: 0, g: 0, b: 0 } }, limitInputPixels: false }).toColourspace('b-w').png().toFile(paths['PNG 8-bit grey 8192×8192 of zeros']);
+  await sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: { r: 0, g: 0, b: 0 } }, limitInputPixels: false })
+    .toColourspace('b-w')
+    .png()
+    .toFile(paths['PNG 8-bit grey 8192×8192 of zeros']);
   // BMP by hand (libvips writes none): the photo's pixels, bottom-up BGR rows.
   const { data } = await photo.clone().removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const stride = SIDE * 3;
@@ -51,7 +54,9 @@ async function inputs(dir: string): Promise<Record<string, string>> {
 }
 
 function measure(file: string): { rssMiB: number; seconds: number; exit: number | null; out: string } {
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, 'compare', file, file, '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, 'compare', file, file, '--backend', 'cpu', '--json'], {
+    encoding: 'utf8',
+  });
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
@@ -68,7 +73,9 @@ try {
     if (only && !name.includes(only)) continue;
     const m = measure(path);
     const score = m.exit === 0 ? `FSIM ${JSON.parse(m.out).fsim}` : m.out;
-    console.log(`| ${name} | ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB | ${m.exit} | ${m.rssMiB.toFixed(0)} MiB | ${m.seconds.toFixed(1)} s | ${score} |`);
+    console.log(
+      `| ${name} | ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB | ${m.exit} | ${m.rssMiB.toFixed(0)} MiB | ${m.seconds.toFixed(1)} s | ${score} |`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,13 @@ const score = async (a: string, b: string) => (await engine.compare(await decode
 
 const same: [string, number][] = [];
 for (const s of scenes) same.push([`${s} vs ${s}_dist`, await score(`${s}.bmp`, `${s}_dist.bmp`)]);
-for (const [a, b] of [['goldhill.png', 'goldhill_jpeg.png'], ['I01_crop383x511.png', 'I01_dist_crop383x511.png'], ['goldhill_crop255.png', 'goldhill_jpeg_crop255.png'], ['goldhill_crop300x401.png', 'goldhill_jpeg_crop300x401.png'], ['I01_640x1000.png', 'I01_dist_640x1000.png']]) {
+for (const [a, b] of [
+  ['goldhill.png', 'goldhill_jpeg.png'],
+  ['I01_crop383x511.png', 'I01_dist_crop383x511.png'],
+  ['goldhill_crop255.png', 'goldhill_jpeg_crop255.png'],
+  ['goldhill_crop300x401.png', 'goldhill_jpeg_crop300x401.png'],
+  ['I01_640x1000.png', 'I01_dist_640x1000.png'],
+]) {
   same.push([`${a} vs ${b}`, await score(a, b)]);
 }
 const different: [string, number][] = [];
@@ -32,7 +38,8 @@ const range = (v: [string, number][]) => {
   const sorted = [...v].sort((a, b) => a[1] - b[1]);
   return { min: sorted[0], max: sorted[sorted.length - 1], n: v.length };
 };
-const s = range(same), d = range(different);
+const s = range(same),
+  d = range(different);
 console.log(`same scene      (${s.n} pairs): FSIMc ${s.min[1].toFixed(4)} (${s.min[0]}) … ${s.max[1].toFixed(4)} (${s.max[0]})`);
 console.log(`different scene (${d.n} pairs): FSIMc ${d.min[1].toFixed(4)} (${d.min[0]}) … ${d.max[1].toFixed(4)} (${d.max[0]})`);
 console.log(`gap: ${d.max[1].toFixed(4)} … ${s.min[1].toFixed(4)}, midpoint ${((d.max[1] + s.min[1]) / 2).toFixed(4)}`);

@@ -17,7 +17,10 @@ export function drawRaster(canvas: HTMLCanvasElement, image: RasterImage): void 
 export function wireDrop(label: HTMLElement, onFiles: (files: File[]) => void): void {
   const input = label.querySelector('input')!;
   input.addEventListener('change', () => input.files?.length && onFiles([...input.files]));
-  label.addEventListener('dragover', (e) => { e.preventDefault(); label.classList.add('over'); });
+  label.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    label.classList.add('over');
+  });
   label.addEventListener('dragleave', () => label.classList.remove('over'));
   label.addEventListener('drop', (e) => {
     e.preventDefault();

@@ -38,7 +38,10 @@ class WorkerEngine implements Engine {
   readonly kind = 'cpu';
   private readonly worker = new Worker(new URL('./cpuWorker.ts', import.meta.url), { type: 'module' });
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (r: FsimResult | null) => void; reject: (e: Error) => void; progress?: ProgressHandler }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: FsimResult | null) => void; reject: (e: Error) => void; progress?: ProgressHandler }
+  >();
 
   constructor(readonly reason: string) {
     this.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
@@ -67,7 +70,8 @@ class WorkerEngine implements Engine {
   async session(ref: RasterImage, options: CompareOptions) {
     await this.call({ type: 'prepare', ref, options: { ...options, progress: undefined } });
     return {
-      compare: async (candidate: RasterImage) => (await this.call({ type: 'compare-prepared', dist: candidate, options: { ...options, progress: undefined } }))!,
+      compare: async (candidate: RasterImage) =>
+        (await this.call({ type: 'compare-prepared', dist: candidate, options: { ...options, progress: undefined } }))!,
       close: () => void this.call({ type: 'release' }),
     };
   }

@@ -3,7 +3,20 @@
  * FSIM / FSIMc and a verdict out, and what FSIM sees (phase congruency, gradients, local
  * similarity) zoomable side by side; plus a rank mode. State for tests: body[data-state].
  */
-import { alignImage, colourise, createFsim, decodeBlob, decodeUrl, describeResized, maxOf, type AlignMode, type Resized, type FsimResult, type RasterImage, type ScaleOption } from '../src/browser/index.js';
+import {
+  alignImage,
+  colourise,
+  createFsim,
+  decodeBlob,
+  decodeUrl,
+  describeResized,
+  maxOf,
+  type AlignMode,
+  type Resized,
+  type FsimResult,
+  type RasterImage,
+  type ScaleOption,
+} from '../src/browser/index.js';
 import { createEngine, type Engine } from './engine.js';
 import { drawRaster, wireDrop } from './dom.js';
 import { rankInto } from './rank.js';
@@ -14,7 +27,10 @@ const params = new URLSearchParams(location.search);
 // The library on the console (the browser tests use it too): fsim.decodeBlob(file), fsim.createFsim().
 Object.assign(globalThis, { fsim: { createFsim, decodeBlob, decodeUrl } });
 
-interface Slot { name: string; image: RasterImage }
+interface Slot {
+  name: string;
+  image: RasterImage;
+}
 const slots: { ref: Slot | null; dist: Slot | null } = { ref: null, dist: null };
 let result: FsimResult | null = null;
 let view = 'images';
@@ -107,11 +123,14 @@ function renderScores(): void {
   $('[data-testid="backend"]').textContent = result.backend;
   const gpu = result.timings.gpu !== undefined ? `, GPU ${result.timings.gpu.toFixed(1)} ms` : '';
   $('[data-testid="time"]').textContent = `${(result.timings.total ?? 0).toFixed(0)} ms${gpu}`;
-  $('[data-testid="size"]').textContent = `${result.size[1]}×${result.size[0]} → F = ${result.scale} → ${result.downsampled[1]}×${result.downsampled[0]}`;
+  $('[data-testid="size"]').textContent =
+    `${result.size[1]}×${result.size[0]} → F = ${result.scale} → ${result.downsampled[1]}×${result.downsampled[0]}`;
   const resized = Object.entries(result.resized ?? {});
   const note = $('[data-testid="align-note"]');
   note.hidden = resized.length === 0;
-  note.textContent = resized.length ? `Sizes differ, so FSIM compared resampled images: ${resized.map(([side, r]) => `the ${side} image ${describeResized(r)}`).join('; ')}.` : '';
+  note.textContent = resized.length
+    ? `Sizes differ, so FSIM compared resampled images: ${resized.map(([side, r]) => `the ${side} image ${describeResized(r)}`).join('; ')}.`
+    : '';
 }
 
 function renderView(): void {
@@ -144,7 +163,8 @@ function renderView(): void {
     const max = scaleTop(values);
     drawMap(a, values, w, h, max);
     b.hidden = true;
-    what.textContent = view === 'similarity' ? 'S_L · PCm: local similarity weighted by feature strength' : 'PCm · (1 − S_L): where the images differ';
+    what.textContent =
+      view === 'similarity' ? 'S_L · PCm: local similarity weighted by feature strength' : 'PCm · (1 − S_L): where the images differ';
     $('.hi', legend).textContent = max.toFixed(2);
   }
   if (view === 'pc') $('.hi', legend).textContent = '1';
@@ -187,7 +207,10 @@ async function run(): Promise<void> {
 }
 
 for (const which of ['ref', 'dist'] as const) {
-  wireDrop($(`.drop[data-slot="${which}"]`), ([file]) => void setSlot(which, file.name, () => decodeBlob(file, file.name)).then(run, () => {}));
+  wireDrop(
+    $(`.drop[data-slot="${which}"]`),
+    ([file]) => void setSlot(which, file.name, () => decodeBlob(file, file.name)).then(run, () => {}),
+  );
 }
 $('#scale').addEventListener('change', () => void run());
 $('#resize').addEventListener('change', () => void run());
@@ -198,38 +221,52 @@ const SAMPLES: Record<string, [string, string]> = {
   printers: ['samples/app_printer1.jpg', 'samples/app_printer2.jpg'],
 };
 const loadPair = async ([refUrl, distUrl]: [string, string]): Promise<void> => {
-  await Promise.all([setSlot('ref', refUrl.split('/').pop()!, () => decodeUrl(refUrl)), setSlot('dist', distUrl.split('/').pop()!, () => decodeUrl(distUrl))]);
+  await Promise.all([
+    setSlot('ref', refUrl.split('/').pop()!, () => decodeUrl(refUrl)),
+    setSlot('dist', distUrl.split('/').pop()!, () => decodeUrl(distUrl)),
+  ]);
   await run();
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-sample]')) {
   button.addEventListener('click', () => void loadPair(SAMPLES[button.dataset.sample!]).catch(() => {}));
 }
-$('#colour').addEventListener('change', () => { $('#fsimc-box').hidden = !options().colour; renderScores(); });
-$('#threshold').addEventListener('input', () => { $('#threshold-value').textContent = options().threshold.toFixed(2); renderScores(); });
+$('#colour').addEventListener('change', () => {
+  $('#fsimc-box').hidden = !options().colour;
+  renderScores();
+});
+$('#threshold').addEventListener('input', () => {
+  $('#threshold-value').textContent = options().threshold.toFixed(2);
+  renderScores();
+});
 for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view]')) {
   tab.addEventListener('click', () => {
     view = tab.dataset.view!;
-    document.querySelectorAll('.tabs [data-view]').forEach((t) => t.classList.toggle('active', t === tab));
+    for (const t of document.querySelectorAll('.tabs [data-view]')) t.classList.toggle('active', t === tab);
     renderView();
   });
 }
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-zoom]')) {
   button.addEventListener('click', () => {
     const step = Number(button.dataset.zoom);
-    if (step === 0 && result) zoom = Math.max(0.125, Math.min(8, 2 ** Math.floor(Math.log2(($('.viewport').clientWidth - 16) / 2 / result.downsampled[1]))));
+    if (step === 0 && result)
+      zoom = Math.max(0.125, Math.min(8, 2 ** Math.floor(Math.log2(($('.viewport').clientWidth - 16) / 2 / result.downsampled[1]))));
     else zoom = Math.max(0.125, Math.min(16, zoom * 2 ** step));
     renderView();
   });
 }
-$('.viewport').addEventListener('wheel', (e) => {
-  if (!(e as WheelEvent).ctrlKey) return;
-  e.preventDefault();
-  zoom = Math.max(0.125, Math.min(16, zoom * ((e as WheelEvent).deltaY < 0 ? 2 : 0.5)));
-  renderView();
-}, { passive: false });
+$('.viewport').addEventListener(
+  'wheel',
+  (e) => {
+    if (!(e as WheelEvent).ctrlKey) return;
+    e.preventDefault();
+    zoom = Math.max(0.125, Math.min(16, zoom * ((e as WheelEvent).deltaY < 0 ? 2 : 0.5)));
+    renderView();
+  },
+  { passive: false },
+);
 for (const button of document.querySelectorAll<HTMLButtonElement>('nav .mode')) {
   button.addEventListener('click', () => {
-    document.querySelectorAll('nav .mode').forEach((b) => b.classList.toggle('active', b === button));
+    for (const b of document.querySelectorAll('nav .mode')) b.classList.toggle('active', b === button);
     $('#compare').hidden = button.dataset.mode !== 'compare';
     $('#rank').hidden = button.dataset.mode !== 'rank';
   });
@@ -270,7 +307,8 @@ if (sizeParam !== null) {
   else badParameters.push(`size must be WIDTHxHEIGHT (each ≥ 3, at most 8192×8192 pixels), got '${sizeParam}'`);
 }
 const backendParam = params.get('backend');
-if (backendParam !== null && backendParam !== 'cpu' && backendParam !== 'auto') badParameters.push(`backend must be cpu or auto, got '${backendParam}'`);
+if (backendParam !== null && backendParam !== 'cpu' && backendParam !== 'auto')
+  badParameters.push(`backend must be cpu or auto, got '${backendParam}'`);
 $('#fsimc-box').hidden = !options().colour;
 
 setState('busy');

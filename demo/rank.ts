@@ -7,9 +7,22 @@ import { decodeBlob, describeResized, type AlignOption, type RasterImage, type R
 import { drawRaster, wireDrop } from './dom.js';
 import type { Engine } from './engine.js';
 
-interface Entry { name: string; score?: number; fsim?: number; fsimc?: number; similar?: boolean; error?: string; image?: RasterImage; resized?: Resized }
+interface Entry {
+  name: string;
+  score?: number;
+  fsim?: number;
+  fsimc?: number;
+  similar?: boolean;
+  error?: string;
+  image?: RasterImage;
+  resized?: Resized;
+}
 
-export function rankInto(section: HTMLElement, engine: Engine, options: () => { scale: ScaleOption; colour: boolean; threshold: number; align: AlignOption }): void {
+export function rankInto(
+  section: HTMLElement,
+  engine: Engine,
+  options: () => { scale: ScaleOption; colour: boolean; threshold: number; align: AlignOption },
+): void {
   const q = <T extends HTMLElement>(s: string) => section.querySelector<T>(s)!;
   let reference: { name: string; image: RasterImage } | null = null;
   let candidates: File[] = [];
@@ -39,7 +52,12 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
         const place = document.createElement('span');
         place.className = 'rank';
         place.textContent = `#${k + 1}`;
-        line.append(place, ` ${entry.name}`, document.createElement('br'), `FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`);
+        line.append(
+          place,
+          ` ${entry.name}`,
+          document.createElement('br'),
+          `FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`,
+        );
         if (entry.resized) {
           const note = document.createElement('div');
           note.className = 'resized';
@@ -62,7 +80,7 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
     bar.hidden = false;
     document.body.dataset.rankState = 'busy';
     const entries: Entry[] = [];
-    let session;
+    let session: Awaited<ReturnType<Engine['session']>>;
     try {
       session = await engine.session(reference.image, { scale, threshold, align });
     } catch (error) {
@@ -78,7 +96,15 @@ export function rankInto(section: HTMLElement, engine: Engine, options: () => { 
         const image = await decodeBlob(file, file.name);
         const r = await session.compare(image);
         const score = colour ? r.fsimc : r.fsim;
-        entries.push({ name: file.name, image, fsim: r.fsim, fsimc: r.fsimc, score, similar: score >= threshold, resized: r.resized?.distorted });
+        entries.push({
+          name: file.name,
+          image,
+          fsim: r.fsim,
+          fsimc: r.fsimc,
+          score,
+          similar: score >= threshold,
+          resized: r.resized?.distorted,
+        });
       } catch (error) {
         entries.push({ name: file.name, error: error instanceof Error ? error.message.replace(`${file.name}: `, '') : String(error) });
       }

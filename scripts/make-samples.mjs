@@ -2,9 +2,16 @@
 // distorted copy (blur, noise, heavy JPEG). Run once; the outputs are committed.
 import sharp from 'sharp';
 
-const W = 512, H = 384;
-const stripes = Array.from({ length: 24 }, (_, k) => `<rect x="${300 + k * 8}" y="40" width="${k % 2 ? 4 : 3}" height="90" fill="#1d2a44"/>`).join('');
-const rings = Array.from({ length: 9 }, (_, k) => `<circle cx="120" cy="250" r="${90 - k * 10}" fill="none" stroke="${k % 2 ? '#f4d35e' : '#ee964b'}" stroke-width="5"/>`).join('');
+const W = 512,
+  H = 384;
+const stripes = Array.from(
+  { length: 24 },
+  (_, k) => `<rect x="${300 + k * 8}" y="40" width="${k % 2 ? 4 : 3}" height="90" fill="#1d2a44"/>`,
+).join('');
+const rings = Array.from(
+  { length: 9 },
+  (_, k) => `<circle cx="120" cy="250" r="${90 - k * 10}" fill="none" stroke="${k % 2 ? '#f4d35e' : '#ee964b'}" stroke-width="5"/>`,
+).join('');
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
   <defs>
     <linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#7fb7e6"/><stop offset="1" stop-color="#f1e3c8"/></linearGradient>
@@ -26,7 +33,10 @@ const reference = await sharp(Buffer.from(svg)).removeAlpha().png().toBuffer();
 await sharp(reference).toFile('demo/public/samples/reference.png');
 const { data, info } = await sharp(reference).blur(1.2).raw().toBuffer({ resolveWithObject: true });
 let seed = 7;
-const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 24;
+const noise = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return (seed / 2147483648 - 0.5) * 24;
+};
 for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i] + noise()));
 await sharp(data, { raw: info }).jpeg({ quality: 18 }).toFile('demo/public/samples/distorted.jpg');
 console.log('wrote demo/public/samples/reference.png and distorted.jpg');

@@ -53,8 +53,16 @@ function dftCode(inputs: readonly string[], out: string[], prefix: string): stri
   if (R === 1) return [...inputs];
   const name = (label: string) => `${prefix}${label}`;
   if (R % 2 === 0) {
-    const even = dftCode(inputs.filter((_, i) => i % 2 === 0), out, `${prefix}e`);
-    const odd = dftCode(inputs.filter((_, i) => i % 2 === 1), out, `${prefix}o`);
+    const even = dftCode(
+      inputs.filter((_, i) => i % 2 === 0),
+      out,
+      `${prefix}e`,
+    );
+    const odd = dftCode(
+      inputs.filter((_, i) => i % 2 === 1),
+      out,
+      `${prefix}o`,
+    );
     const half = R / 2;
     const y: string[] = new Array(R);
     for (let q = 0; q < half; q++) {
@@ -78,8 +86,14 @@ function dftCode(inputs: readonly string[], out: string[], prefix: string): stri
   out.push(`let ${name('y0')} = ${inputs[0]}${Array.from({ length: half }, (_, i) => ` + ${name(`s${i + 1}`)}`).join('')};`);
   y[0] = name('y0');
   for (let q = 1; q <= half; q++) {
-    const cosines = Array.from({ length: half }, (_, i) => `${name(`s${i + 1}`)} * ${f32(Math.cos((2 * Math.PI * (((i + 1) * q) % R)) / R))}`);
-    const sines = Array.from({ length: half }, (_, i) => `${name(`d${i + 1}`)} * ${f32(Math.sin((2 * Math.PI * (((i + 1) * q) % R)) / R))}`);
+    const cosines = Array.from(
+      { length: half },
+      (_, i) => `${name(`s${i + 1}`)} * ${f32(Math.cos((2 * Math.PI * (((i + 1) * q) % R)) / R))}`,
+    );
+    const sines = Array.from(
+      { length: half },
+      (_, i) => `${name(`d${i + 1}`)} * ${f32(Math.sin((2 * Math.PI * (((i + 1) * q) % R)) / R))}`,
+    );
     out.push(`let ${name(`c${q}`)} = ${inputs[0]} + ${cosines.join(' + ')};`);
     out.push(`let ${name(`n${q}`)} = ${sines.join(' + ')};`);
     // −i·n = (n.y, −n.x)
@@ -169,10 +183,11 @@ export interface FusedStage {
  */
 export function fusedShader(n: number, stages: readonly FusedStage[]): string {
   const radices = [...new Set(stages.map((st) => st.radix))];
-  const body = stages.map(({ radix: R, stride, twiddleOffset }) => {
-    const groups = n / R;
-    const perInvocation = Math.ceil(groups / WORKGROUP_SIZE);
-    return /* wgsl */ `
+  const body = stages
+    .map(({ radix: R, stride, twiddleOffset }) => {
+      const groups = n / R;
+      const perInvocation = Math.ceil(groups / WORKGROUP_SIZE);
+      return /* wgsl */ `
   {
     var kept: array<vec2<f32>, ${perInvocation * R}>;
     for (var u = 0u; u < ${perInvocation}u; u++) {
@@ -200,7 +215,8 @@ export function fusedShader(n: number, stages: readonly FusedStage[]): string {
     }
     workgroupBarrier();
   }`;
-  }).join('\n');
+    })
+    .join('\n');
   return /* wgsl */ `
 ${layoutStruct}
 ${bindings}

@@ -8,11 +8,15 @@ function taps(kx: readonly number[], ky: readonly number[]): string {
   const lines: string[] = [];
   for (let a = 0; a < 3; a++) {
     for (let b = 0; b < 3; b++) {
-      const wx = kx[a * 3 + b], wy = ky[a * 3 + b];
+      const wx = kx[a * 3 + b],
+        wy = ky[a * 3 + b];
       if (wx === 0 && wy === 0) continue;
-      const rr = `r${offset(1 - a)}`, cc = `c${offset(1 - b)}`;
+      const rr = `r${offset(1 - a)}`,
+        cc = `c${offset(1 - b)}`;
       const adds = [wx !== 0 ? `gx += ${f32(wx)} * v;` : '', wy !== 0 ? `gy += ${f32(wy)} * v;` : ''].filter(Boolean).join(' ');
-      lines.push(`  if (${rr} >= 0 && ${rr} < rows && ${cc} >= 0 && ${cc} < cols) { let v = y[u32(${rr}) * params.cols + u32(${cc})]; ${adds} }`);
+      lines.push(
+        `  if (${rr} >= 0 && ${rr} < rows && ${cc} >= 0 && ${cc} < cols) { let v = y[u32(${rr}) * params.cols + u32(${cc})]; ${adds} }`,
+      );
     }
   }
   return lines.join('\n');

@@ -18,7 +18,11 @@ export const BINS = 2048;
 export const VALUES_PER_INVOCATION = 256;
 
 /** [shift, bits] of each pass, high bits first. */
-export const RADIX_PASSES: readonly [number, number][] = [[21, 11], [10, 11], [0, 10]];
+export const RADIX_PASSES: readonly [number, number][] = [
+  [21, 11],
+  [10, 11],
+  [0, 10],
+];
 
 const params = /* wgsl */ `
 struct Params {

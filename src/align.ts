@@ -46,7 +46,8 @@ export function checkTargetSize(size: unknown, name: string): [number, number] {
     throw new FsimError('USAGE', `${name} must be [rows, cols] of whole numbers, got ${JSON.stringify(size) ?? String(size)}`);
   }
   const [rows, cols] = pair;
-  if (rows < MIN_SIDE || cols < MIN_SIDE) throw new FsimError('USAGE', `${name} ${rows}×${cols} (rows×cols) is under the ${MIN_SIDE}×${MIN_SIDE} minimum`);
+  if (rows < MIN_SIDE || cols < MIN_SIDE)
+    throw new FsimError('USAGE', `${name} ${rows}×${cols} (rows×cols) is under the ${MIN_SIDE}×${MIN_SIDE} minimum`);
   if (rows * cols > MAX_PIXELS) throw new FsimError('USAGE', `${name} ${rows}×${cols} (rows×cols) exceeds the ${MAX_PIXELS}-pixel limit`);
   return [rows, cols];
 }
@@ -119,7 +120,11 @@ export function coverCrop(rows: number, cols: number, target: readonly [number, 
  * size (nothing resampled: `resized` is undefined). The output has 1 or 3 channels (alpha
  * dropped) of float64 samples on the 0..255 scale.
  */
-export function alignImage(image: RasterImage, target: readonly [number, number], mode: AlignMode): { image: RasterImage; resized?: Resized } {
+export function alignImage(
+  image: RasterImage,
+  target: readonly [number, number],
+  mode: AlignMode,
+): { image: RasterImage; resized?: Resized } {
   const { width, height, data } = image;
   const [tRows, tCols] = target;
   if (height === tRows && width === tCols) return { image };
@@ -136,7 +141,9 @@ export function alignImage(image: RasterImage, target: readonly [number, number]
   for (let r = 0, out = 0; r < rows; r++) {
     const base = (top + r) * width + left;
     for (let j = 0; j < tCols; j++) {
-      let s0 = 0, s1 = 0, s2 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0;
       for (let k = across.offsets[j], end = across.offsets[j + 1]; k < end; k++) {
         const w = acrossWeights[k];
         const p = (base + across.index[k]) * stride;
@@ -158,13 +165,15 @@ export function alignImage(image: RasterImage, target: readonly [number, number]
   const line = tCols * channels;
   for (let i = 0; i < tRows; i++) {
     const out = i * line;
-    const first = down.offsets[i], last = down.offsets[i + 1] - 1;
+    const first = down.offsets[i],
+      last = down.offsets[i + 1] - 1;
     // The first tap assigns, the middle ones add, the last adds and clamps: weights sum to 1 up
     // to rounding, and the last ulp stays inside [0, 255].
     for (let k = first; k <= last; k++) {
       const weight = down.weights[k];
       const source = down.index[k] * line;
-      if (k === first && k === last) for (let x = 0; x < line; x++) aligned[out + x] = Math.min(255, Math.max(0, weight * wide[source + x]));
+      if (k === first && k === last)
+        for (let x = 0; x < line; x++) aligned[out + x] = Math.min(255, Math.max(0, weight * wide[source + x]));
       else if (k === first) for (let x = 0; x < line; x++) aligned[out + x] = weight * wide[source + x];
       else if (k < last) for (let x = 0; x < line; x++) aligned[out + x] += weight * wide[source + x];
       else for (let x = 0; x < line; x++) aligned[out + x] = Math.min(255, Math.max(0, aligned[out + x] + weight * wide[source + x]));
@@ -173,7 +182,12 @@ export function alignImage(image: RasterImage, target: readonly [number, number]
   const cropped = rows !== height || cols !== width;
   return {
     image: { width: tCols, height: tRows, channels, data: aligned },
-    resized: { mode, from: [height, width], to: [tRows, tCols], ...(cropped ? { crop: [top, left, rows, cols] as [number, number, number, number] } : {}) },
+    resized: {
+      mode,
+      from: [height, width],
+      to: [tRows, tCols],
+      ...(cropped ? { crop: [top, left, rows, cols] as [number, number, number, number] } : {}),
+    },
   };
 }
 

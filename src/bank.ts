@@ -55,7 +55,8 @@ function buildBank(rows: number, cols: number): FilterBank {
   const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
   const logFo = Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s)));
   const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(n));
-  const halfRows = Math.floor(rows / 2), halfCols = Math.floor(cols / 2);
+  const halfRows = Math.floor(rows / 2),
+    halfCols = Math.floor(cols / 2);
   for (let r = 0; r <= halfRows; r++) {
     const rm = r === 0 ? 0 : rows - r;
     for (let c = 0; c <= halfCols; c++) {
@@ -112,7 +113,8 @@ function noiseSums(rows: number, cols: number, radial: readonly Float64Array[], 
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       const mirror = rm * cols + (c === 0 ? 0 : cols - c);
-      let squares = 0, products = 0;
+      let squares = 0,
+        products = 0;
       for (let a = 0; a < PC.nscale; a++) {
         const ga = radial[a][i];
         squares += ga * ga;

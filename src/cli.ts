@@ -86,7 +86,15 @@ function parseAlign(mode: string, size: string | undefined): AlignOption {
 
 /** Parses the options a command accepts (`allowed`), positional arguments in order. */
 function parseArgs(args: string[], allowed: readonly string[]): Args {
-  const out: Args = { positional: [], scale: 'auto', backend: 'auto', threshold: DEFAULT_THRESHOLD, json: false, assertSimilar: false, progress: false };
+  const out: Args = {
+    positional: [],
+    scale: 'auto',
+    backend: 'auto',
+    threshold: DEFAULT_THRESHOLD,
+    json: false,
+    assertSimilar: false,
+    progress: false,
+  };
   let optionsEnded = false;
   let resize: string | undefined;
   let size: string | undefined;
@@ -108,19 +116,35 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
     };
     if (arg.startsWith('--') && !allowed.includes(arg)) usageError(`unknown option ${arg}`);
     switch (arg) {
-      case '--scale': out.scale = parseScale(value()); break;
-      case '--resize': resize = value(); break;
-      case '--size': size = value(); break;
-      case '--backend': out.backend = checkBackendKind(value()); break;
+      case '--scale':
+        out.scale = parseScale(value());
+        break;
+      case '--resize':
+        resize = value();
+        break;
+      case '--size':
+        size = value();
+        break;
+      case '--backend':
+        out.backend = checkBackendKind(value());
+        break;
       case '--threshold': {
         const v = value();
         out.threshold = checkThreshold(/^[0-9.eE+-]+$/.test(v) ? Number(v) : NaN);
         break;
       }
-      case '--json': out.json = true; break;
-      case '--maps': out.maps = value(); break;
-      case '--assert-similar': out.assertSimilar = true; break;
-      case '--progress': out.progress = true; break;
+      case '--json':
+        out.json = true;
+        break;
+      case '--maps':
+        out.maps = value();
+        break;
+      case '--assert-similar':
+        out.assertSimilar = true;
+        break;
+      case '--progress':
+        out.progress = true;
+        break;
       case '--top': {
         const v = value();
         if (!/^[0-9]+$/.test(v)) usageError(`--top must be a whole number, got '${v}'`);
@@ -170,12 +194,20 @@ async function compareCommand(args: string[]): Promise<number> {
   validateImage(ref, printable(opts.ref));
   validateImage(dist, printable(opts.dist));
   if (!opts.align && (ref.width !== dist.width || ref.height !== dist.height)) {
-    throw new FsimError('SIZE', `${printable(opts.dist)}: size ${dist.width}×${dist.height} differs from ${printable(opts.ref)} (${ref.width}×${ref.height}); FSIM compares images of one size (--resize cover|stretch aligns them)`);
+    throw new FsimError(
+      'SIZE',
+      `${printable(opts.dist)}: size ${dist.width}×${dist.height} differs from ${printable(opts.ref)} (${ref.width}×${ref.height}); FSIM compares images of one size (--resize cover|stretch aligns them)`,
+    );
   }
   const engine = await createFsim({ backend: opts.backend });
   let result: FsimResult;
   try {
-    result = await engine.compare(ref, dist, { scale: opts.scale, threshold: opts.threshold, maps: opts.maps !== undefined, align: opts.align });
+    result = await engine.compare(ref, dist, {
+      scale: opts.scale,
+      threshold: opts.threshold,
+      maps: opts.maps !== undefined,
+      align: opts.align,
+    });
   } finally {
     await engine.dispose();
   }
@@ -184,12 +216,17 @@ async function compareCommand(args: string[]): Promise<number> {
     try {
       written = await writeHeatmaps(opts.maps, result.maps, result.downsampled[0], result.downsampled[1]);
     } catch (error) {
-      throw new FsimError('INPUT', `${printable(opts.maps)}: cannot write the maps (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+      throw new FsimError(
+        'INPUT',
+        `${printable(opts.maps)}: cannot write the maps (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      );
     }
   }
   const { maps: _maps, ...fields } = result;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ reference: opts.ref, distorted: opts.dist, ...fields, ...(opts.maps ? { mapFiles: written } : {}) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ reference: opts.ref, distorted: opts.dist, ...fields, ...(opts.maps ? { mapFiles: written } : {}) })}\n`,
+    );
   } else {
     process.stdout.write(`${formatHuman(result)}\n`);
     if (written.length) process.stdout.write(`maps      ${written.join(', ')}\n`);
@@ -204,7 +241,12 @@ async function prepareMapsDir(dir: string): Promise<void> {
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not writable' : code === 'EEXIST' || code === 'ENOTDIR' ? 'not a folder' : (error as Error).message;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'not writable'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'not a folder'
+          : (error as Error).message;
     throw new FsimError('INPUT', `${printable(dir)}: cannot write the maps there (${why})`);
   }
 }
@@ -229,11 +271,16 @@ function progressBar(enabled: boolean) {
 
 function formatRank(reference: string, r: RankResult): string {
   const key = r.by === 'fsimc' ? 'FSIMc' : 'FSIM';
-  const lines = [`reference ${printable(reference)} — ranked by ${key}, threshold ${r.threshold}, ${r.backend}`, ` #  ${key.padEnd(8)}  ${(key === 'FSIMc' ? 'FSIM' : 'FSIMc').padEnd(8)}  verdict      file`];
+  const lines = [
+    `reference ${printable(reference)} — ranked by ${key}, threshold ${r.threshold}, ${r.backend}`,
+    ` #  ${key.padEnd(8)}  ${(key === 'FSIMc' ? 'FSIM' : 'FSIMc').padEnd(8)}  verdict      file`,
+  ];
   r.results.forEach((e, k) => {
     const [a, b] = r.by === 'fsimc' ? [e.fsimc, e.fsim] : [e.fsim, e.fsimc];
     const resized = e.resized ? `  (resampled ${describeResized(e.resized)})` : '';
-    lines.push(`${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${printable(e.file)}${resized}`);
+    lines.push(
+      `${String(k + 1).padStart(2)}  ${a.toFixed(6)}  ${b.toFixed(6)}  ${(e.similar ? 'similar' : 'not similar').padEnd(11)}  ${printable(e.file)}${resized}`,
+    );
   });
   if (r.errors.length) {
     lines.push(`not scored (${r.errors.length}):`);
@@ -244,21 +291,31 @@ function formatRank(reference: string, r: RankResult): string {
 
 async function rankCommand(args: string[]): Promise<number> {
   const opts = parseArgs(args, [...COMMON, '--top', '--by', '--progress']);
-  if (opts.positional.length < 2) usageError(`rank takes a reference and at least one candidate, got ${opts.positional.length} argument${opts.positional.length === 1 ? '' : 's'}`);
+  if (opts.positional.length < 2)
+    usageError(
+      `rank takes a reference and at least one candidate, got ${opts.positional.length} argument${opts.positional.length === 1 ? '' : 's'}`,
+    );
   const [reference, ...candidates] = opts.positional;
   const engine = await createFsim({ backend: opts.backend });
   const bar = progressBar(opts.progress || (process.stderr.isTTY ?? false));
   let result: RankResult;
   try {
     result = await rankFiles(reference, candidates, engine, {
-      scale: opts.scale, threshold: opts.threshold, align: opts.align, by: opts.by, top: opts.top, progress: bar.update,
+      scale: opts.scale,
+      threshold: opts.threshold,
+      align: opts.align,
+      by: opts.by,
+      top: opts.top,
+      progress: bar.update,
     });
   } finally {
     bar.done();
     await engine.dispose();
   }
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ reference, by: result.by, threshold: result.threshold, backend: result.backend, results: result.results, errors: result.errors })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ reference, by: result.by, threshold: result.threshold, backend: result.backend, results: result.results, errors: result.errors })}\n`,
+    );
   } else {
     process.stdout.write(`${formatRank(reference, result)}\n`);
   }
@@ -284,7 +341,9 @@ export async function main(argv: string[]): Promise<number> {
     usageError(`unknown command '${command}'`);
   } catch (error) {
     // One line whatever the message carries (file names may hold newlines).
-    const message = printable(error instanceof FsimError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    const message = printable(
+      error instanceof FsimError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.stderr.write(`fsim: ${message}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ error: message, code: error instanceof FsimError ? error.code : 'INTERNAL' })}\n`);
     return 2;

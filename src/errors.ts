@@ -22,7 +22,7 @@ export class FsimError extends Error {
 export function printable(text: unknown): string {
   if (typeof text !== 'string') return `(${text === null ? 'null' : typeof text} path)`;
   if (text === '') return '(empty path)';
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -67,7 +67,11 @@ const PREPARE_OPTIONS = ['scale', 'progress', 'align'] as const;
 export const COMPARE_OPTIONS = [...PREPARE_OPTIONS, 'threshold', 'maps'] as const;
 
 /** Every prepare option checked, by name; `what` names the call in messages. */
-export function checkPrepareOptions(options: PrepareOptions | undefined, what = 'prepare', allowed: readonly string[] = PREPARE_OPTIONS): PrepareOptions {
+export function checkPrepareOptions(
+  options: PrepareOptions | undefined,
+  what = 'prepare',
+  allowed: readonly string[] = PREPARE_OPTIONS,
+): PrepareOptions {
   const checked = checkOptions(options, allowed, what);
   if (checked.scale !== undefined && checked.scale !== 'auto') checkInteger('scale', checked.scale, 1, Number.MAX_SAFE_INTEGER);
   if (checked.progress !== undefined) checkFunction('progress', checked.progress);
@@ -75,7 +79,11 @@ export function checkPrepareOptions(options: PrepareOptions | undefined, what = 
   return checked;
 }
 
-export function checkCompareOptions(options: CompareOptions | undefined, what = 'compare', allowed: readonly string[] = COMPARE_OPTIONS): CompareOptions {
+export function checkCompareOptions(
+  options: CompareOptions | undefined,
+  what = 'compare',
+  allowed: readonly string[] = COMPARE_OPTIONS,
+): CompareOptions {
   const checked: CompareOptions = checkPrepareOptions(options, what, allowed);
   if (checked.threshold !== undefined) checkThreshold(checked.threshold);
   if (checked.maps !== undefined) checkBoolean('maps', checked.maps);
@@ -123,11 +131,20 @@ export class Fsim {
     const align = options.align;
     const target = align?.size ?? rs;
     if (!align && (rs[0] !== ds[0] || rs[1] !== ds[1])) {
-      throw new FsimError('SIZE', `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]} (to compare them anyway, align them: option align { mode: 'cover' | 'stretch' }, --resize in the CLI)`);
+      throw new FsimError(
+        'SIZE',
+        `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]} (to compare them anyway, align them: option align { mode: 'cover' | 'stretch' }, --resize in the CLI)`,
+      );
     }
-    for (const [side, x] of [['reference', ref], ['distorted', dist]] as const) {
+    for (const [side, x] of [
+      ['reference', ref],
+      ['distorted', dist],
+    ] as const) {
       if (isPrepared(x) && (x.size[0] !== target[0] || x.size[1] !== target[1])) {
-        throw new FsimError('SIZE', `the prepared ${side} image is ${x.size[1]}×${x.size[0]}, not the alignment target ${target[1]}×${target[0]}; prepare it with the same align size`);
+        throw new FsimError(
+          'SIZE',
+          `the prepared ${side} image is ${x.size[1]}×${x.size[0]}, not the alignment target ${target[1]}×${target[0]}; prepare it with the same align size`,
+        );
       }
     }
     // Raw sides are aligned to the target (a no-op at equal size); the result says what moved.
@@ -167,7 +184,14 @@ export class Fsim {
         colour: a.colour || b.colour,
         timings,
         ...(pooled.maps ? { maps: pooled.maps } : {}),
-        ...(align ? { resized: { ...(refSide.resized ? { reference: refSide.resized } : {}), ...(distSide.resized ? { distorted: distSide.resized } : {}) } } : {}),
+        ...(align
+          ? {
+              resized: {
+                ...(refSide.resized ? { reference: refSide.resized } : {}),
+                ...(distSide.resized ? { distorted: distSide.resized } : {}),
+              },
+            }
+          : {}),
       };
     } finally {
       for (const image of owned) image.release();

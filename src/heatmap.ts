@@ -2,7 +2,11 @@
 
 /** A perceptually ordered ramp (black → purple → orange → pale yellow), 5 stops. */
 export const RAMP: readonly (readonly [number, number, number])[] = [
-  [0, 0, 4], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164],
+  [0, 0, 4],
+  [87, 16, 110],
+  [188, 55, 84],
+  [249, 142, 9],
+  [252, 255, 164],
 ];
 
 /** values/max through the ramp; `channels` 3 (RGB) or 4 (RGBA, opaque). */

@@ -34,7 +34,10 @@ export function checkPixelCount(name: string, width: number, height: number): vo
 /** Throws a one-line FsimError when an image cannot be compared; `name` prefixes the message. */
 export function validateImage(image: RasterImage, name = 'image'): void {
   if (image === null || typeof image !== 'object') {
-    throw new FsimError('INPUT', `${name}: expected an image { width, height, channels, data }, got ${image === null ? 'null' : typeof image}`);
+    throw new FsimError(
+      'INPUT',
+      `${name}: expected an image { width, height, channels, data }, got ${image === null ? 'null' : typeof image}`,
+    );
   }
   const { width, height, channels, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {

@@ -7,8 +7,26 @@ export type { RasterImage } from './image.js';
 export { validateImage, isGreyscale, sampleDivisor, type SampleArray } from './image.js';
 export { FsimError, type FsimErrorCode } from './errors.js';
 export { scaleFactor, downsampledSize, type ScaleOption } from './scale.js';
-export { DEFAULT_THRESHOLD, MAX_FILE_BYTES, MAX_PIXELS, MAX_THREADS, MIN_SIDE, PC as PHASE_CONGRUENCY, POOLING, SAMPLE_RANGE } from './constants.js';
+export {
+  DEFAULT_THRESHOLD,
+  MAX_FILE_BYTES,
+  MAX_PIXELS,
+  MAX_THREADS,
+  MIN_SIDE,
+  PC as PHASE_CONGRUENCY,
+  POOLING,
+  SAMPLE_RANGE,
+} from './constants.js';
 export { CpuBackend, cpuBytesPerPixel, type CpuBackendOptions } from './cpu/backend.js';
 export { InlineExecutor, type OrientationExecutor } from './cpu/executor.js';
-export { alignImage, axisWeights, coverCrop, describeResized, type AlignMode, type AlignOption, type AxisWeights, type Resized } from './align.js';
+export {
+  alignImage,
+  axisWeights,
+  coverCrop,
+  describeResized,
+  type AlignMode,
+  type AlignOption,
+  type AxisWeights,
+  type Resized,
+} from './align.js';
 export { rank, type RankCandidate, type RankOptions, type RankEntry, type RankResult } from './rank.js';

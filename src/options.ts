@@ -46,7 +46,12 @@ export function checkFunction<T>(name: string, value: T): T {
 
 export function checkSignal(name: string, value: unknown): AbortSignal {
   const signal = value as AbortSignal;
-  if (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+  if (
+    signal === null ||
+    typeof signal !== 'object' ||
+    typeof signal.aborted !== 'boolean' ||
+    typeof signal.addEventListener !== 'function'
+  ) {
     throw new FsimError('USAGE', `${name} must be an AbortSignal, got ${describe(value)}`);
   }
   return signal;

@@ -63,7 +63,10 @@ const RANK_OPTIONS = ['scale', 'threshold', 'align', 'by', 'top', 'lookahead', '
 /** Every rank option checked, by name. */
 export function checkRankOptions(options: RankOptions | undefined, what = 'rank'): RankOptions {
   const checked = checkOptions(options, RANK_OPTIONS, what);
-  checkPrepareOptions({ ...(checked.scale !== undefined ? { scale: checked.scale } : {}), ...(checked.align !== undefined ? { align: checked.align } : {}) });
+  checkPrepareOptions({
+    ...(checked.scale !== undefined ? { scale: checked.scale } : {}),
+    ...(checked.align !== undefined ? { align: checked.align } : {}),
+  });
   if (checked.threshold !== undefined) checkThreshold(checked.threshold);
   if (checked.by !== undefined) checkOneOf('by', checked.by, ['fsim', 'fsimc']);
   if (checked.top !== undefined) checkInteger('top', checked.top, 0, Number.MAX_SAFE_INTEGER);
@@ -96,14 +99,17 @@ export async function rank(
     if (options.signal?.aborted) throw new FsimError('CANCELLED', 'ranking cancelled');
   };
   // Aligned to an explicit size when asked; otherwise candidates are aligned to the reference's.
-  const prepared = isPrepared(reference) ? reference : await engine.prepare(reference, { scale: options.scale, align: options.align }, 'reference');
+  const prepared = isPrepared(reference)
+    ? reference
+    : await engine.prepare(reference, { scale: options.scale, align: options.align }, 'reference');
   const by = options.by ?? (prepared.colour ? 'fsimc' : 'fsim');
   const total = Array.isArray(candidates) ? candidates.length : undefined;
   const results: RankEntry[] = [];
   const errors: RankResult['errors'] = [];
   const inFlight: { name: string; image: Promise<RasterImage> }[] = [];
   const iterator = (Symbol.asyncIterator in candidates ? candidates[Symbol.asyncIterator]() : candidates[Symbol.iterator]()) as
-    AsyncIterator<RankCandidate> | Iterator<RankCandidate>;
+    | AsyncIterator<RankCandidate>
+    | Iterator<RankCandidate>;
   let exhausted = false;
   let index = 0;
   const refill = async () => {

@@ -37,7 +37,18 @@ function apply(nIn: number, nOut: number, v: Float64Array): Float64Array {
 
 describe('resampling coefficients', () => {
   const random = prng(0x5a11);
-  it.each([[1200, 333], [7, 3], [3, 7], [17, 384], [383, 511], [900, 187], [512, 512], [5, 5], [2, 9], [1000, 999]])('%i → %i: coefficients match §8 at 1e-12', (nIn, nOut) => {
+  it.each([
+    [1200, 333],
+    [7, 3],
+    [3, 7],
+    [17, 384],
+    [383, 511],
+    [900, 187],
+    [512, 512],
+    [5, 5],
+    [2, 9],
+    [1000, 999],
+  ])('%i → %i: coefficients match §8 at 1e-12', (nIn, nOut) => {
     const { offsets, index, weights } = axisWeights(nIn, nOut);
     for (let j = 0; j < nOut; j++) {
       const dense = new Float64Array(nIn);
@@ -55,7 +66,12 @@ describe('resampling coefficients', () => {
   });
 
   it('each output is a convex combination: weights positive and summing to 1', () => {
-    for (const [nIn, nOut] of [[1200, 333], [7, 3], [3, 7], [17, 384]]) {
+    for (const [nIn, nOut] of [
+      [1200, 333],
+      [7, 3],
+      [3, 7],
+      [17, 384],
+    ]) {
       const { offsets, weights } = axisWeights(nIn, nOut);
       for (let j = 0; j < nOut; j++) {
         let sum = 0;
@@ -112,7 +128,9 @@ describe('the align option', () => {
   const b: RasterImage = { width: 30, height: 12, channels: 1, data: new Uint8Array(360).map((_, i) => (i * 11) % 256) };
 
   it('without it, different sizes are a SIZE error that names the option', async () => {
-    await expect(engine.compare(a, b)).rejects.toThrow(/differs from the reference 20×10 \(to compare them anyway, align them: option align/);
+    await expect(engine.compare(a, b)).rejects.toThrow(
+      /differs from the reference 20×10 \(to compare them anyway, align them: option align/,
+    );
   });
 
   it.each([
@@ -124,7 +142,9 @@ describe('the align option', () => {
     [{ mode: 'cover', width: 9 }, /unknown align option 'width'/],
     ['cover', /align options must be an object/],
   ])('bad align %j is a USAGE error', async (align, message) => {
-    await expect(engine.compare(a, b, { align } as never)).rejects.toSatisfy((e: unknown) => e instanceof FsimError && e.code === 'USAGE' && message.test(e.message));
+    await expect(engine.compare(a, b, { align } as never)).rejects.toSatisfy(
+      (e: unknown) => e instanceof FsimError && e.code === 'USAGE' && message.test(e.message),
+    );
   });
 
   it('says what was resampled, and reports the alignment time', async () => {
@@ -146,7 +166,9 @@ describe('the align option', () => {
     expect(prepared.size).toEqual([8, 8]);
     const r = await engine.compare(prepared, b, { align: { mode: 'cover', size: [8, 8] } });
     expect(r.resized?.reference).toEqual({ mode: 'cover', from: [10, 20], to: [8, 8], crop: [0, 5, 10, 10] });
-    await expect(engine.compare(prepared, b, { align: { mode: 'cover', size: [9, 9] } })).rejects.toThrow(/prepared reference image is 8×8, not the alignment target 9×9/);
+    await expect(engine.compare(prepared, b, { align: { mode: 'cover', size: [9, 9] } })).rejects.toThrow(
+      /prepared reference image is 8×8, not the alignment target 9×9/,
+    );
     prepared.release();
   });
 });
@@ -169,13 +191,31 @@ describe('golden_resize.jsonl on the CPU path', () => {
   const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
   it.each(goldenResize.map((c) => [c.case, c] as const))('CLI: %s', (_name, c) => {
     const size = c.size ? ['--size', `${c.size[1]}x${c.size[0]}`] : [];
-    const r = spawnSync(process.execPath, [BIN, 'compare', image(c.ref), image(c.dist), '--resize', c.resize, ...size, '--scale', String(c.scale), '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'compare',
+        image(c.ref),
+        image(c.dist),
+        '--resize',
+        c.resize,
+        ...size,
+        '--scale',
+        String(c.scale),
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.size).toEqual(c.aligned);
     expect(Math.abs(out.fsim - c.fsim)).toBeLessThanOrEqual(CPU_TOLERANCE);
     expect(Math.abs(out.fsimc - c.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE);
-    if (c.dist_size.join() !== c.aligned.join()) expect(out.resized.distorted).toMatchObject({ mode: c.resize, from: c.dist_size, to: c.aligned });
+    if (c.dist_size.join() !== c.aligned.join())
+      expect(out.resized.distorted).toMatchObject({ mode: c.resize, from: c.dist_size, to: c.aligned });
   });
 });
 
@@ -183,18 +223,26 @@ describe('ranking images of mixed sizes', () => {
   it('fsim rank --resize cover ranks a folder of every size, the reference prepared once; bad candidates still land in errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsim-align-rank-'));
     mkdirSync(join(dir, 'photos'));
-    for (const f of ['I01_dist.bmp', 'I01_dist_640x1000.png', 'I01_tiny17x23.png', 'I03.bmp', 'app_printer2.jpg', 'goldhill.png']) copyFileSync(image(f), join(dir, 'photos', f));
+    for (const f of ['I01_dist.bmp', 'I01_dist_640x1000.png', 'I01_tiny17x23.png', 'I03.bmp', 'app_printer2.jpg', 'goldhill.png'])
+      copyFileSync(image(f), join(dir, 'photos', f));
     writeFileSync(join(dir, 'photos', 'broken.png'), 'not a png');
     const engine = await createFsim({ backend: 'cpu' });
     let prepares = 0;
     const prepare = engine.backend.prepare.bind(engine.backend);
-    engine.backend.prepare = (...args) => { prepares++; return prepare(...args); };
+    engine.backend.prepare = (...args) => {
+      prepares++;
+      return prepare(...args);
+    };
     try {
       const r = await rankFiles(image('I01.bmp'), [join(dir, 'photos')], engine, { align: { mode: 'cover' } });
       expect(r.results).toHaveLength(6);
       expect(r.results[0].file).toMatch(/I01_dist\.bmp$/);
       expect(r.results[0].resized).toBeUndefined();
-      expect(r.results.find((e) => e.file.endsWith('app_printer2.jpg'))!.resized).toEqual({ mode: 'cover', from: [900, 1200], to: [384, 512] });
+      expect(r.results.find((e) => e.file.endsWith('app_printer2.jpg'))!.resized).toEqual({
+        mode: 'cover',
+        from: [900, 1200],
+        to: [384, 512],
+      });
       expect(r.errors.map((e) => e.file.split('/').pop())).toEqual(['broken.png']);
       expect(r.referencePrepared).toBe(1);
       expect(prepares).toBe(1 + 6); // the reference once, each scored candidate once
@@ -202,10 +250,18 @@ describe('ranking images of mixed sizes', () => {
       await engine.dispose();
     }
     const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
-    const cli = spawnSync(process.execPath, [BIN, 'rank', image('I01.bmp'), join(dir, 'photos'), '--resize', 'cover', '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      [BIN, 'rank', image('I01.bmp'), join(dir, 'photos'), '--resize', 'cover', '--backend', 'cpu', '--json'],
+      { encoding: 'utf8' },
+    );
     expect(cli.status).toBe(1); // broken.png
     const out = JSON.parse(cli.stdout);
     expect(out.results).toHaveLength(6);
-    expect(out.results.find((e: { file: string }) => e.file.endsWith('I01_tiny17x23.png')).resized).toEqual({ mode: 'cover', from: [17, 23], to: [384, 512] });
+    expect(out.results.find((e: { file: string }) => e.file.endsWith('I01_tiny17x23.png')).resized).toEqual({
+      mode: 'cover',
+      from: [17, 23],
+      to: [384, 512],
+    });
   });
 });

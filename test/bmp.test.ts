@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/node/decode.js';
 import { FsimError } from '../src/errors.js';
 import { bmpVariants, testCard } from './helpers/bmpVariants.js';
-import { encodeBmp } from './helpers/bmp.js';
+import { encodeBmp, type BmpLayout } from './helpers/bmp.js';
 
 describe('BMP layouts decode to the pixels they were made from', () => {
   it.each(bmpVariants.map((v) => [v.name, v] as const))('%s', async (_name, variant) => {
@@ -20,14 +20,19 @@ describe('BMP layouts decode to the pixels they were made from', () => {
 
   it('the expected pixels are the source pixels wherever the layout holds 8 bits per channel', () => {
     const image = testCard(7, 5);
-    for (const layout of [{ bitsPerPixel: 24 }, { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] }, { bitsPerPixel: 32, masks: [0xff, 0xff00, 0xff0000] }] as const) {
-      expect(encodeBmp(image, { ...layout, masks: 'masks' in layout ? [...layout.masks] : undefined }).expected).toEqual(image.rgb);
-    }
+    const layouts: BmpLayout[] = [
+      { bitsPerPixel: 24 },
+      { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] },
+      { bitsPerPixel: 32, masks: [0xff, 0xff00, 0xff0000] },
+    ];
+    for (const layout of layouts) expect(encodeBmp(image, layout).expected).toEqual(image.rgb);
   });
 });
 
 function refused(bytes: Uint8Array, pattern: RegExp) {
-  return expect(decodeImage(bytes, 'bad.bmp')).rejects.toSatisfy((e: unknown) => e instanceof FsimError && e.code === 'INPUT' && pattern.test(e.message));
+  return expect(decodeImage(bytes, 'bad.bmp')).rejects.toSatisfy(
+    (e: unknown) => e instanceof FsimError && e.code === 'INPUT' && pattern.test(e.message),
+  );
 }
 
 describe('BMP layouts that cannot be decoded exactly are refused', () => {
@@ -41,7 +46,12 @@ describe('BMP layouts that cannot be decoded exactly are refused', () => {
   };
 
   it('RLE8, RLE4, JPEG and PNG compression', async () => {
-    for (const [type, name] of [[1, 'RLE8'], [2, 'RLE4'], [4, 'JPEG'], [5, 'PNG']] as const) {
+    for (const [type, name] of [
+      [1, 'RLE8'],
+      [2, 'RLE4'],
+      [4, 'JPEG'],
+      [5, 'PNG'],
+    ] as const) {
       await refused(patch(base(), 30, type), new RegExp(`${name}-compressed BMP is not supported`));
     }
     await refused(patch(base(), 30, 11), /unknown BMP compression type 11/);
@@ -50,7 +60,9 @@ describe('BMP layouts that cannot be decoded exactly are refused', () => {
   it('masks wider than 8 bits, non-contiguous or empty', async () => {
     const patchMasks = (masks: [number, number, number]) => {
       const bytes = encodeBmp(testCard(4, 3), { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] }).bytes;
-      masks.forEach((m, k) => patch(bytes, 54 + 4 * k, m));
+      masks.forEach((m, k) => {
+        patch(bytes, 54 + 4 * k, m);
+      });
       return bytes;
     };
     await refused(patchMasks([0x3ff00000, 0xffc00, 0x3ff]), /mask has 10 bits; masks wider than 8 bits/);

@@ -8,14 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFsim, decodeFile, type Fsim, type RasterImage } from '../src/node/index.js';
 import { GPU_TOLERANCE, image } from './fixtures.js';
 
-const W = 128, H = 96;
+const W = 128,
+  H = 96;
 
 /** A crop of a decoded RGB image. */
 function crop(source: RasterImage, x0: number, y0: number): Uint8Array {
   const out = new Uint8Array(W * H * 3);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    for (let c = 0; c < 3; c++) out[(y * W + x) * 3 + c] = source.data[((y0 + y) * source.width + x0 + x) * source.channels + c];
-  }
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      for (let c = 0; c < 3; c++) out[(y * W + x) * 3 + c] = source.data[((y0 + y) * source.width + x0 + x) * source.channels + c];
+    }
   return out;
 }
 
@@ -25,7 +27,11 @@ const LAYOUTS: Layout[] = ['grey8', 'rgb8', 'rgba8', 'grey16', 'rgb16', 'rgba16'
 function asLayout(rgb: Uint8Array, layout: Layout): RasterImage {
   const n = W * H;
   const channels = layout.startsWith('grey') ? 1 : layout.startsWith('rgba') ? 4 : 3;
-  const data = layout.endsWith('16') ? new Uint16Array(n * channels) : layout === 'rgbFloat' ? new Float32Array(n * channels) : new Uint8Array(n * channels);
+  const data = layout.endsWith('16')
+    ? new Uint16Array(n * channels)
+    : layout === 'rgbFloat'
+      ? new Float32Array(n * channels)
+      : new Uint8Array(n * channels);
   const scale = layout.endsWith('16') ? 257 : 1;
   for (let p = 0; p < n; p++) {
     for (let c = 0; c < channels; c++) {

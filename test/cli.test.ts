@@ -84,7 +84,8 @@ describe('fsim compare', () => {
 
   it('--backend gpu without an adapter fails clearly instead of running the CPU path', () => {
     const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'gpu'], {
-      encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
+      encoding: 'utf8',
+      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
     });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
@@ -95,7 +96,8 @@ describe('fsim compare', () => {
 
   it('--backend auto falls back to the CPU path without an adapter and says so', () => {
     const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--json'], {
-      encoding: 'utf8', env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
+      encoding: 'utf8',
+      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
     });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).backend).toMatch(/^cpu \(float64, \d threads?; WebGPU unavailable: no WebGPU adapter/);
@@ -105,22 +107,70 @@ describe('fsim compare', () => {
 describe('bad input: one line naming the file, non-zero exit, no stack trace', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['missing file', () => [join(tmp, 'nope.png'), image('I01.bmp')], /nope\.png: no such file/],
-    ['a directory', () => { mkdirSync(join(tmp, 'dir.png'), { recursive: true }); return [image('I01.bmp'), join(tmp, 'dir.png')]; }, /dir\.png: is a directory/],
+    [
+      'a directory',
+      () => {
+        mkdirSync(join(tmp, 'dir.png'), { recursive: true });
+        return [image('I01.bmp'), join(tmp, 'dir.png')];
+      },
+      /dir\.png: is a directory/,
+    ],
     ['empty file', () => [file('empty.png', ''), image('I01.bmp')], /empty\.png: empty file/],
     ['not an image', () => [file('notes.png', 'hello, this is text\n'.repeat(20)), image('I01.bmp')], /notes\.png: not a supported image/],
-    ['truncated PNG', () => [file('cut.png', readFileSync(image('goldhill.png')).subarray(0, 4000)), image('goldhill.png')], /cut\.png: truncated or corrupt/],
-    ['truncated JPEG', () => [image('app_shoe.jpg'), file('cut.jpg', readFileSync(image('app_shoe1.jpg')).subarray(0, 20000))], /cut\.jpg: truncated or corrupt/],
-    ['truncated BMP', () => [file('cut.bmp', readFileSync(image('I01.bmp')).subarray(0, 300000)), image('I01_dist.bmp')], /cut\.bmp: truncated BMP/],
-    ['BMP headers only', () => [file('stub.bmp', readFileSync(image('I01.bmp')).subarray(0, 30)), image('I01_dist.bmp')], /stub\.bmp: truncated BMP/],
-    ['different sizes', () => [image('app_printer1.jpg'), image('app_printer2.jpg')], /app_printer2\.jpg: size 1200×900 differs from .*app_printer1\.jpg \(333×187\)/],
-    ['smaller than 3×3', () => [file('tiny.png', greyPng(2, 2, () => 9)), file('tiny2.png', greyPng(2, 2, () => 9))], /tiny\.png: 2×2 is smaller than the 3×3 minimum/],
-    ['absurd PNG dimensions', () => [file('huge.png', png(1, 1, 0, 8, [0], { width: 100000, height: 100000 })), image('I01.bmp')], /huge\.png: 100000×100000 exceeds the 67108864-pixel limit/],
-    ['absurd BMP dimensions', () => {
-      const bmp = Buffer.from(readFileSync(image('I01.bmp')).subarray(0, 54));
-      bmp.writeInt32LE(60000, 18);
-      bmp.writeInt32LE(60000, 22);
-      return [file('huge.bmp', bmp), image('I01.bmp')];
-    }, /huge\.bmp: 60000×60000 exceeds the 67108864-pixel limit/],
+    [
+      'truncated PNG',
+      () => [file('cut.png', readFileSync(image('goldhill.png')).subarray(0, 4000)), image('goldhill.png')],
+      /cut\.png: truncated or corrupt/,
+    ],
+    [
+      'truncated JPEG',
+      () => [image('app_shoe.jpg'), file('cut.jpg', readFileSync(image('app_shoe1.jpg')).subarray(0, 20000))],
+      /cut\.jpg: truncated or corrupt/,
+    ],
+    [
+      'truncated BMP',
+      () => [file('cut.bmp', readFileSync(image('I01.bmp')).subarray(0, 300000)), image('I01_dist.bmp')],
+      /cut\.bmp: truncated BMP/,
+    ],
+    [
+      'BMP headers only',
+      () => [file('stub.bmp', readFileSync(image('I01.bmp')).subarray(0, 30)), image('I01_dist.bmp')],
+      /stub\.bmp: truncated BMP/,
+    ],
+    [
+      'different sizes',
+      () => [image('app_printer1.jpg'), image('app_printer2.jpg')],
+      /app_printer2\.jpg: size 1200×900 differs from .*app_printer1\.jpg \(333×187\)/,
+    ],
+    [
+      'smaller than 3×3',
+      () => [
+        file(
+          'tiny.png',
+          greyPng(2, 2, () => 9),
+        ),
+        file(
+          'tiny2.png',
+          greyPng(2, 2, () => 9),
+        ),
+      ],
+      /tiny\.png: 2×2 is smaller than the 3×3 minimum/,
+    ],
+    [
+      'absurd PNG dimensions',
+      () => [file('huge.png', png(1, 1, 0, 8, [0], { width: 100000, height: 100000 })), image('I01.bmp')],
+      /huge\.png: 100000×100000 exceeds the 67108864-pixel limit/,
+    ],
+    [
+      'absurd BMP dimensions',
+      () => {
+        const bmp = Buffer.from(readFileSync(image('I01.bmp')).subarray(0, 54));
+        bmp.writeInt32LE(60000, 18);
+        bmp.writeInt32LE(60000, 22);
+        return [file('huge.bmp', bmp), image('I01.bmp')];
+      },
+      /huge\.bmp: 60000×60000 exceeds the 67108864-pixel limit/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, setup, message) => {
@@ -136,7 +186,14 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
   });
 
   it.each([
-    ['a FIFO (would block on open)', () => { execFileSync('mkfifo', [join(tmp, 'pipe.png')]); return [join(tmp, 'pipe.png'), image('I01.bmp')]; }, /pipe\.png: not a regular file/],
+    [
+      'a FIFO (would block on open)',
+      () => {
+        execFileSync('mkfifo', [join(tmp, 'pipe.png')]);
+        return [join(tmp, 'pipe.png'), image('I01.bmp')];
+      },
+      /pipe\.png: not a regular file/,
+    ],
     ['/dev/zero (never ends)', () => ['/dev/zero', image('I01.bmp')], /^fsim: \/dev\/zero: not a regular file/],
     ['an empty path', () => ['', image('I01.bmp')], /^fsim: \(empty path\): no such file/],
     ['a file name with a newline', () => [join(tmp, 'two\nlines.png'), image('I01.bmp')], /two\\nlines\.png: no such file/],
@@ -150,10 +207,16 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
 
   it('-- ends the options: file names may start with a dash', () => {
     writeFileSync(join(tmp, '-ref.bmp'), readFileSync(image('I01.bmp')));
-    const here = spawnSync(process.execPath, [BIN, 'compare', '--backend', 'cpu', '--json', '--', '-ref.bmp', image('I01_dist.bmp')], { encoding: 'utf8', cwd: tmp });
+    const here = spawnSync(process.execPath, [BIN, 'compare', '--backend', 'cpu', '--json', '--', '-ref.bmp', image('I01_dist.bmp')], {
+      encoding: 'utf8',
+      cwd: tmp,
+    });
     expect(here.status).toBe(0);
     expect(JSON.parse(here.stdout).fsim).toBeCloseTo(golden.find((g) => g.case === 'I01')!.fsim, 6);
-    const without = spawnSync(process.execPath, [BIN, 'compare', '--backend', 'cpu', '-ref.bmp', image('I01_dist.bmp')], { encoding: 'utf8', cwd: tmp });
+    const without = spawnSync(process.execPath, [BIN, 'compare', '--backend', 'cpu', '-ref.bmp', image('I01_dist.bmp')], {
+      encoding: 'utf8',
+      cwd: tmp,
+    });
     expect(without.status).toBe(2);
     expect(without.stderr).toMatch(/unknown option -ref\.bmp/);
   });
@@ -182,11 +245,26 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
     [['compare', image('I01.bmp'), image('I01.bmp'), '--frobnicate'], /unknown option --frobnicate/],
     [['compare', image('I01.bmp'), image('I01.bmp'), '--scale', '200'], /scale 200 leaves 2×3 of a 384×512 image/],
     [['frob'], /unknown command 'frob'/],
-    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'squash'], /--resize must be stretch or cover, got 'squash'/],
-    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '0x5'], /--size 0x5 is under the 3x3 minimum/],
-    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '2x2'], /--size 2x2 is under the 3x3 minimum/],
-    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '100000x100000'], /--size 100000x100000 exceeds the 67108864-pixel limit/],
-    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', 'abc'], /--size must be WIDTHxHEIGHT/],
+    [
+      ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'squash'],
+      /--resize must be stretch or cover, got 'squash'/,
+    ],
+    [
+      ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '0x5'],
+      /--size 0x5 is under the 3x3 minimum/,
+    ],
+    [
+      ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '2x2'],
+      /--size 2x2 is under the 3x3 minimum/,
+    ],
+    [
+      ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '100000x100000'],
+      /--size 100000x100000 exceeds the 67108864-pixel limit/,
+    ],
+    [
+      ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', 'abc'],
+      /--size must be WIDTHxHEIGHT/,
+    ],
     [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--size', '300x300'], /--size needs --resize stretch\|cover/],
     [['rank', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '-3x4'], /--size must be WIDTHxHEIGHT/],
   ])('usage error %j', (args, message) => {

@@ -10,12 +10,13 @@ import { paletteBmp, png } from './helpers/encode.js';
 /** An RGB gradient test card; `smooth` drops the sawtooth blue channel (for lossy codecs). */
 function card(width: number, height: number, smooth = false): Buffer {
   const data = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const p = (y * width + x) * 3;
-    data[p] = (x * 255) / (width - 1);
-    data[p + 1] = (y * 255) / (height - 1);
-    data[p + 2] = smooth ? ((x + y) * 255) / (width + height - 2) : (x * y) % 256;
-  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 3;
+      data[p] = (x * 255) / (width - 1);
+      data[p + 1] = (y * 255) / (height - 1);
+      data[p + 2] = smooth ? ((x + y) * 255) / (width + height - 2) : (x * y) % 256;
+    }
   return data;
 }
 
@@ -35,7 +36,12 @@ describe('decoding', () => {
   });
 
   it('8-bit palette BMP', async () => {
-    const palette: [number, number, number][] = [[0, 0, 0], [255, 0, 0], [10, 200, 30], [7, 7, 7]];
+    const palette: [number, number, number][] = [
+      [0, 0, 0],
+      [255, 0, 0],
+      [10, 200, 30],
+      [7, 7, 7],
+    ];
     const indices = Uint8Array.from({ length: 5 * 3 }, (_, i) => i % 4);
     const img = await decodeImage(paletteBmp(5, 3, palette, indices), 'palette.bmp');
     expect([img.width, img.height]).toEqual([5, 3]);
@@ -47,8 +53,13 @@ describe('decoding', () => {
     const png = await decodeFile(image('goldhill.png'));
     expect(png.channels).toBe(1);
     expect(rgbOf(gif.data, gif.channels, 512 * 512).filter((_, i) => i % 3 === 0)).toEqual([...png.data]);
-    const frame = (v: number) => sharp({ create: { width: 8, height: 6, channels: 3, background: { r: v, g: v, b: v } } }).png().toBuffer();
-    const animated = await sharp([await frame(40), await frame(200)], { join: { animated: true } }).gif().toBuffer();
+    const frame = (v: number) =>
+      sharp({ create: { width: 8, height: 6, channels: 3, background: { r: v, g: v, b: v } } })
+        .png()
+        .toBuffer();
+    const animated = await sharp([await frame(40), await frame(200)], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     const first = await decodeImage(animated, 'anim.gif');
     expect([first.width, first.height]).toEqual([8, 6]);
     expect(first.data[0]).toBe(40);
@@ -56,7 +67,9 @@ describe('decoding', () => {
 
   it('JPEG and lossless WebP', async () => {
     const raw = card(40, 30);
-    const webp = await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } }).webp({ lossless: true }).toBuffer();
+    const webp = await sharp(raw, { raw: { width: 40, height: 30, channels: 3 } })
+      .webp({ lossless: true })
+      .toBuffer();
     const img = await decodeImage(webp, 'card.webp');
     expect(rgbOf(img.data, img.channels, 1200)).toEqual([...raw]);
     const jpeg = await decodeImage(readFileSync(image('app_shoe.jpg')), 'app_shoe.jpg');
@@ -80,14 +93,21 @@ describe('decoding', () => {
   it('CMYK JPEG is converted to RGB (through libvips colour management)', async () => {
     // Inside the CMYK gamut (64..191), so profile conversion cannot clip.
     const raw = card(32, 32, true).map((v) => 64 + (v >> 1));
-    const cmyk = await sharp(raw, { raw: { width: 32, height: 32, channels: 3 } }).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer();
+    const cmyk = await sharp(raw, { raw: { width: 32, height: 32, channels: 3 } })
+      .toColourspace('cmyk')
+      .jpeg({ quality: 100 })
+      .toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
     const img = await decodeImage(cmyk, 'card-cmyk.jpg');
     expect(img.channels).toBe(3);
     // Profiles make the round trip inexact; each channel must still track the original closely.
     for (let c = 0; c < 3; c++) {
-      const a: number[] = [], b: number[] = [];
-      for (let p = 0; p < 32 * 32; p++) { a.push(img.data[p * 3 + c]); b.push(raw[p * 3 + c]); }
+      const a: number[] = [],
+        b: number[] = [];
+      for (let p = 0; p < 32 * 32; p++) {
+        a.push(img.data[p * 3 + c]);
+        b.push(raw[p * 3 + c]);
+      }
       expect(correlation(a, b)).toBeGreaterThan(0.98);
     }
   });
@@ -103,8 +123,11 @@ describe('decoding', () => {
 
 function correlation(a: number[], b: number[]): number {
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const ma = mean(a), mb = mean(b);
-  let sab = 0, saa = 0, sbb = 0;
+  const ma = mean(a),
+    mb = mean(b);
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < a.length; i++) {
     sab += (a[i] - ma) * (b[i] - mb);
     saa += (a[i] - ma) ** 2;

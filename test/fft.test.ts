@@ -9,12 +9,15 @@ import { PC } from '../src/constants.js';
 /** Direct DFT with exactly reduced angles: X_k = Σ_j x_j·exp(−2πi·(jk mod n)/n). */
 function directDft(re: Float64Array, im: Float64Array, sign = -1): [Float64Array, Float64Array] {
   const n = re.length;
-  const outRe = new Float64Array(n), outIm = new Float64Array(n);
+  const outRe = new Float64Array(n),
+    outIm = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    let sr = 0, si = 0;
+    let sr = 0,
+      si = 0;
     for (let j = 0; j < n; j++) {
       const a = (sign * 2 * Math.PI * ((j * k) % n)) / n;
-      const c = Math.cos(a), s = Math.sin(a);
+      const c = Math.cos(a),
+        s = Math.sin(a);
       sr += re[j] * c - im[j] * s;
       si += re[j] * s + im[j] * c;
     }
@@ -29,7 +32,8 @@ function random(n: number): Float64Array {
 }
 
 function relativeError(re: Float64Array, im: Float64Array, refRe: Float64Array, refIm: Float64Array): number {
-  let err = 0, norm = 0;
+  let err = 0,
+    norm = 0;
   for (let k = 0; k < re.length; k++) {
     err = Math.max(err, Math.hypot(re[k] - refRe[k], im[k] - refIm[k]));
     norm = Math.max(norm, Math.hypot(refRe[k], refIm[k]));
@@ -63,44 +67,66 @@ describe('plans', () => {
 describe('1-D transforms against a direct DFT', () => {
   it.each([1, 2, 3, 4, 5, 7, 8, 13, 17, 23, 96, 255, 383, 511, 1000, 1080])('n = %i', (n) => {
     const fft = new Fft1D(n);
-    const re = random(n), im = random(n);
+    const re = random(n),
+      im = random(n);
     const [refRe, refIm] = directDft(re, im);
-    const outRe = Float64Array.from(re), outIm = Float64Array.from(im);
+    const outRe = Float64Array.from(re),
+      outIm = Float64Array.from(im);
     fft.forward(outRe, outIm);
     expect(relativeError(outRe, outIm, refRe, refIm)).toBeLessThan(1e-12);
     // The unnormalised inverse brings n·x back.
     fft.inverse(outRe, outIm);
-    const scaledRe = re.map((v) => v * n), scaledIm = im.map((v) => v * n);
+    const scaledRe = re.map((v) => v * n),
+      scaledIm = im.map((v) => v * n);
     expect(relativeError(outRe, outIm, scaledRe, scaledIm)).toBeLessThan(1e-12);
   });
 });
 
 describe('2-D transform of a real image', () => {
-  it.each([[5, 7], [6, 8], [17, 23], [16, 9]])('%i × %i', (rows, cols) => {
+  it.each([
+    [5, 7],
+    [6, 8],
+    [17, 23],
+    [16, 9],
+  ])('%i × %i', (rows, cols) => {
     const n = rows * cols;
     const src = random(n);
-    const re = new Float64Array(n), im = new Float64Array(n);
+    const re = new Float64Array(n),
+      im = new Float64Array(n);
     new Fft2D(rows, cols).forwardReal(src, re, im);
     // Reference: direct DFT of every row, then of every column.
-    const tRe = new Float64Array(n), tIm = new Float64Array(n);
+    const tRe = new Float64Array(n),
+      tIm = new Float64Array(n);
     for (let r = 0; r < rows; r++) {
       const [a, b] = directDft(src.slice(r * cols, (r + 1) * cols), new Float64Array(cols));
       tRe.set(a, r * cols);
       tIm.set(b, r * cols);
     }
-    const refRe = new Float64Array(n), refIm = new Float64Array(n);
+    const refRe = new Float64Array(n),
+      refIm = new Float64Array(n);
     for (let c = 0; c < cols; c++) {
-      const colRe = new Float64Array(rows), colIm = new Float64Array(rows);
-      for (let r = 0; r < rows; r++) { colRe[r] = tRe[r * cols + c]; colIm[r] = tIm[r * cols + c]; }
+      const colRe = new Float64Array(rows),
+        colIm = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        colRe[r] = tRe[r * cols + c];
+        colIm[r] = tIm[r * cols + c];
+      }
       const [a, b] = directDft(colRe, colIm);
-      for (let r = 0; r < rows; r++) { refRe[r * cols + c] = a[r]; refIm[r * cols + c] = b[r]; }
+      for (let r = 0; r < rows; r++) {
+        refRe[r * cols + c] = a[r];
+        refIm[r * cols + c] = b[r];
+      }
     }
     expect(relativeError(re, im, refRe, refIm)).toBeLessThan(1e-12);
   });
 });
 
 describe('noise sums by Parseval against the spatial filters', () => {
-  it.each([[9, 12], [17, 23], [10, 7]])('%i × %i', (rows, cols) => {
+  it.each([
+    [9, 12],
+    [17, 23],
+    [10, 7],
+  ])('%i × %i', (rows, cols) => {
     const n = rows * cols;
     const bank = filterBank(rows, cols);
     for (let o = 0; o < PC.norient; o++) {
@@ -108,18 +134,22 @@ describe('noise sums by Parseval against the spatial filters', () => {
       const spatial: Float64Array[] = [];
       for (let s = 0; s < PC.nscale; s++) {
         const f = new Float64Array(n);
-        for (let y = 0; y < rows; y++) for (let x = 0; x < cols; x++) {
-          let sum = 0;
-          for (let v = 0; v < rows; v++) for (let u = 0; u < cols; u++) {
-            const i = v * cols + u;
-            const angle = 2 * Math.PI * (((y * v) % rows) / rows + ((x * u) % cols) / cols);
-            sum += bank.radial[s][i] * bank.angular[o][i] * Math.cos(angle);
+        for (let y = 0; y < rows; y++)
+          for (let x = 0; x < cols; x++) {
+            let sum = 0;
+            for (let v = 0; v < rows; v++)
+              for (let u = 0; u < cols; u++) {
+                const i = v * cols + u;
+                const angle = 2 * Math.PI * (((y * v) % rows) / rows + ((x * u) % cols) / cols);
+                sum += bank.radial[s][i] * bank.angular[o][i] * Math.cos(angle);
+              }
+            f[y * cols + x] = (sum / n) * Math.sqrt(n);
           }
-          f[y * cols + x] = (sum / n) * Math.sqrt(n);
-        }
         spatial.push(f);
       }
-      let sumAn2 = 0, sumAiAj = 0, em = 0;
+      let sumAn2 = 0,
+        sumAiAj = 0,
+        em = 0;
       for (let p = 0; p < n; p++) {
         for (let a = 0; a < PC.nscale; a++) {
           sumAn2 += spatial[a][p] ** 2;

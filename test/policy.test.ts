@@ -12,7 +12,10 @@ afterAll(() => engine.dispose());
 function greyOf(rgb: RasterImage): RasterImage {
   const n = rgb.width * rgb.height;
   const data = new Uint8Array(n);
-  for (let p = 0; p < n; p++) data[p] = Math.round(0.299 * rgb.data[p * rgb.channels] + 0.587 * rgb.data[p * rgb.channels + 1] + 0.114 * rgb.data[p * rgb.channels + 2]);
+  for (let p = 0; p < n; p++)
+    data[p] = Math.round(
+      0.299 * rgb.data[p * rgb.channels] + 0.587 * rgb.data[p * rgb.channels + 1] + 0.114 * rgb.data[p * rgb.channels + 2],
+    );
   return { width: rgb.width, height: rgb.height, channels: 1, data };
 }
 
@@ -36,7 +39,12 @@ describe('flat images (the reference returns NaN)', () => {
   it("a flat image against a textured one pools by the textured image's congruency", async () => {
     const flat = await decodeFile(image('flat128.png'));
     const textured = await decodeFile(image('goldhill.png'));
-    const crop: RasterImage = { width: flat.width, height: flat.height, channels: 1, data: new Uint8Array(flat.width * flat.height).map((_, p) => textured.data[Math.floor(p / flat.width) * 512 + (p % flat.width)]) };
+    const crop: RasterImage = {
+      width: flat.width,
+      height: flat.height,
+      channels: 1,
+      data: new Uint8Array(flat.width * flat.height).map((_, p) => textured.data[Math.floor(p / flat.width) * 512 + (p % flat.width)]),
+    };
     const r = await engine.compare(flat, crop);
     expect(r.pooling).toBe('phase-congruency');
     expect(Number.isFinite(r.fsim)).toBe(true);

@@ -6,7 +6,9 @@ import { golden, image, CPU_TOLERANCE } from './fixtures.js';
 /** Runs `work` while sampling the live thread count; returns the most seen. */
 async function mostThreadsDuring(work: () => Promise<unknown>): Promise<number> {
   let most = 0;
-  const sample = setInterval(() => { most = Math.max(most, liveWorkerThreads()); }, 2);
+  const sample = setInterval(() => {
+    most = Math.max(most, liveWorkerThreads());
+  }, 2);
   try {
     await work();
   } finally {

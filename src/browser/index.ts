@@ -30,10 +30,16 @@ export async function createFsim(options?: BrowserEngineOptions): Promise<Fsim> 
   if (limits !== undefined) checkOneOf('limits', limits, ['adapter', 'default']);
   if (kind !== 'cpu') {
     try {
-      return new Fsim(await GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' })));
+      return new Fsim(
+        await GpuBackend.create(
+          new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' }),
+        ),
+      );
     } catch (error) {
       if (kind === 'gpu') throw error;
-      return new Fsim(new CpuBackend(new InlineExecutor(), { note: `WebGPU unavailable: ${error instanceof Error ? error.message : String(error)}` }));
+      return new Fsim(
+        new CpuBackend(new InlineExecutor(), { note: `WebGPU unavailable: ${error instanceof Error ? error.message : String(error)}` }),
+      );
     }
   }
   return new Fsim(new CpuBackend(new InlineExecutor()));
@@ -93,7 +99,10 @@ export async function decodeBlob(blob: Blob, name = 'image'): Promise<RasterImag
     // Pixels as stored, as the reference reads them: no ICC conversion, no EXIF rotation
     // (browsers rotate whatever they are told, so the tag itself is neutralised first).
     const stored = withStoredOrientation(new Uint8Array(await blob.arrayBuffer()));
-    bitmap = await createImageBitmap(new Blob([stored as Uint8Array<ArrayBuffer>]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    bitmap = await createImageBitmap(new Blob([stored as Uint8Array<ArrayBuffer>]), {
+      colorSpaceConversion: 'none',
+      premultiplyAlpha: 'none',
+    });
   } catch {
     throw new FsimError('INPUT', `${name}: not a decodable image (PNG, JPEG, BMP, GIF or WebP)`);
   }

@@ -50,7 +50,8 @@ function patchJpeg(bytes: Uint8Array): boolean {
     const marker = bytes[at + 1];
     if (marker === 0xda || marker === 0xd9) break; // start of scan: no metadata after it
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
-    if (marker === 0xe1 && ascii(bytes, at + 4, 6) === 'Exif\0\0') return patchTiff(bytes, at + 10, Math.min(bytes.length, at + 2 + length));
+    if (marker === 0xe1 && ascii(bytes, at + 4, 6) === 'Exif\0\0')
+      return patchTiff(bytes, at + 10, Math.min(bytes.length, at + 2 + length));
     at += 2 + length;
   }
   return false;
@@ -58,7 +59,7 @@ function patchJpeg(bytes: Uint8Array): boolean {
 
 function patchPng(bytes: Uint8Array): boolean {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 8; at + 12 <= bytes.length;) {
+  for (let at = 8; at + 12 <= bytes.length; ) {
     const length = view.getUint32(at);
     const type = ascii(bytes, at + 4, 4);
     if (type === 'IDAT' || type === 'IEND' || at + 12 + length > bytes.length) break;
@@ -74,7 +75,7 @@ function patchPng(bytes: Uint8Array): boolean {
 
 function patchWebp(bytes: Uint8Array): boolean {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 12; at + 8 <= bytes.length;) {
+  for (let at = 12; at + 8 <= bytes.length; ) {
     const length = view.getUint32(at + 4, true);
     if (ascii(bytes, at, 4) === 'EXIF') {
       const start = ascii(bytes, at + 8, 6) === 'Exif\0\0' ? at + 14 : at + 8;

@@ -63,7 +63,10 @@ export class CpuBackend implements Backend {
   private readonly fftCache = new Map<string, Fft2D>();
   private readonly memoryBudget: number;
 
-  constructor(private readonly executor: OrientationExecutor, options: CpuBackendOptions = {}) {
+  constructor(
+    private readonly executor: OrientationExecutor,
+    options: CpuBackendOptions = {},
+  ) {
     const { note, memoryBudget = Infinity } = options;
     this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
     this.memoryBudget = memoryBudget;
@@ -73,7 +76,10 @@ export class CpuBackend implements Backend {
     const need = h * w * cpuBytesPerPixel(this.executor.threads);
     if (need > this.memoryBudget) {
       const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-      throw new FsimError('SIZE', `${w}×${h} pixels at F = ${factor} need about ${gib(need)} on the CPU path, over its ${gib(this.memoryBudget)} memory budget; use a larger scale or the GPU backend`);
+      throw new FsimError(
+        'SIZE',
+        `${w}×${h} pixels at F = ${factor} need about ${gib(need)} on the CPU path, over its ${gib(this.memoryBudget)} memory budget; use a larger scale or the GPU backend`,
+      );
     }
   }
 
@@ -133,7 +139,8 @@ export class CpuBackend implements Backend {
       }),
     );
     for (let p = 0; p < n; p++) {
-      let energy = 0, amplitude = 0;
+      let energy = 0,
+        amplitude = 0;
       for (let o = 0; o < PC.norient; o++) {
         energy += energies[o][p];
         amplitude += amplitudes[o][p];

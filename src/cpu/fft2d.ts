@@ -30,7 +30,8 @@ export class Fft2D {
    */
   forwardReal(src: Float64Array, re: Float64Array, im: Float64Array): void {
     const { rows, cols } = this;
-    const zr = this.pairRe, zi = this.pairIm;
+    const zr = this.pairRe,
+      zi = this.pairIm;
     for (let r = 0; r < rows; r += 2) {
       const a = r * cols;
       const hasB = r + 1 < rows;
@@ -40,7 +41,10 @@ export class Fft2D {
       this.rowFft.forward(zr, zi);
       for (let k = 0; k < cols; k++) {
         const m = k === 0 ? 0 : cols - k;
-        const pr = zr[k], pi = zi[k], qr = zr[m], qi = zi[m];
+        const pr = zr[k],
+          pi = zi[k],
+          qr = zr[m],
+          qi = zi[m];
         re[a + k] = (pr + qr) / 2;
         im[a + k] = (pi - qi) / 2;
         if (hasB) {
@@ -59,7 +63,8 @@ export class Fft2D {
 
   /** Unnormalised inverse DFT of row r of (re, im), in place. */
   inverseRow(re: Float64Array, im: Float64Array, r: number): void {
-    const from = r * this.cols, to = from + this.cols;
+    const from = r * this.cols,
+      to = from + this.cols;
     this.rowFft.inverse(re.subarray(from, to), im.subarray(from, to));
   }
 }

@@ -5,7 +5,8 @@ export function gradientMagnitude(y: Float64Array, rows: number, cols: number): 
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      let gx = 0, gy = 0;
+      let gx = 0,
+        gy = 0;
       // True convolution: kernel tap (a, b) meets pixel (r + 1 − a, c + 1 − b).
       for (let a = 0; a < 3; a++) {
         const rr = r + 1 - a;

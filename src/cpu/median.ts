@@ -6,17 +6,23 @@ function select(a: Float64Array, k: number, lo: number, hi: number): number {
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     // Median of three as pivot keeps sorted and reverse-sorted inputs linear.
-    let x = a[lo], y = a[mid], z = a[hi];
+    let x = a[lo],
+      y = a[mid],
+      z = a[hi];
     if (x > y) [x, y] = [y, x];
     if (y > z) y = z;
-    const pivot = x > y ? x : y;
-    let i = lo, j = hi;
+    const pivot = Math.max(x, y);
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
       if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t;
-        i++; j--;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
       }
     }
     if (k <= j) hi = j;

@@ -43,7 +43,8 @@ export class OrientationKernel {
     // EO_so = IDFT2(IM · G_s · S_o): filter, then all columns, …
     for (let s = 0; s < PC.nscale; s++) {
       const radial = bank.radial[s];
-      const re = this.responseRe[s], im = this.responseIm[s];
+      const re = this.responseRe[s],
+        im = this.responseIm[s];
       for (let i = 0; i < n; i++) {
         const filter = radial[i] * spread[i];
         re[i] = spectrum.re[i] * filter;
@@ -58,22 +59,31 @@ export class OrientationKernel {
     const a0sq = this.smallestScaleEnergy;
     const eps = PC.epsilon;
     for (let r = 0; r < rows; r++) {
-      const from = r * cols, to = from + cols;
+      const from = r * cols,
+        to = from + cols;
       for (let s = 0; s < PC.nscale; s++) fft.inverseRow(this.responseRe[s], this.responseIm[s], r);
       for (let i = from; i < to; i++) {
-        const er0 = e0[i] * inv, oi0 = o0[i] * inv;
-        const er1 = e1[i] * inv, oi1 = o1[i] * inv;
-        const er2 = e2[i] * inv, oi2 = o2[i] * inv;
-        const er3 = e3[i] * inv, oi3 = o3[i] * inv;
+        const er0 = e0[i] * inv,
+          oi0 = o0[i] * inv;
+        const er1 = e1[i] * inv,
+          oi1 = o1[i] * inv;
+        const er2 = e2[i] * inv,
+          oi2 = o2[i] * inv;
+        const er3 = e3[i] * inv,
+          oi3 = o3[i] * inv;
         const sumE = er0 + er1 + er2 + er3;
         const sumO = oi0 + oi1 + oi2 + oi3;
         const sq0 = er0 * er0 + oi0 * oi0;
-        amplitude[i] = Math.sqrt(sq0) + Math.sqrt(er1 * er1 + oi1 * oi1) + Math.sqrt(er2 * er2 + oi2 * oi2) + Math.sqrt(er3 * er3 + oi3 * oi3);
+        amplitude[i] =
+          Math.sqrt(sq0) + Math.sqrt(er1 * er1 + oi1 * oi1) + Math.sqrt(er2 * er2 + oi2 * oi2) + Math.sqrt(er3 * er3 + oi3 * oi3);
         a0sq[i] = sq0;
         const x = Math.sqrt(sumE * sumE + sumO * sumO) + eps;
-        const mE = sumE / x, mO = sumO / x;
+        const mE = sumE / x,
+          mO = sumO / x;
         energy[i] =
-          er0 * mE + oi0 * mO - Math.abs(er0 * mO - oi0 * mE) +
+          er0 * mE +
+          oi0 * mO -
+          Math.abs(er0 * mO - oi0 * mE) +
           (er1 * mE + oi1 * mO - Math.abs(er1 * mO - oi1 * mE)) +
           (er2 * mE + oi2 * mO - Math.abs(er2 * mO - oi2 * mE)) +
           (er3 * mE + oi3 * mO - Math.abs(er3 * mO - oi3 * mE));
@@ -82,7 +92,7 @@ export class OrientationKernel {
     const threshold = noiseThreshold(bank.noise[o], medianInPlace(a0sq));
     for (let i = 0; i < n; i++) {
       const e = energy[i] - threshold;
-      energy[i] = e > 0 ? e : 0;
+      energy[i] = Math.max(e, 0);
     }
     return threshold;
   }

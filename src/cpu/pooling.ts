@@ -27,23 +27,30 @@ export function poolScores(a: PoolingInput, b: PoolingInput, wantSimilarityMap: 
   const n = a.pc.length;
   const chroma = a.i !== null || b.i !== null;
   const similarity = wantSimilarityMap ? new Float64Array(n) : undefined;
-  let weighted = 0, weightedC = 0, weights = 0;
-  let plain = 0, plainC = 0;
+  let weighted = 0,
+    weightedC = 0,
+    weights = 0;
+  let plain = 0,
+    plainC = 0;
   for (let p = 0; p < n; p++) {
-    const pc1 = a.pc[p], pc2 = b.pc[p];
-    const gm1 = a.gm[p], gm2 = b.gm[p];
+    const pc1 = a.pc[p],
+      pc2 = b.pc[p];
+    const gm1 = a.gm[p],
+      gm2 = b.gm[p];
     const sPC = (2 * pc1 * pc2 + T1) / (pc1 * pc1 + pc2 * pc2 + T1);
     const sG = (2 * gm1 * gm2 + T2) / (gm1 * gm1 + gm2 * gm2 + T2);
     const sL = sPC * sG;
     let sC = 1;
     if (chroma) {
-      const i1 = a.i ? a.i[p] : 0, i2 = b.i ? b.i[p] : 0;
-      const q1 = a.q ? a.q[p] : 0, q2 = b.q ? b.q[p] : 0;
+      const i1 = a.i ? a.i[p] : 0,
+        i2 = b.i ? b.i[p] : 0;
+      const q1 = a.q ? a.q[p] : 0,
+        q2 = b.q ? b.q[p] : 0;
       const sI = (2 * i1 * i2 + T3) / (i1 * i1 + i2 * i2 + T3);
       const sQ = (2 * q1 * q2 + T4) / (q1 * q1 + q2 * q2 + T4);
       sC = realPower(sI * sQ, lambda);
     }
-    const pcm = pc1 > pc2 ? pc1 : pc2;
+    const pcm = Math.max(pc1, pc2);
     weighted += sL * pcm;
     weightedC += sL * sC * pcm;
     weights += pcm;

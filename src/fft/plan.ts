@@ -51,12 +51,21 @@ export type FftPlan = StockhamPlan | BluesteinPlan;
 export function radixSequence(n: number, maxPowerOfTwoRadix = 4): number[] {
   const radices: number[] = [];
   let rest = n;
-  while (rest % maxPowerOfTwoRadix === 0 && maxPowerOfTwoRadix > 1) { radices.push(maxPowerOfTwoRadix); rest /= maxPowerOfTwoRadix; }
+  while (rest % maxPowerOfTwoRadix === 0 && maxPowerOfTwoRadix > 1) {
+    radices.push(maxPowerOfTwoRadix);
+    rest /= maxPowerOfTwoRadix;
+  }
   let twos = 1;
-  while (rest % 2 === 0) { twos *= 2; rest /= 2; }
+  while (rest % 2 === 0) {
+    twos *= 2;
+    rest /= 2;
+  }
   if (twos > 1) radices.push(twos);
   for (let p = 3; p * p <= rest; p += 2) {
-    while (rest % p === 0) { radices.push(p); rest /= p; }
+    while (rest % p === 0) {
+      radices.push(p);
+      rest /= p;
+    }
   }
   if (rest > 1) radices.push(rest);
   return radices;

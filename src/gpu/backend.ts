@@ -51,7 +51,11 @@ class PassTimer {
   private readonly names: (keyof StageTimings)[] = [];
   private readonly querySet?: GPUQuerySet;
 
-  constructor(device: GPUDevice, enabled: boolean, private readonly capacity: number) {
+  constructor(
+    device: GPUDevice,
+    enabled: boolean,
+    private readonly capacity: number,
+  ) {
     if (enabled) this.querySet = device.createQuerySet({ type: 'timestamp', count: capacity * 2 });
   }
 
@@ -140,7 +144,8 @@ function luminanceOffset(image: RasterImage, greyscale: boolean): number {
   const [kr, kg, kb] = YIQ[0];
   const n = image.width * image.height;
   const step = Math.max(1, Math.floor(n / 65536));
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   for (let p = 0; p < n; p += step, count++) {
     const s = p * channels;
     sum += greyscale ? data[s] : kr * data[s] + kg * data[s + 1] + kb * data[s + 2];
@@ -155,7 +160,11 @@ export class GpuBackend implements Backend {
   private lostReason: string | null = null;
   private readonly unsubscribe: () => void;
 
-  private constructor(private readonly manager: DeviceManager, adapterName: string, private readonly options: GpuBackendOptions) {
+  private constructor(
+    private readonly manager: DeviceManager,
+    adapterName: string,
+    private readonly options: GpuBackendOptions,
+  ) {
     this.name = `webgpu (${adapterName})`;
     this.unsubscribe = manager.onLost((reason) => {
       this.state = null;
@@ -178,7 +187,13 @@ export class GpuBackend implements Backend {
   private device(): Promise<DeviceState> {
     this.state ??= this.manager.acquire().then((acquired) => {
       this.name = `webgpu (${acquired.adapterName})`;
-      return { acquired, programs: new ProgramCache(acquired.device), pool: new BufferPool(acquired.device), sizes: new Map(), generation: ++this.generation };
+      return {
+        acquired,
+        programs: new ProgramCache(acquired.device),
+        pool: new BufferPool(acquired.device),
+        sizes: new Map(),
+        generation: ++this.generation,
+      };
     });
     return this.state;
   }
@@ -199,7 +214,13 @@ export class GpuBackend implements Backend {
       }
       state.pool.trim();
       const fft = this.options.fft ?? 'auto';
-      res = new SizeResources(state.programs, state.pool, rows, cols, fft === 'fused' || (fft === 'auto' && !state.acquired.isFallbackAdapter));
+      res = new SizeResources(
+        state.programs,
+        state.pool,
+        rows,
+        cols,
+        fft === 'fused' || (fft === 'auto' && !state.acquired.isFallbackAdapter),
+      );
     }
     state.sizes.set(key, res);
     return res;
@@ -209,7 +230,10 @@ export class GpuBackend implements Backend {
     const limit = Math.min(acquired.limits.maxStorageBufferBindingSize, acquired.limits.maxBufferSize);
     const largest = Math.max(image.width * image.height, n) * 4;
     if (largest > limit) {
-      throw new FsimError('SIZE', `${image.width}×${image.height} needs ${largest} bytes per map, over this GPU's ${limit}-byte buffer limit; use the CPU backend`);
+      throw new FsimError(
+        'SIZE',
+        `${image.width}×${image.height} needs ${largest} bytes per map, over this GPU's ${limit}-byte buffer limit; use the CPU backend`,
+      );
     }
   }
 
@@ -255,10 +279,19 @@ export class GpuBackend implements Backend {
     const amplitudeAll = pool.map(n, 'amplitudeAll');
     const range = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'range');
     device.queue.writeBuffer(range, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
-    const colourUniform = pool.uniform(uniformData([
-      ['u32', inRows], ['u32', inCols], ['u32', h], ['u32', w], ['u32', factor], ['u32', Math.floor((factor - 1) / 2)],
-      ['u32', greyscale ? 1 : 0], ['f32', luminanceOffset(image, greyscale)],
-    ]), 'colour-params');
+    const colourUniform = pool.uniform(
+      uniformData([
+        ['u32', inRows],
+        ['u32', inCols],
+        ['u32', h],
+        ['u32', w],
+        ['u32', factor],
+        ['u32', Math.floor((factor - 1) / 2)],
+        ['u32', greyscale ? 1 : 0],
+        ['f32', luminanceOffset(image, greyscale)],
+      ]),
+      'colour-params',
+    );
 
     const timer = new PassTimer(device, acquired.timestamps, 8);
     const run = (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number, GPUBuffer>>, groups: number) =>
@@ -272,10 +305,20 @@ export class GpuBackend implements Backend {
     // colour → downsample (one kernel), and the min/max that detects a flat image
     let pass = timer.pass(encoder, 'colour');
     const colourProgram = K.colour({ packed, colour: !greyscale });
-    run(pass, colourProgram, {
-      0: colourUniform, 1: sources[0], ...(packed ? {} : { 2: sources[1], 3: sources[2] }),
-      4: y, 5: res.scratchA.re, 6: res.scratchA.im, ...(greyscale ? {} : { 7: chromaI!, 8: chromaQ! }),
-    }, groupsFor(n));
+    run(
+      pass,
+      colourProgram,
+      {
+        0: colourUniform,
+        1: sources[0],
+        ...(packed ? {} : { 2: sources[1], 3: sources[2] }),
+        4: y,
+        5: res.scratchA.re,
+        6: res.scratchA.im,
+        ...(greyscale ? {} : { 7: chromaI!, 8: chromaQ! }),
+      },
+      groupsFor(n),
+    );
     run(pass, K.range, { 0: u.count, 1: y, 2: range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
     pass.end();
 
@@ -290,17 +333,32 @@ export class GpuBackend implements Backend {
       pass = timer.pass(encoder, 'phaseCongruency');
       for (let s = 0; s < PC.nscale; s++) {
         const eo = res.responses[s];
-        run(pass, K.filter, { 0: u.count, 1: spectrum.re, 2: spectrum.im, 3: res.radial[s], 4: res.angular[o], 5: res.scratchA.re, 6: res.scratchA.im }, groupsFor(n));
+        run(
+          pass,
+          K.filter,
+          { 0: u.count, 1: spectrum.re, 2: spectrum.im, 3: res.radial[s], 4: res.angular[o], 5: res.scratchA.re, 6: res.scratchA.im },
+          groupsFor(n),
+        );
         res.fft.columns.record(pass, res.scratchA, res.scratchB, eo, true);
         res.fft.rows.record(pass, res.scratchB, eo, res.scratchA, true);
-        run(pass, K.accumulate, { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: amplitudeAll, 6: res.smallestScaleEnergy }, groupsFor(n));
+        run(
+          pass,
+          K.accumulate,
+          { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: amplitudeAll, 6: res.smallestScaleEnergy },
+          groupsFor(n),
+        );
       }
       for (let s = 0; s < PC.nscale; s++) {
         const eo = res.responses[s];
         run(pass, K.energy, { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: res.energy }, groupsFor(n));
       }
       for (const radixPass of u.radixPasses) {
-        run(pass, K.histogram, { 0: radixPass, 1: res.smallestScaleEnergy, 2: res.selection, 3: res.histogram }, groupsFor(n, VALUES_PER_INVOCATION));
+        run(
+          pass,
+          K.histogram,
+          { 0: radixPass, 1: res.smallestScaleEnergy, 2: res.selection, 3: res.histogram },
+          groupsFor(n, VALUES_PER_INVOCATION),
+        );
         run(pass, K.select, { 0: radixPass, 1: res.selection, 2: res.histogram }, 1);
       }
       run(pass, K.threshold, { 0: u.threshold[o], 1: res.energy, 2: res.selection, 3: energyAll }, groupsFor(n));
@@ -329,12 +387,28 @@ export class GpuBackend implements Backend {
       Object.assign(timings, gpuTimings);
       timings.total = performance.now() - started;
     });
-    if (progress) void ready.then(() => progress(1, 'phase congruency'), () => {});
-    return new GpuPrepared(this.name, state.generation, [inRows, inCols], [h, w], factor, !greyscale, timings, ready, { y, pc, gm, i: chromaI, q: chromaQ }, pool);
+    if (progress)
+      void ready.then(
+        () => progress(1, 'phase congruency'),
+        () => {},
+      );
+    return new GpuPrepared(
+      this.name,
+      state.generation,
+      [inRows, inCols],
+      [h, w],
+      factor,
+      !greyscale,
+      timings,
+      ready,
+      { y, pc, gm, i: chromaI, q: chromaQ },
+      pool,
+    );
   }
 
   async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
-    if (!(a instanceof GpuPrepared) || !(b instanceof GpuPrepared)) throw new FsimError('BACKEND', 'prepared images come from another backend');
+    if (!(a instanceof GpuPrepared) || !(b instanceof GpuPrepared))
+      throw new FsimError('BACKEND', 'prepared images come from another backend');
     if (a.released || b.released) throw new FsimError('USAGE', 'a prepared image was used after release()');
     const state = await this.device();
     if (a.generation !== state.generation || b.generation !== state.generation) {
@@ -371,15 +445,25 @@ export class GpuBackend implements Backend {
       const [i1, q1, i2, q2] = [...chromaOf(a), ...chromaOf(b)];
       chromaTerm = pool.map(n, 'chroma-term');
       temporaries.push(chromaTerm);
-      dispatch(pass, programs, { program: K.chroma, bindGroup: programs.bindGroup(K.chroma, { 0: count, 1: i1, 2: q1, 3: i2, 4: q2, 5: chromaTerm }), groups: groupsFor(n) });
+      dispatch(pass, programs, {
+        program: K.chroma,
+        bindGroup: programs.bindGroup(K.chroma, { 0: count, 1: i1, 2: q1, 3: i2, 4: q2, 5: chromaTerm }),
+        groups: groupsFor(n),
+      });
     }
     const similarity = maps ? pool.map(n, 'similarity') : undefined;
     const program = K.pool({ chroma, similarityMap: maps });
     dispatch(pass, programs, {
       program,
       bindGroup: programs.bindGroup(program, {
-        0: count, 1: a.maps.pc, 2: b.maps.pc, 3: a.maps.gm, 4: b.maps.gm, 5: partials,
-        ...(chromaTerm ? { 6: chromaTerm } : {}), ...(similarity ? { 7: similarity } : {}),
+        0: count,
+        1: a.maps.pc,
+        2: b.maps.pc,
+        3: a.maps.gm,
+        4: b.maps.gm,
+        5: partials,
+        ...(chromaTerm ? { 6: chromaTerm } : {}),
+        ...(similarity ? { 7: similarity } : {}),
       }),
       groups,
     });
@@ -395,12 +479,14 @@ export class GpuBackend implements Backend {
     device.queue.submit([encoder.finish()]);
     const error = await device.popErrorScope();
     if (error) throw new Error(`WebGPU error while pooling: ${error.message}`);
-    const arrays = await Promise.all(staging.map(async (buffer, k) => {
-      await buffer.mapAsync(GPUMapMode.READ);
-      const values = new Float32Array(buffer.getMappedRange(0, reads[k][1] * 4).slice(0));
-      buffer.unmap();
-      return values;
-    }));
+    const arrays = await Promise.all(
+      staging.map(async (buffer, k) => {
+        await buffer.mapAsync(GPUMapMode.READ);
+        const values = new Float32Array(buffer.getMappedRange(0, reads[k][1] * 4).slice(0));
+        buffer.unmap();
+        return values;
+      }),
+    );
     pool.release(...staging, ...temporaries, ...(similarity ? [similarity] : []));
     const timings = readTimings ? await readTimings() : {};
 

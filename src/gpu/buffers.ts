@@ -42,7 +42,10 @@ export class BufferPool {
       const key = this.sizes.get(buffer);
       if (!key) continue;
       let list = this.free.get(key);
-      if (!list) this.free.set(key, (list = []));
+      if (!list) {
+        list = [];
+        this.free.set(key, list);
+      }
       if (!list.includes(buffer)) list.push(buffer);
     }
   }

@@ -28,7 +28,10 @@ function describeAdapter(adapter: GPUAdapter): { name: string; fallback: boolean
   const info = adapter.info;
   const parts = [info?.vendor, info?.architecture, info?.device].filter((p) => p && p.length > 0);
   const description = info?.description ? ` (${info.description})` : '';
-  const fallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter ?? false;
+  const fallback =
+    (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
+    false;
   return { name: `${parts.join(' ') || 'unknown adapter'}${description}`, fallback };
 }
 

@@ -7,8 +7,8 @@
  */
 import { bluesteinShader, fusedShader, stageShader } from '../../shaders/fft.js';
 import { fftPlan, type StockhamPlan } from '../fft/plan.js';
-import { BufferPool, uniformData } from './buffers.js';
-import { dispatch, groupsFor, ProgramCache, type Program } from './programs.js';
+import { type BufferPool, uniformData } from './buffers.js';
+import { dispatch, groupsFor, type ProgramCache, type Program } from './programs.js';
 
 export interface Planes {
   readonly re: GPUBuffer;
@@ -24,19 +24,33 @@ const swap = (p: Planes): Planes => ({ re: p.im, im: p.re });
  */
 export const GPU_MAX_POWER_OF_TWO_RADIX = 16;
 
-const FFT_BINDINGS = [[0, 'uniform'], [1, 'read'], [2, 'read'], [3, 'write'], [4, 'write'], [5, 'read']] as const;
+const FFT_BINDINGS = [
+  [0, 'uniform'],
+  [1, 'read'],
+  [2, 'read'],
+  [3, 'write'],
+  [4, 'write'],
+  [5, 'read'],
+] as const;
 
 const stageProgram = (radix: number): Program => ({ key: `fft-stage-r${radix}`, source: () => stageShader(radix), bindings: FFT_BINDINGS });
 const fusedProgram = (plan: StockhamPlan, offsets: readonly number[]): Program => ({
   key: `fft-fused-n${plan.n}`,
-  source: () => fusedShader(plan.n, plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] }))),
+  source: () =>
+    fusedShader(
+      plan.n,
+      plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] })),
+    ),
   bindings: FFT_BINDINGS,
 });
 
 /** Bytes of workgroup storage the fused kernel needs for length n (one vec2<f32> each). */
 export const fusedStorageBytes = (n: number): number => n * 8;
 const bluesteinProgram = (entryPoint: 'chirpIn' | 'convolve' | 'chirpOut'): Program => ({
-  key: 'fft-bluestein', entryPoint, source: bluesteinShader, bindings: FFT_BINDINGS,
+  key: 'fft-bluestein',
+  entryPoint,
+  source: bluesteinShader,
+  bindings: FFT_BINDINGS,
 });
 
 interface Layout {
@@ -47,11 +61,21 @@ interface Layout {
   batchFastest: boolean;
 }
 
-function layoutUniform(l: Layout, extra: { stride?: number; twiddleOffset?: number; total: number; scale?: number; inputLength?: number }): ArrayBuffer {
+function layoutUniform(
+  l: Layout,
+  extra: { stride?: number; twiddleOffset?: number; total: number; scale?: number; inputLength?: number },
+): ArrayBuffer {
   return uniformData([
-    ['u32', l.n], ['u32', extra.stride ?? 1], ['u32', l.batch], ['u32', l.elementStride], ['u32', l.batchStride],
-    ['u32', extra.twiddleOffset ?? 0], ['u32', l.batchFastest ? 1 : 0], ['u32', extra.total],
-    ['f32', extra.scale ?? 1], ['u32', extra.inputLength ?? l.n],
+    ['u32', l.n],
+    ['u32', extra.stride ?? 1],
+    ['u32', l.batch],
+    ['u32', l.elementStride],
+    ['u32', l.batchStride],
+    ['u32', extra.twiddleOffset ?? 0],
+    ['u32', l.batchFastest ? 1 : 0],
+    ['u32', extra.total],
+    ['f32', extra.scale ?? 1],
+    ['u32', extra.inputLength ?? l.n],
   ]);
 }
 
@@ -63,7 +87,13 @@ class StockhamPasses {
   /** The whole transform in one workgroup-memory pass, when the device's storage allows. */
   private readonly fused?: { program: Program; uniform: GPUBuffer };
 
-  constructor(private readonly programs: ProgramCache, private readonly pool: BufferPool, readonly plan: StockhamPlan, private readonly layout: Layout, allowFused: boolean) {
+  constructor(
+    private readonly programs: ProgramCache,
+    private readonly pool: BufferPool,
+    readonly plan: StockhamPlan,
+    private readonly layout: Layout,
+    allowFused: boolean,
+  ) {
     const offsets: number[] = [];
     let total = 0;
     for (const stage of plan.stages) {
@@ -71,13 +101,22 @@ class StockhamPasses {
       total += stage.twiddles.length / 2;
     }
     const table = new Float32Array(Math.max(2, total * 2));
-    plan.stages.forEach((stage, t) => table.set(stage.twiddles, offsets[t] * 2));
+    plan.stages.forEach((stage, t) => {
+      table.set(stage.twiddles, offsets[t] * 2);
+    });
     this.twiddles = pool.acquire(table.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, `twiddles-${plan.n}`);
     pool.device.queue.writeBuffer(this.twiddles, 0, table);
     this.uniforms = plan.stages.map((stage, t) =>
-      pool.uniform(layoutUniform(layout, { stride: stage.stride, twiddleOffset: offsets[t], total: (layout.n / stage.radix) * layout.batch }), `fft-${plan.n}-stage${t}`));
+      pool.uniform(
+        layoutUniform(layout, { stride: stage.stride, twiddleOffset: offsets[t], total: (layout.n / stage.radix) * layout.batch }),
+        `fft-${plan.n}-stage${t}`,
+      ),
+    );
     if (allowFused && plan.stages.length > 1 && fusedStorageBytes(plan.n) <= pool.device.limits.maxComputeWorkgroupStorageSize) {
-      this.fused = { program: fusedProgram(plan, offsets), uniform: pool.uniform(layoutUniform(layout, { total: layout.batch }), `fft-${plan.n}-fused`) };
+      this.fused = {
+        program: fusedProgram(plan, offsets),
+        uniform: pool.uniform(layoutUniform(layout, { total: layout.batch }), `fft-${plan.n}-fused`),
+      };
     }
   }
 
@@ -105,7 +144,14 @@ class StockhamPasses {
     const key = `${t}|${input.re.label}|${input.im.label}|${output.re.label}|${output.im.label}`;
     let group = this.bindGroups.get(key);
     if (!group) {
-      group = this.programs.bindGroup(program, { 0: this.uniforms[t], 1: input.re, 2: input.im, 3: output.re, 4: output.im, 5: this.twiddles });
+      group = this.programs.bindGroup(program, {
+        0: this.uniforms[t],
+        1: input.re,
+        2: input.im,
+        3: output.re,
+        4: output.im,
+        5: this.twiddles,
+      });
       this.bindGroups.set(key, group);
     }
     dispatch(pass, this.programs, { program, bindGroup: group, groups: groupsFor((this.layout.n / stage.radix) * this.layout.batch) });
@@ -152,10 +198,18 @@ export class GpuFftAxis {
   };
 
   /** `allowFused` false forces the one-pass-per-stage kernels (tests cover both). */
-  constructor(private readonly programs: ProgramCache, private readonly pool: BufferPool, rows: number, cols: number, axis: 'rows' | 'columns', allowFused = true) {
-    this.layout = axis === 'rows'
-      ? { n: cols, batch: rows, elementStride: 1, batchStride: cols, batchFastest: false }
-      : { n: rows, batch: cols, elementStride: cols, batchStride: 1, batchFastest: true };
+  constructor(
+    private readonly programs: ProgramCache,
+    private readonly pool: BufferPool,
+    rows: number,
+    cols: number,
+    axis: 'rows' | 'columns',
+    allowFused = true,
+  ) {
+    this.layout =
+      axis === 'rows'
+        ? { n: cols, batch: rows, elementStride: 1, batchStride: cols, batchFastest: false }
+        : { n: rows, batch: cols, elementStride: cols, batchStride: 1, batchFastest: true };
     this.length = this.layout.n;
     const plan = fftPlan(this.layout.n, GPU_MAX_POWER_OF_TWO_RADIX);
     if (plan.kind === 'stockham') {
@@ -181,7 +235,10 @@ export class GpuFftAxis {
       factors: factorBuffer,
       // chirpIn and convolve run over m·batch; chirpOut over n·batch (with the caller's strides).
       uniform: pool.uniform(layoutUniform({ ...this.layout, n: m }, { total: m * batch, inputLength: n }), `bluestein-${n}-in`),
-      outUniform: pool.uniform(layoutUniform({ ...this.layout, n: m }, { total: n * batch, inputLength: n, scale: 1 / m }), `bluestein-${n}-out`),
+      outUniform: pool.uniform(
+        layoutUniform({ ...this.layout, n: m }, { total: n * batch, inputLength: n, scale: 1 / m }),
+        `bluestein-${n}-out`,
+      ),
       groups: new Map(),
       m,
     };
@@ -235,7 +292,13 @@ export class GpuFft2D {
   readonly rows: GpuFftAxis;
   readonly columns: GpuFftAxis;
 
-  constructor(programs: ProgramCache, pool: BufferPool, readonly height: number, readonly width: number, allowFused = true) {
+  constructor(
+    programs: ProgramCache,
+    pool: BufferPool,
+    readonly height: number,
+    readonly width: number,
+    allowFused = true,
+  ) {
     this.rows = new GpuFftAxis(programs, pool, height, width, 'rows', allowFused);
     this.columns = new GpuFftAxis(programs, pool, height, width, 'columns', allowFused);
   }

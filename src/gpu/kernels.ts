@@ -6,28 +6,152 @@ import { accumulateShader, energyShader, filterShader, finishShader, thresholdSh
 import { chromaShader, poolShader } from '../../shaders/pooling.js';
 import type { Program } from './programs.js';
 
-const U = 'uniform', R = 'read', W = 'write';
+const U = 'uniform',
+  R = 'read',
+  W = 'write';
 
 export const colour = (v: ColourVariant): Program => ({
   key: `colour-${v.packed ? 'rgba8' : 'f32'}-${v.colour ? 'yiq' : 'y'}`,
   source: () => colourShader(v),
   bindings: [
-    [0, U], ...(v.packed ? ([[1, R]] as const) : ([[1, R], [2, R], [3, R]] as const)),
-    [4, W], [5, W], [6, W], ...(v.colour ? ([[7, W], [8, W]] as const) : []),
+    [0, U],
+    ...(v.packed
+      ? ([[1, R]] as const)
+      : ([
+          [1, R],
+          [2, R],
+          [3, R],
+        ] as const)),
+    [4, W],
+    [5, W],
+    [6, W],
+    ...(v.colour
+      ? ([
+          [7, W],
+          [8, W],
+        ] as const)
+      : []),
   ],
 });
-export const range: Program = { key: 'range', source: () => rangeShader, bindings: [[0, U], [1, R], [2, W]] };
-export const filter: Program = { key: 'pc-filter', source: () => filterShader, bindings: [[0, U], [1, R], [2, R], [3, R], [4, R], [5, W], [6, W]] };
-export const accumulate: Program = { key: 'pc-accumulate', source: () => accumulateShader, bindings: [[0, U], [1, R], [2, R], [3, W], [4, W], [5, W], [6, W]] };
-export const energy: Program = { key: 'pc-energy', source: () => energyShader, bindings: [[0, U], [1, R], [2, R], [3, R], [4, R], [5, W]] };
-export const histogram: Program = { key: 'median-histogram', source: () => histogramShader, bindings: [[0, U], [1, R], [2, R], [3, W]] };
-export const select: Program = { key: 'median-select', source: () => selectShader, bindings: [[0, U], [1, W], [2, W]] };
-export const threshold: Program = { key: 'pc-threshold', source: () => thresholdShader, bindings: [[0, U], [1, R], [2, R], [3, W]] };
-export const finish: Program = { key: 'pc-finish', source: () => finishShader, bindings: [[0, U], [1, R], [2, R], [3, R], [4, W]] };
-export const gradient: Program = { key: 'gradient', source: () => gradientShader, bindings: [[0, U], [1, R], [2, W]] };
-export const chroma: Program = { key: 'chroma', source: () => chromaShader, bindings: [[0, U], [1, R], [2, R], [3, R], [4, R], [5, W]] };
+export const range: Program = {
+  key: 'range',
+  source: () => rangeShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, W],
+  ],
+};
+export const filter: Program = {
+  key: 'pc-filter',
+  source: () => filterShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, R],
+    [4, R],
+    [5, W],
+    [6, W],
+  ],
+};
+export const accumulate: Program = {
+  key: 'pc-accumulate',
+  source: () => accumulateShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, W],
+    [4, W],
+    [5, W],
+    [6, W],
+  ],
+};
+export const energy: Program = {
+  key: 'pc-energy',
+  source: () => energyShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, R],
+    [4, R],
+    [5, W],
+  ],
+};
+export const histogram: Program = {
+  key: 'median-histogram',
+  source: () => histogramShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, W],
+  ],
+};
+export const select: Program = {
+  key: 'median-select',
+  source: () => selectShader,
+  bindings: [
+    [0, U],
+    [1, W],
+    [2, W],
+  ],
+};
+export const threshold: Program = {
+  key: 'pc-threshold',
+  source: () => thresholdShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, W],
+  ],
+};
+export const finish: Program = {
+  key: 'pc-finish',
+  source: () => finishShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, R],
+    [4, W],
+  ],
+};
+export const gradient: Program = {
+  key: 'gradient',
+  source: () => gradientShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, W],
+  ],
+};
+export const chroma: Program = {
+  key: 'chroma',
+  source: () => chromaShader,
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, R],
+    [4, R],
+    [5, W],
+  ],
+};
 export const pool = (v: { chroma: boolean; similarityMap: boolean }): Program => ({
   key: `pool${v.chroma ? '-chroma' : ''}${v.similarityMap ? '-map' : ''}`,
   source: () => poolShader(v),
-  bindings: [[0, U], [1, R], [2, R], [3, R], [4, R], [5, W], ...(v.chroma ? ([[6, R]] as const) : []), ...(v.similarityMap ? ([[7, W]] as const) : [])],
+  bindings: [
+    [0, U],
+    [1, R],
+    [2, R],
+    [3, R],
+    [4, R],
+    [5, W],
+    ...(v.chroma ? ([[6, R]] as const) : []),
+    ...(v.similarityMap ? ([[7, W]] as const) : []),
+  ],
 });

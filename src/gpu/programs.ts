@@ -26,12 +26,19 @@ export class ProgramCache {
   constructor(private readonly device: GPUDevice) {}
 
   layout(program: Program): GPUBindGroupLayout {
-    const signature = [...program.bindings].sort((a, b) => a[0] - b[0]).map(([b, k]) => `${b}${k[0]}`).join(',');
+    const signature = [...program.bindings]
+      .sort((a, b) => a[0] - b[0])
+      .map(([b, k]) => `${b}${k[0]}`)
+      .join(',');
     let layout = this.layouts.get(signature);
     if (!layout) {
       layout = this.device.createBindGroupLayout({
         label: signature,
-        entries: program.bindings.map(([binding, kind]) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: bufferType[kind] } })),
+        entries: program.bindings.map(([binding, kind]) => ({
+          binding,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: bufferType[kind] },
+        })),
       });
       this.layouts.set(signature, layout);
     }

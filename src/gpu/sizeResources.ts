@@ -7,7 +7,7 @@
 import { BINS, RADIX_PASSES } from '../../shaders/median.js';
 import { filterBank } from '../bank.js';
 import { PC } from '../constants.js';
-import { BufferPool, uniformData } from './buffers.js';
+import { type BufferPool, uniformData } from './buffers.js';
 import { GpuFft2D, type Planes } from './fft.js';
 import type { ProgramCache } from './programs.js';
 
@@ -38,8 +38,15 @@ export class SizeResources {
   };
   private readonly owned: GPUBuffer[] = [];
 
-  constructor(readonly programs: ProgramCache, private readonly pool: BufferPool, readonly rows: number, readonly cols: number, fusedFft: boolean) {
-    const n = (this.n = rows * cols);
+  constructor(
+    readonly programs: ProgramCache,
+    private readonly pool: BufferPool,
+    readonly rows: number,
+    readonly cols: number,
+    fusedFft: boolean,
+  ) {
+    this.n = rows * cols;
+    const n = this.n;
     const device = pool.device;
     const bank = filterBank(rows, cols);
     const upload = (values: Float64Array, label: string): GPUBuffer => {
@@ -66,19 +73,55 @@ export class SizeResources {
     const uniform = (fields: Parameters<typeof uniformData>[0], label: string) => this.own(pool.uniform(uniformData(fields), label));
     const inverseN = 1 / n;
     // Both middle ranks of n values (equal for odd n).
-    const rank0 = (n - 1) >> 1, rank1 = n >> 1;
+    const rank0 = (n - 1) >> 1,
+      rank1 = n >> 1;
     this.uniforms = {
       count: uniform([['u32', n]], 'count'),
-      scale: Array.from({ length: PC.norient }, (_, o) => Array.from({ length: PC.nscale }, (_, s) =>
-        uniform([['u32', n], ['u32', s === 0 && o === 0 ? 1 : 0], ['f32', inverseN], ['u32', s === 0 ? 1 : 0]], `pc-o${o}s${s}`))),
-      threshold: bank.noise.map((noise, o) => uniform([
-        ['u32', n], ['u32', o === 0 ? 1 : 0],
-        ['f32', noise.energyOfSmallestFilter], ['f32', noise.sumAn2], ['f32', noise.sumAiAj],
-      ], `threshold-o${o}`)),
-      radixPasses: RADIX_PASSES.map(([shift, bits], pass) => uniform([
-        ['u32', n], ['u32', shift], ['u32', bits], ['u32', pass], ['u32', rank0], ['u32', rank1],
-      ], `radix-pass${pass}`)),
-      shape: uniform([['u32', rows], ['u32', cols]], 'shape'),
+      scale: Array.from({ length: PC.norient }, (_, o) =>
+        Array.from({ length: PC.nscale }, (_, s) =>
+          uniform(
+            [
+              ['u32', n],
+              ['u32', s === 0 && o === 0 ? 1 : 0],
+              ['f32', inverseN],
+              ['u32', s === 0 ? 1 : 0],
+            ],
+            `pc-o${o}s${s}`,
+          ),
+        ),
+      ),
+      threshold: bank.noise.map((noise, o) =>
+        uniform(
+          [
+            ['u32', n],
+            ['u32', o === 0 ? 1 : 0],
+            ['f32', noise.energyOfSmallestFilter],
+            ['f32', noise.sumAn2],
+            ['f32', noise.sumAiAj],
+          ],
+          `threshold-o${o}`,
+        ),
+      ),
+      radixPasses: RADIX_PASSES.map(([shift, bits], pass) =>
+        uniform(
+          [
+            ['u32', n],
+            ['u32', shift],
+            ['u32', bits],
+            ['u32', pass],
+            ['u32', rank0],
+            ['u32', rank1],
+          ],
+          `radix-pass${pass}`,
+        ),
+      ),
+      shape: uniform(
+        [
+          ['u32', rows],
+          ['u32', cols],
+        ],
+        'shape',
+      ),
     };
   }
 

@@ -20,7 +20,10 @@ const BI_JPEG = 4;
 const BI_PNG = 5;
 const BI_ALPHABITFIELDS = 6;
 const COMPRESSION_NAMES: Record<number, string> = {
-  [BI_RLE8]: 'RLE8', [BI_RLE4]: 'RLE4', [BI_JPEG]: 'JPEG', [BI_PNG]: 'PNG',
+  [BI_RLE8]: 'RLE8',
+  [BI_RLE4]: 'RLE4',
+  [BI_JPEG]: 'JPEG',
+  [BI_PNG]: 'PNG',
 };
 
 const FILE_HEADER = 14;
@@ -43,9 +46,14 @@ function channelOf(mask: number, name: string, file: string): Channel {
   let shift = 0;
   while (((mask >>> shift) & 1) === 0) shift++;
   const field = mask >>> shift;
-  if ((field & (field + 1)) !== 0) throw new FsimError('INPUT', `${file}: BMP ${name} mask 0x${(mask >>> 0).toString(16)} is not contiguous`);
+  if ((field & (field + 1)) !== 0)
+    throw new FsimError('INPUT', `${file}: BMP ${name} mask 0x${(mask >>> 0).toString(16)} is not contiguous`);
   const bits = Math.log2(field + 1);
-  if (bits > 8) throw new FsimError('INPUT', `${file}: BMP ${name} mask has ${bits} bits; masks wider than 8 bits are not supported (save as 16-bit PNG or TIFF)`);
+  if (bits > 8)
+    throw new FsimError(
+      'INPUT',
+      `${file}: BMP ${name} mask has ${bits} bits; masks wider than 8 bits are not supported (save as 16-bit PNG or TIFF)`,
+    );
   const max = 2 ** bits - 1;
   const table = Uint8Array.from({ length: max + 1 }, (_, v) => Math.round((v * 255) / max));
   return { shift, bits, table };
@@ -121,10 +129,11 @@ export function decodeBmp(bytes: Uint8Array, file: string): RasterImage {
   const stride = Math.floor((bitsPerPixel * width + 31) / 32) * 4;
   // Every row whole, the last one's padding included (browsers refuse a file without it too).
   const needed = dataOffset + stride * height;
-  if (bytes.length < needed) fail(`truncated BMP (${bytes.length} bytes; ${width}×${height} at ${bitsPerPixel} bits from offset ${dataOffset} needs ${needed})`);
+  if (bytes.length < needed)
+    fail(`truncated BMP (${bytes.length} bytes; ${width}×${height} at ${bitsPerPixel} bits from offset ${dataOffset} needs ${needed})`);
 
   const out = new Uint8Array(width * height * 3);
-  const channels = masks && masks.map((m, k) => channelOf(m, ['red', 'green', 'blue'][k], file));
+  const channels = masks?.map((m, k) => channelOf(m, ['red', 'green', 'blue'][k], file));
   for (let row = 0; row < height; row++) {
     const src = dataOffset + (topDown ? row : height - 1 - row) * stride;
     let dst = row * width * 3;

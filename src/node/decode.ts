@@ -11,7 +11,7 @@
  *           converted to RGB by libvips; float and signed samples are refused.
  */
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { MAX_FILE_BYTES } from '../constants.js';
 import { FsimError, printable } from '../errors.js';
@@ -27,12 +27,17 @@ function oneLine(error: unknown): string {
 function readError(name: string, error: unknown): FsimError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EISDIR' ? 'is a directory, not an image file'
-    : code === 'ENAMETOOLONG' ? 'file name too long'
-    : code === 'ELOOP' ? 'too many symbolic links'
-    : `cannot read (${oneLine(error)})`;
+    code === 'ENOENT' || code === 'ENOTDIR'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory, not an image file'
+          : code === 'ENAMETOOLONG'
+            ? 'file name too long'
+            : code === 'ELOOP'
+              ? 'too many symbolic links'
+              : `cannot read (${oneLine(error)})`;
   return new FsimError('INPUT', `${name}: ${why}`);
 }
 
@@ -57,7 +62,7 @@ export async function readImageFile(path: string): Promise<Uint8Array> {
   } catch (error) {
     throw error instanceof FsimError ? error : readError(name, error);
   }
-  let handle;
+  let handle: FileHandle;
   try {
     // O_NONBLOCK: should the path have become a FIFO since stat, open must not wait for a writer.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -96,8 +101,7 @@ const SNIFF_BYTES = 64;
 
 export type ImageFormat = 'bmp' | 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff' | 'avif';
 
-const ascii = (bytes: Uint8Array, from: number, length: number): string =>
-  String.fromCharCode(...bytes.subarray(from, from + length));
+const ascii = (bytes: Uint8Array, from: number, length: number): string => String.fromCharCode(...bytes.subarray(from, from + length));
 
 /** The format by its signature, or null: no decoder ever sees a file that is not one of ours. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
@@ -108,7 +112,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
   // Classic and BigTIFF, either byte order.
-  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a) || starts(0x49, 0x49, 0x2b, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2b)) return 'tiff';
+  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a) || starts(0x49, 0x49, 0x2b, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2b))
+    return 'tiff';
   if (bytes.length >= 16 && ascii(bytes, 4, 4) === 'ftyp') {
     // The ftyp box's brands: the major brand, then the compatible ones.
     const boxSize = Math.min(bytes.length, new DataView(bytes.buffer, bytes.byteOffset).getUint32(0));
@@ -124,8 +129,14 @@ const SUPPORTED = 'PNG, JPEG, BMP, GIF, WebP, TIFF or AVIF';
 const notSupported = (name: string) => new FsimError('INPUT', `${name}: not a supported image (${SUPPORTED})`);
 
 const DEPTH_NAMES: Record<string, string> = {
-  float: '32-bit float', double: '64-bit float', complex: 'complex', dpcomplex: 'complex',
-  char: 'signed 8-bit', short: 'signed 16-bit', int: 'signed 32-bit', uint: '32-bit unsigned',
+  float: '32-bit float',
+  double: '64-bit float',
+  complex: 'complex',
+  dpcomplex: 'complex',
+  char: 'signed 8-bit',
+  short: 'signed 16-bit',
+  int: 'signed 32-bit',
+  uint: '32-bit unsigned',
 };
 
 /** Colour spaces decoded as stored; CMYK is converted (by libvips, documented). */
@@ -140,16 +151,21 @@ async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: str
   }
   // AVIF reads as HEIF; a HEIC (HEVC) file in an AVIF-branded box is not AVIF.
   const actual = meta.format === 'heif' && meta.compression === 'av1' ? 'avif' : meta.format;
-  if (actual !== format) throw new FsimError('INPUT', `${name}: not a valid ${format.toUpperCase()} file (it reads as ${String(meta.format)})`);
+  if (actual !== format)
+    throw new FsimError('INPUT', `${name}: not a valid ${format.toUpperCase()} file (it reads as ${String(meta.format)})`);
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
   if (!(width > 0 && height > 0)) throw new FsimError('INPUT', `${name}: invalid image dimensions ${width}×${height}`);
   checkPixelCount(name, width, height);
   if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
     const kind = DEPTH_NAMES[meta.depth ?? ''] ?? String(meta.depth);
-    throw new FsimError('INPUT', `${name}: ${kind} samples are not supported: only 8- and 16-bit unsigned samples have a known 0..255 scale (convert the file, or pass values on that scale as a Float32Array image through the API)`);
+    throw new FsimError(
+      'INPUT',
+      `${name}: ${kind} samples are not supported: only 8- and 16-bit unsigned samples have a known 0..255 scale (convert the file, or pass values on that scale as a Float32Array image through the API)`,
+    );
   }
-  if (!SPACES.has(meta.space ?? '')) throw new FsimError('INPUT', `${name}: the ${String(meta.space)} colour space is not supported (RGB, greyscale or CMYK)`);
+  if (!SPACES.has(meta.space ?? ''))
+    throw new FsimError('INPUT', `${name}: the ${String(meta.space)} colour space is not supported (RGB, greyscale or CMYK)`);
   const sixteenBit = meta.depth === 'ushort';
   const grey = meta.space === 'b-w' || meta.space === 'grey16';
   try {
@@ -157,7 +173,9 @@ async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: str
     // alpha is dropped here, so the decoded raster is at most 3 samples per pixel.
     // Naming the space it already has keeps libvips from converting (grey stays one channel).
     const space = grey ? (sixteenBit ? 'grey16' : 'b-w') : sixteenBit ? 'rgb16' : 'srgb';
-    const pipeline = sharp(bytes, { limitInputPixels: false, failOn: 'warning', pages: 1, ignoreIcc: true }).removeAlpha().toColourspace(space);
+    const pipeline = sharp(bytes, { limitInputPixels: false, failOn: 'warning', pages: 1, ignoreIcc: true })
+      .removeAlpha()
+      .toColourspace(space);
     const { data, info } = await pipeline.raw({ depth: sixteenBit ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
     const channels = info.channels;
     if (grey ? channels !== 1 : channels !== 3) throw new Error(`libvips gave ${channels} channels for a ${meta.space} image`);

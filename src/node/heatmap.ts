@@ -10,12 +10,18 @@ export async function writeHeatmaps(dir: string, maps: SimilarityMaps, rows: num
   await ensureDir(dir);
   const gmMax = maxOf(maps.gm1, maps.gm2);
   const layers: [string, Float32Array, number][] = [
-    ['pc1', maps.pc1, 1], ['pc2', maps.pc2, 1], ['gm1', maps.gm1, gmMax], ['gm2', maps.gm2, gmMax], ['similarity', maps.similarity, 1],
+    ['pc1', maps.pc1, 1],
+    ['pc2', maps.pc2, 1],
+    ['gm1', maps.gm1, gmMax],
+    ['gm2', maps.gm2, gmMax],
+    ['similarity', maps.similarity, 1],
   ];
   const paths: string[] = [];
   for (const [name, values, max] of layers) {
     const path = join(dir, `${name}.png`);
-    await sharp(colourise(values, max), { raw: { width: cols, height: rows, channels: 3 } }).png().toFile(path);
+    await sharp(colourise(values, max), { raw: { width: cols, height: rows, channels: 3 } })
+      .png()
+      .toFile(path);
     paths.push(path);
   }
   return paths;

@@ -44,7 +44,11 @@ export function checkBackendKind(kind: unknown): BackendKind {
 
 const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
 
-function checkEngineOptions(options: EngineOptions | undefined, what = 'createFsim', allowed: readonly string[] = ENGINE_OPTIONS): EngineOptions {
+function checkEngineOptions(
+  options: EngineOptions | undefined,
+  what = 'createFsim',
+  allowed: readonly string[] = ENGINE_OPTIONS,
+): EngineOptions {
   const checked = checkOptions(options, allowed, what);
   if (checked.backend !== undefined) checkBackendKind(checked.backend);
   if (checked.threads !== undefined) checkInteger('threads', checked.threads, 1, MAX_THREADS);
@@ -63,10 +67,15 @@ export async function createFsim(options?: EngineOptions): Promise<Fsim> {
     try {
       return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT })));
     } catch (error) {
-      if (kind === 'gpu') throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (kind === 'gpu')
+        throw error instanceof FsimError
+          ? error
+          : new FsimError('BACKEND', `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`);
       // 'auto' may fall back, and says so in the result's backend field.
       const why = error instanceof Error ? error.message : String(error);
-      return new Fsim(new CpuBackend(new WorkerPoolExecutor(threads), { note: `WebGPU unavailable: ${why}`, memoryBudget: cpuMemoryBudget() }));
+      return new Fsim(
+        new CpuBackend(new WorkerPoolExecutor(threads), { note: `WebGPU unavailable: ${why}`, memoryBudget: cpuMemoryBudget() }),
+      );
     }
   }
   return new Fsim(new CpuBackend(new WorkerPoolExecutor(threads), { memoryBudget: cpuMemoryBudget() }));
@@ -110,7 +119,12 @@ export async function* expandCandidates(paths: readonly string[]): AsyncGenerato
 }
 
 /** Ranks image files (directories expanded) against a reference file. */
-export async function rankFiles(referencePath: string, candidatePaths: readonly string[], engine: Fsim, options?: RankOptions): Promise<RankResult> {
+export async function rankFiles(
+  referencePath: string,
+  candidatePaths: readonly string[],
+  engine: Fsim,
+  options?: RankOptions,
+): Promise<RankResult> {
   options = checkRankOptions(options, 'rankFiles');
   if (!Array.isArray(candidatePaths)) throw new FsimError('USAGE', 'candidatePaths must be an array of paths');
   const reference = await decodeFile(referencePath);
@@ -118,9 +132,11 @@ export async function rankFiles(referencePath: string, candidatePaths: readonly 
   // Paths only (cheap), so progress knows the total; images are decoded as ranking goes.
   const files: string[] = [];
   for await (const file of expandCandidates(candidatePaths)) files.push(file);
-  const candidates = files.map((file): RankCandidate => ({
-    name: file,
-    load: () => decodeFile(file),
-  }));
+  const candidates = files.map(
+    (file): RankCandidate => ({
+      name: file,
+      load: () => decodeFile(file),
+    }),
+  );
   return rank(engine, reference, candidates, options);
 }

@@ -33,14 +33,22 @@ afterAll(async () => {
 
 /** RGB of a file as the page decodes it. */
 async function decodeInBrowser(bytes: Uint8Array, name: string): Promise<{ width: number; height: number; rgb: number[] }> {
-  return page.evaluate(async (base64, fileName) => {
-    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const api = (globalThis as unknown as { fsim: { decodeBlob(b: Blob, n: string): Promise<{ width: number; height: number; channels: number; data: ArrayLike<number> }> } }).fsim;
-    const image = await api.decodeBlob(new Blob([data]), fileName);
-    const rgb: number[] = [];
-    for (let p = 0; p < image.width * image.height; p++) for (let c = 0; c < 3; c++) rgb.push(image.data[p * image.channels + c]);
-    return { width: image.width, height: image.height, rgb };
-  }, Buffer.from(bytes).toString('base64'), name);
+  return page.evaluate(
+    async (base64, fileName) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const api = (
+        globalThis as unknown as {
+          fsim: { decodeBlob(b: Blob, n: string): Promise<{ width: number; height: number; channels: number; data: ArrayLike<number> }> };
+        }
+      ).fsim;
+      const image = await api.decodeBlob(new Blob([data]), fileName);
+      const rgb: number[] = [];
+      for (let p = 0; p < image.width * image.height; p++) for (let c = 0; c < 3; c++) rgb.push(image.data[p * image.channels + c]);
+      return { width: image.width, height: image.height, rgb };
+    },
+    Buffer.from(bytes).toString('base64'),
+    name,
+  );
 }
 
 describe('BMP layouts: Chromium and Node decode the same pixels', () => {
@@ -58,7 +66,10 @@ describe('the same files decode alike in Chromium and Node (pixels as stored)', 
     const node = await decodeImage(bytes, name);
     const browserImage = await decodeInBrowser(bytes, name);
     expect([browserImage.width, browserImage.height]).toEqual([node.width, node.height]);
-    const nodeRgb = Array.from({ length: node.width * node.height * 3 }, (_, i) => node.data[Math.floor(i / 3) * node.channels + (node.channels === 1 ? 0 : i % 3)] / sampleDivisor(node.data));
+    const nodeRgb = Array.from(
+      { length: node.width * node.height * 3 },
+      (_, i) => node.data[Math.floor(i / 3) * node.channels + (node.channels === 1 ? 0 : i % 3)] / sampleDivisor(node.data),
+    );
     let worst = 0;
     for (let i = 0; i < nodeRgb.length; i++) worst = Math.max(worst, Math.abs(browserImage.rgb[i] - nodeRgb[i]));
     expect(worst).toBeLessThanOrEqual(tolerance);
@@ -70,7 +81,10 @@ describe('the same files decode alike in Chromium and Node (pixels as stored)', 
 
   it('a JPEG with an EXIF orientation tag (not applied: stored rows and columns)', async () => {
     const rgb = Buffer.from(testCard(24, 16).rgb);
-    const jpeg = await sharp(rgb, { raw: { width: 24, height: 16, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(rgb, { raw: { width: 24, height: 16, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     expect((await sharp(jpeg).metadata()).orientation).toBe(6);
     const node = await decodeImage(jpeg, 'rotated.jpg');
     expect([node.width, node.height]).toEqual([24, 16]);
@@ -78,15 +92,22 @@ describe('the same files decode alike in Chromium and Node (pixels as stored)', 
   });
 
   it('a palette PNG with transparency (colours as stored, alpha ignored)', async () => {
-    const rgba = Buffer.from(Array.from({ length: 20 * 12 * 4 }, (_, i) => (i % 4 === 3 ? (i * 37) % 256 : (Math.floor(i / 4) * 11 + (i % 4) * 80) % 256)));
-    const pal = await sharp(rgba, { raw: { width: 20, height: 12, channels: 4 } }).png({ palette: true, colours: 12, dither: 0 }).toBuffer();
+    const rgba = Buffer.from(
+      Array.from({ length: 20 * 12 * 4 }, (_, i) => (i % 4 === 3 ? (i * 37) % 256 : (Math.floor(i / 4) * 11 + (i % 4) * 80) % 256)),
+    );
+    const pal = await sharp(rgba, { raw: { width: 20, height: 12, channels: 4 } })
+      .png({ palette: true, colours: 12, dither: 0 })
+      .toBuffer();
     await sameAsNode(pal, 'palette.png');
   });
 
   it('the same rotation tag in a PNG (eXIf) and a WebP (EXIF) is not applied either', async () => {
     const rgb = Buffer.from(testCard(24, 16).rgb);
     for (const format of ['png', 'webp'] as const) {
-      const bytes = await sharp(rgb, { raw: { width: 24, height: 16, channels: 3 } })[format](format === 'webp' ? { lossless: true } : {}).withMetadata({ orientation: 8 }).toBuffer();
+      const bytes = await sharp(rgb, { raw: { width: 24, height: 16, channels: 3 } })
+        [format](format === 'webp' ? { lossless: true } : {})
+        .withMetadata({ orientation: 8 })
+        .toBuffer();
       expect((await sharp(bytes).metadata()).orientation).toBe(8);
       await sameAsNode(bytes, `rotated.${format}`);
     }

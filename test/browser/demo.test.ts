@@ -33,7 +33,8 @@ async function expectNotBlank(page: Page, name: string, selector?: string): Prom
   else await page.screenshot({ path, fullPage: true });
   const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const colours = new Set<number>();
-  let sum = 0, sum2 = 0;
+  let sum = 0,
+    sum2 = 0;
   for (let p = 0; p < info.width * info.height; p++) {
     const v = data[p * 3] * 65536 + data[p * 3 + 1] * 256 + data[p * 3 + 2];
     colours.add(v);
@@ -64,13 +65,20 @@ describe('demo on WebGPU', () => {
     const page = await gpuBrowser.newPage();
     await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
-    await page.evaluate(() => { document.body.dataset.state = 'picking'; });
+    await page.evaluate(() => {
+      document.body.dataset.state = 'picking';
+    });
     const refInput = await page.$('[data-testid="ref-input"]');
     await (refInput as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image(c.ref));
     await page.waitForFunction(() => document.querySelector('[data-testid="ref-name"]')!.textContent!.includes('I01.bmp'));
     const distInput = await page.$('[data-testid="dist-input"]');
     await (distInput as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image(c.dist));
-    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('I01_dist.bmp') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('I01_dist.bmp') &&
+        document.body.dataset.state === 'done',
+      { timeout: 600_000 },
+    );
     expect(Math.abs(Number(await text(page, 'fsim')) - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
     expect(Math.abs(Number(await text(page, 'fsimc')) - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
     for (const view of ['images', 'pc', 'gm', 'similarity', 'difference']) {
@@ -83,7 +91,10 @@ describe('demo on WebGPU', () => {
     const after = await page.$eval('[data-testid="view-a"]', (e) => (e as HTMLCanvasElement).getBoundingClientRect().width);
     expect(after).toBeCloseTo(before * 2, 0);
     // The verdict follows the threshold without recomputing.
-    await page.$eval('#threshold', (e) => { (e as HTMLInputElement).value = '0.95'; e.dispatchEvent(new Event('input')); });
+    await page.$eval('#threshold', (e) => {
+      (e as HTMLInputElement).value = '0.95';
+      e.dispatchEvent(new Event('input'));
+    });
     expect(await text(page, 'verdict')).toBe('not similar');
     await page.close();
   });
@@ -108,9 +119,15 @@ describe('demo on WebGPU', () => {
     writeFileSync(broken, 'not a png');
     const candidates = ['I03.bmp', 'I01_dist.bmp', 'I01.bmp', 'app_printer1.jpg', 'I19.bmp'].map(image);
     const input = await page.$('[data-testid="rank-candidates-input"]');
-    await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...candidates.slice(0, 2), broken, ...candidates.slice(2));
+    await (input as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(
+      ...candidates.slice(0, 2),
+      broken,
+      ...candidates.slice(2),
+    );
     await settled(page, 'rankState');
-    const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => ({ file: (e as HTMLElement).dataset.file, score: (e as HTMLElement).dataset.score, text: e.textContent })));
+    const items = await page.$$eval('[data-testid="rank-item"]', (els) =>
+      els.map((e) => ({ file: (e as HTMLElement).dataset.file, score: (e as HTMLElement).dataset.score, text: e.textContent })),
+    );
     // Reference scores decide the order: itself (1), its distortion, then I19 over I03 (FSIMc 0.528 > 0.504);
     // the printer (another size) is aligned to the reference and ranked too; the broken file is listed last.
     expect(items.map((i) => i.file)).toEqual(['I01.bmp', 'I01_dist.bmp', 'I19.bmp', 'I03.bmp', 'app_printer1.jpg', 'broken.png']);
@@ -131,14 +148,25 @@ describe('images of different sizes', () => {
     await page.goto(server.url);
     await settled(page);
     await page.click('[data-sample="printers"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') && document.body.dataset.state === 'done', { timeout: 600_000 });
-    expect(await note(page)).toBe('Sizes differ, so FSIM compared resampled images: the distorted image 1200×900 → 333×187 (cover: kept 1200×674 from row 113).');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') &&
+        document.body.dataset.state === 'done',
+      { timeout: 600_000 },
+    );
+    expect(await note(page)).toBe(
+      'Sizes differ, so FSIM compared resampled images: the distorted image 1200×900 → 333×187 (cover: kept 1200×674 from row 113).',
+    );
     expect(Math.abs(Number(await text(page, 'fsimc')) - printers('cover').fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
     expect(await text(page, 'verdict')).toBe('not similar');
     await expectNotBlank(page, 'mixed-size-pair');
     // Stretch instead of cover: recomputed, the note follows.
     await page.select('[data-testid="resize"]', 'stretch');
-    await page.waitForFunction(() => document.body.dataset.state === 'done' && document.querySelector('[data-testid="align-note"]')!.textContent!.includes('(stretch)'), { timeout: 600_000 });
+    await page.waitForFunction(
+      () =>
+        document.body.dataset.state === 'done' && document.querySelector('[data-testid="align-note"]')!.textContent!.includes('(stretch)'),
+      { timeout: 600_000 },
+    );
     expect(Math.abs(Number(await text(page, 'fsimc')) - printers('stretch').fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
     await page.close();
   });
@@ -148,7 +176,12 @@ describe('images of different sizes', () => {
     await page.goto(server.url);
     await settled(page);
     await page.click('[data-sample="shoes"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_shoe1.jpg') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_shoe1.jpg') &&
+        document.body.dataset.state === 'done',
+      { timeout: 600_000 },
+    );
     expect(await text(page, 'verdict')).toBe('similar');
     expect(await page.$eval('[data-testid="align-note"]', (e) => (e as HTMLElement).hidden)).toBe(true);
     await page.close();
@@ -163,7 +196,9 @@ describe('images of different sizes', () => {
       new MutationObserver(() => {
         const state = document.body.dataset.state;
         if (state === 'busy' || state === 'error') {
-          seen.push(`${state}:${['fsim', 'fsimc', 'verdict'].map((id) => document.querySelector(`[data-testid="${id}"]`)!.textContent).join('|')}`);
+          seen.push(
+            `${state}:${['fsim', 'fsimc', 'verdict'].map((id) => document.querySelector(`[data-testid="${id}"]`)!.textContent).join('|')}`,
+          );
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
     });
@@ -171,11 +206,16 @@ describe('images of different sizes', () => {
     await settled(page);
     expect(await text(page, 'verdict')).toBe('similar');
     await page.click('[data-sample="printers"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') && document.body.dataset.state === 'done', { timeout: 600_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') &&
+        document.body.dataset.state === 'done',
+      { timeout: 600_000 },
+    );
     // A file that cannot be decoded: the printers' scores go too.
     const broken = join(mkdtempSync(join(tmpdir(), 'fsim-stale-')), 'broken.png');
     writeFileSync(broken, 'not a png');
-    await (await page.$('[data-testid="dist-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(broken);
+    await ((await page.$('[data-testid="dist-input"]')) as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(broken);
     await page.waitForFunction(() => document.body.dataset.state === 'error');
     expect(await text(page, 'status')).toMatch(/broken\.png: not a decodable image/);
     for (const id of ['fsim', 'fsimc', 'verdict']) expect(await text(page, id)).toBe('–');
@@ -190,14 +230,28 @@ describe('images of different sizes', () => {
     await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
     await page.click('nav [data-mode="rank"]');
-    await (await page.$('[data-testid="rank-ref-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image('I01.bmp'));
-    await (await page.$('[data-testid="rank-candidates-input"]') as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(image('I01_dist_640x1000.png'), image('app_printer2.jpg'), image('I01_dist.bmp'));
+    await ((await page.$('[data-testid="rank-ref-input"]')) as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(
+      image('I01.bmp'),
+    );
+    await ((await page.$('[data-testid="rank-candidates-input"]')) as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(
+      image('I01_dist_640x1000.png'),
+      image('app_printer2.jpg'),
+      image('I01_dist.bmp'),
+    );
     await settled(page, 'rankState');
-    const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => ({ file: (e as HTMLElement).dataset.file, text: e.textContent ?? '', score: Number((e as HTMLElement).dataset.score) })));
+    const items = await page.$$eval('[data-testid="rank-item"]', (els) =>
+      els.map((e) => ({
+        file: (e as HTMLElement).dataset.file,
+        text: e.textContent ?? '',
+        score: Number((e as HTMLElement).dataset.score),
+      })),
+    );
     expect(items.map((i) => i.file)).toEqual(['I01_dist.bmp', 'I01_dist_640x1000.png', 'app_printer2.jpg']);
     expect(items[0].text).not.toMatch(/resampled/);
     expect(items[1].text).toContain('resampled 1000×640 → 512×384 (cover: kept 853×640 from column 73)');
-    expect(Math.abs(items[1].score - goldenResize.find((g) => g.case === 'I01_vs_dist640x1000_cover')!.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(Math.abs(items[1].score - goldenResize.find((g) => g.case === 'I01_vs_dist640x1000_cover')!.fsimc)).toBeLessThanOrEqual(
+      GPU_TOLERANCE,
+    );
     await page.close();
   });
 });
@@ -221,15 +275,22 @@ describe('user input is text, never code', () => {
     await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
     // Compare mode: the name is shown as typed.
-    await page.evaluate(() => { document.body.dataset.state = 'picking'; });
-    await (await page.$('[data-testid="ref-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(evilPath);
+    await page.evaluate(() => {
+      document.body.dataset.state = 'picking';
+    });
+    await ((await page.$('[data-testid="ref-input"]')) as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(evilPath);
     await page.waitForFunction((name) => document.querySelector('[data-testid="ref-name"]')!.textContent!.includes(name), {}, EVIL);
     await settled(page);
     await untouched(page);
     // Rank mode: the gallery lists it by name, as text.
     await page.click('nav [data-mode="rank"]');
-    await (await page.$('[data-testid="rank-ref-input"]') as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(image('I01.bmp'));
-    await (await page.$('[data-testid="rank-candidates-input"]') as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(evilPath, image('I03.bmp'));
+    await ((await page.$('[data-testid="rank-ref-input"]')) as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(
+      image('I01.bmp'),
+    );
+    await ((await page.$('[data-testid="rank-candidates-input"]')) as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(
+      evilPath,
+      image('I03.bmp'),
+    );
     await settled(page, 'rankState');
     const items = await page.$$eval('[data-testid="rank-item"]', (els) => els.map((e) => e.textContent ?? ''));
     expect(items).toHaveLength(2);
@@ -246,10 +307,12 @@ describe('user input is text, never code', () => {
     expect(await text(page, 'status')).toContain(`<img src=x onerror=document.title='pwned'>.png: HTTP 404`);
     await untouched(page);
     // A parameter the page cannot honour is reported as typed, and nothing is computed.
-    await page.goto(`${server.url}/?threshold=${encodeURIComponent('<img src=x onerror=document.title=\'pwned\'>')}&scale=0`);
+    await page.goto(`${server.url}/?threshold=${encodeURIComponent("<img src=x onerror=document.title='pwned'>")}&scale=0`);
     await settled(page);
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
-    expect(await text(page, 'status')).toBe(`URL parameter scale must be auto or an integer ≥ 1, got '0'; threshold must be a number in [0, 1], got '<img src=x onerror=document.title='pwned'>'`);
+    expect(await text(page, 'status')).toBe(
+      `URL parameter scale must be auto or an integer ≥ 1, got '0'; threshold must be a number in [0, 1], got '<img src=x onerror=document.title='pwned'>'`,
+    );
     expect(await text(page, 'fsim')).toBe('–');
     await untouched(page);
     await page.close();
@@ -258,7 +321,9 @@ describe('user input is text, never code', () => {
   it('the page forbids inline script (Content-Security-Policy)', async () => {
     const page = await gpuBrowser.newPage();
     const violations: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy/.test(m.text())) violations.push(m.text());
+    });
     await page.goto(server.url);
     await settled(page);
     const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (e) => e.getAttribute('content') ?? '');
@@ -314,12 +379,17 @@ describe('benchmark page', () => {
     const page = await gpuBrowser.newPage();
     await page.goto(`${server.url}/bench.html?sizes=64x48,96x80&runs=2&cpu=1`);
     await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, { timeout: 600_000 });
-    const results = await page.evaluate(() => (window as unknown as { benchResults: { rows: { backend: string; median: Record<string, number> }[]; error?: string } }).benchResults);
+    const results = await page.evaluate(
+      () =>
+        (window as unknown as { benchResults: { rows: { backend: string; median: Record<string, number> }[]; error?: string } })
+          .benchResults,
+    );
     expect(results.error).toBeUndefined();
     const gpuRows = results.rows.filter((r) => r.backend.startsWith('webgpu'));
     expect(gpuRows).toHaveLength(2);
     for (const row of gpuRows) {
-      for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total']) expect(row.median[stage], stage).toBeGreaterThan(0);
+      for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total'])
+        expect(row.median[stage], stage).toBeGreaterThan(0);
     }
     expect(results.rows.filter((r) => r.backend.startsWith('cpu'))).toHaveLength(2);
     await expectNotBlank(page, 'bench');

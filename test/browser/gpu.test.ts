@@ -21,10 +21,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-export async function scored(p: Page, query: string): Promise<Record<string, string>> {
+async function scored(p: Page, query: string): Promise<Record<string, string>> {
   await p.goto(`${server.url}/?${query}`);
   await p.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), { timeout: 600_000 });
-  return p.evaluate(() => Object.fromEntries(['fsim', 'fsimc', 'verdict', 'backend', 'status'].map((id) => [id, document.querySelector(`[data-testid="${id}"]`)!.textContent ?? ''])));
+  return p.evaluate(() =>
+    Object.fromEntries(
+      ['fsim', 'fsimc', 'verdict', 'backend', 'status'].map((id) => [
+        id,
+        document.querySelector(`[data-testid="${id}"]`)!.textContent ?? '',
+      ]),
+    ),
+  );
 }
 
 describe('golden scores in Chromium on WebGPU', () => {
@@ -40,7 +47,10 @@ describe('golden scores in Chromium on WebGPU', () => {
 describe('golden_resize.jsonl in Chromium on WebGPU (URL parameters resize and size)', () => {
   it.each(goldenResize.map((c) => [c.case, c] as const))('%s', async (_name, c) => {
     const size = c.size ? `&size=${c.size[1]}x${c.size[0]}` : '';
-    const out = await scored(page, `ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=${c.scale}&resize=${c.resize}${size}`);
+    const out = await scored(
+      page,
+      `ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=${c.scale}&resize=${c.resize}${size}`,
+    );
     expect(out.status).not.toMatch(/error|not available/i);
     expect(out.backend).toMatch(/^webgpu \(/);
     expect(Math.abs(Number(out.fsim) - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);

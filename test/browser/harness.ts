@@ -12,15 +12,24 @@ import { FIXTURES } from '../fixtures.js';
 
 export const SITE = resolve(import.meta.dirname, '../../dist-demo');
 const TYPES: Record<string, string> = {
-  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.jpg': 'image/jpeg',
-  '.gif': 'image/gif', '.bmp': 'image/bmp', '.webp': 'image/webp', '.json': 'application/json',
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.webp': 'image/webp',
+  '.json': 'application/json',
 };
 
 export async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(SITE, 'index.html'))) throw new Error('dist-demo/ is missing: run the tests with `npm test` (it builds first)');
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    const [root, rest] = path.startsWith('/fixtures/') ? [FIXTURES, path.slice('/fixtures/'.length)] : [SITE, path.slice(1) || 'index.html'];
+    const [root, rest] = path.startsWith('/fixtures/')
+      ? [FIXTURES, path.slice('/fixtures/'.length)]
+      : [SITE, path.slice(1) || 'index.html'];
     const file = normalize(join(root, rest));
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
       response.writeHead(404).end('not found');
@@ -42,9 +51,16 @@ export async function launch(webgpu = true): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      ...(webgpu ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'] : ['--disable-webgpu']),
+      '--no-sandbox',
+      '--disable-gpu-sandbox',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      ...(webgpu
+        ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader']
+        : ['--disable-webgpu']),
     ],
     protocolTimeout: 600_000,
   });

@@ -30,7 +30,16 @@ describe('GPU FFT along rows and columns against the CPU FFT', () => {
   // Lengths up to 2048 run fused in workgroup memory under default limits; 3000 and the
   // one-pass-per-stage variants cover the global-memory kernels.
   it.each([
-    [8, 16], [12, 30], [17, 23], [64, 96], [383, 20], [6, 511], [35, 91], [26, 13 * 4], [4, 2048], [3000, 3],
+    [8, 16],
+    [12, 30],
+    [17, 23],
+    [64, 96],
+    [383, 20],
+    [6, 511],
+    [35, 91],
+    [26, 13 * 4],
+    [4, 2048],
+    [3000, 3],
   ])('%i × %i', async (rows, cols) => {
     const programs = new ProgramCache(device);
     const pool = new BufferPool(device);
@@ -38,10 +47,17 @@ describe('GPU FFT along rows and columns against the CPU FFT', () => {
     const re = Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
     const im = Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
     const planes = () => ({ re: pool.map(n, 're'), im: pool.map(n, 'im') });
-    const src = planes(), dst = planes(), tmp = planes();
+    const src = planes(),
+      dst = planes(),
+      tmp = planes();
     device.queue.writeBuffer(src.re, 0, re);
     device.queue.writeBuffer(src.im, 0, im);
-    for (const [axis, fused] of [['rows', true], ['columns', true], ['rows', false], ['columns', false]] as const) {
+    for (const [axis, fused] of [
+      ['rows', true],
+      ['columns', true],
+      ['rows', false],
+      ['columns', false],
+    ] as const) {
       for (const inverse of [false, true]) {
         const plan = new GpuFftAxis(programs, pool, rows, cols, axis, fused);
         const encoder = device.createCommandEncoder();
@@ -54,7 +70,8 @@ describe('GPU FFT along rows and columns against the CPU FFT', () => {
         const length = axis === 'rows' ? cols : rows;
         const count = axis === 'rows' ? rows : cols;
         const cpu = new Fft1D(length);
-        let err = 0, norm = 0;
+        let err = 0,
+          norm = 0;
         for (let b = 0; b < count; b++) {
           const at = (t: number) => (axis === 'rows' ? b * cols + t : t * cols + b);
           const xr = Float64Array.from({ length }, (_, t) => re[at(t)]);

@@ -44,7 +44,24 @@ describe('WebGPU path against golden_resize.jsonl (images aligned as FSIM_SPEC.m
   const BIN = resolve(import.meta.dirname, '../../bin/fsim.js');
   it.each(goldenResize.map((c) => [c.case, c] as const))('CLI: %s', (_name, c) => {
     const size = c.size ? ['--size', `${c.size[1]}x${c.size[0]}`] : [];
-    const r = spawnSync(process.execPath, [BIN, 'compare', image(c.ref), image(c.dist), '--resize', c.resize, ...size, '--scale', String(c.scale), '--backend', 'gpu', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'compare',
+        image(c.ref),
+        image(c.dist),
+        '--resize',
+        c.resize,
+        ...size,
+        '--scale',
+        String(c.scale),
+        '--backend',
+        'gpu',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.backend).toMatch(/^webgpu \(/);

@@ -22,19 +22,23 @@ afterAll(async () => {
 });
 
 describe('maps against the CPU path and the reference', () => {
-  it.each([['I01.bmp', 'I01_dist.bmp', 'auto'], ['goldhill_crop300x401.png', 'goldhill_jpeg_crop300x401.png', 'auto'], ['I01_tiny17x23.png', 'I01_dist_tiny17x23.png', 'auto'], ['I01_crop383x511.png', 'I01_dist_crop383x511.png', 'auto']] as const)(
-    '%s: PC and GM maps', async (refFile, distFile, scale) => {
-      const ref = await decodeFile(image(refFile));
-      const dist = await decodeFile(image(distFile));
-      const g = await gpu.compare(ref, dist, { scale, maps: true });
-      const c = await cpu.compare(ref, dist, { scale, maps: true });
-      expect(maxAbsDiff(g.maps!.pc1, c.maps!.pc1)).toBeLessThan(2e-4);
-      expect(maxAbsDiff(g.maps!.pc2, c.maps!.pc2)).toBeLessThan(2e-4);
-      expect(maxAbsDiff(g.maps!.gm1, c.maps!.gm1)).toBeLessThan(1e-3);
-      expect(maxAbsDiff(g.maps!.similarity, c.maps!.similarity)).toBeLessThan(2e-4);
-      const cpuPrepared = await cpu.prepare(ref, { scale });
-      expect(cpuPrepared).toBeInstanceOf(CpuPrepared);
-    });
+  it.each([
+    ['I01.bmp', 'I01_dist.bmp', 'auto'],
+    ['goldhill_crop300x401.png', 'goldhill_jpeg_crop300x401.png', 'auto'],
+    ['I01_tiny17x23.png', 'I01_dist_tiny17x23.png', 'auto'],
+    ['I01_crop383x511.png', 'I01_dist_crop383x511.png', 'auto'],
+  ] as const)('%s: PC and GM maps', async (refFile, distFile, scale) => {
+    const ref = await decodeFile(image(refFile));
+    const dist = await decodeFile(image(distFile));
+    const g = await gpu.compare(ref, dist, { scale, maps: true });
+    const c = await cpu.compare(ref, dist, { scale, maps: true });
+    expect(maxAbsDiff(g.maps!.pc1, c.maps!.pc1)).toBeLessThan(2e-4);
+    expect(maxAbsDiff(g.maps!.pc2, c.maps!.pc2)).toBeLessThan(2e-4);
+    expect(maxAbsDiff(g.maps!.gm1, c.maps!.gm1)).toBeLessThan(1e-3);
+    expect(maxAbsDiff(g.maps!.similarity, c.maps!.similarity)).toBeLessThan(2e-4);
+    const cpuPrepared = await cpu.prepare(ref, { scale });
+    expect(cpuPrepared).toBeInstanceOf(CpuPrepared);
+  });
 
   it('I01 maps against the reference intermediates', async () => {
     const g = await gpu.compare(await decodeFile(image('I01.bmp')), await decodeFile(image('I01_dist.bmp')), { maps: true });
@@ -53,7 +57,7 @@ describe('exact median by radix selection', () => {
     const pool = new BufferPool(device);
     const n = values.length;
     const data = pool.map(n, 'values');
-    device.queue.writeBuffer(data, 0, values);
+    device.queue.writeBuffer(data, 0, values as Float32Array<ArrayBuffer>);
     const histogram = pool.acquire(2 * BINS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'histogram');
     device.queue.writeBuffer(histogram, 0, new Uint32Array(2 * BINS));
     const selection = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection');
@@ -61,9 +65,27 @@ describe('exact median by radix selection', () => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     RADIX_PASSES.forEach(([shift, bits], p) => {
-      const u = pool.uniform(uniformData([['u32', n], ['u32', shift], ['u32', bits], ['u32', p], ['u32', (n - 1) >> 1], ['u32', n >> 1]]), 'u');
-      dispatch(pass, programs, { program: K.histogram, bindGroup: programs.bindGroup(K.histogram, { 0: u, 1: data, 2: selection, 3: histogram }), groups: groupsFor(n, 16) });
-      dispatch(pass, programs, { program: K.select, bindGroup: programs.bindGroup(K.select, { 0: u, 1: selection, 2: histogram }), groups: 1 });
+      const u = pool.uniform(
+        uniformData([
+          ['u32', n],
+          ['u32', shift],
+          ['u32', bits],
+          ['u32', p],
+          ['u32', (n - 1) >> 1],
+          ['u32', n >> 1],
+        ]),
+        'u',
+      );
+      dispatch(pass, programs, {
+        program: K.histogram,
+        bindGroup: programs.bindGroup(K.histogram, { 0: u, 1: data, 2: selection, 3: histogram }),
+        groups: groupsFor(n, 16),
+      });
+      dispatch(pass, programs, {
+        program: K.select,
+        bindGroup: programs.bindGroup(K.select, { 0: u, 1: selection, 2: histogram }),
+        groups: 1,
+      });
     });
     pass.end();
     encoder.copyBufferToBuffer(selection, 0, read, 0, 16);
@@ -120,13 +142,13 @@ describe('robustness', () => {
     const [ref, dist] = [await decodeFile(image(c.ref)), await decodeFile(image(c.dist))];
     const backend = gpu.backend as GpuBackend;
     await gpu.compare(ref, dist, { scale: c.scale });
-    const after = async () => {
+    const allocatedNow = async () => {
       await new Promise((resolve) => setTimeout(resolve, 0)); // releases complete after `ready`
       return (await backend.memory()).allocatedBytes;
     };
-    const first = await after();
+    const first = await allocatedNow();
     for (let k = 0; k < 3; k++) await gpu.compare(ref, dist, { scale: c.scale });
-    expect(await after()).toBe(first);
+    expect(await allocatedNow()).toBe(first);
     // A prepared image stays the caller's: compare must not release it.
     const prepared = await gpu.prepare(ref, { scale: c.scale });
     await gpu.compare(prepared, dist, { scale: c.scale });

@@ -53,7 +53,7 @@ export function encodeBmp(image: BmpImage, layout: BmpLayout): { bytes: Uint8Arr
   const core = header === 12;
   const n = width * height;
   const expected = new Uint8Array(n * 3);
-  let masks = layout.masks ?? (bpp === 16 ? [0x7c00, 0x03e0, 0x001f] as [number, number, number] : undefined);
+  let masks = layout.masks ?? (bpp === 16 ? ([0x7c00, 0x03e0, 0x001f] as [number, number, number]) : undefined);
   if (bpp === 24 || (bpp === 32 && !layout.masks)) masks = undefined;
   const bitfields = layout.masks !== undefined;
 
@@ -100,7 +100,7 @@ export function encodeBmp(image: BmpImage, layout: BmpLayout): { bytes: Uint8Arr
     view.setUint16(28, bpp, true);
     view.setUint32(30, bitfields ? (layout.alphaMask !== undefined ? 6 : 3) : 0, true);
     view.setUint32(34, stride * height, true);
-    view.setUint32(46, bpp <= 8 ? layout.colorsUsed ?? 0 : 0, true);
+    view.setUint32(46, bpp <= 8 ? (layout.colorsUsed ?? 0) : 0, true);
     if (bitfields) {
       view.setUint32(54, masks![0], true);
       view.setUint32(58, masks![1], true);

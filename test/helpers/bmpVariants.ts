@@ -4,12 +4,13 @@ import type { BmpImage, BmpLayout } from './bmp.js';
 /** An RGB card with gradients and a sawtooth: every channel and position differs. */
 export function testCard(width: number, height: number): BmpImage {
   const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const p = (y * width + x) * 3;
-    rgb[p] = Math.round((x * 255) / Math.max(1, width - 1));
-    rgb[p + 1] = Math.round((y * 255) / Math.max(1, height - 1));
-    rgb[p + 2] = (x * 37 + y * 91) % 256;
-  }
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 3;
+      rgb[p] = Math.round((x * 255) / Math.max(1, width - 1));
+      rgb[p + 1] = Math.round((y * 255) / Math.max(1, height - 1));
+      rgb[p + 2] = (x * 37 + y * 91) % 256;
+    }
   return { width, height, rgb };
 }
 
@@ -41,17 +42,29 @@ export const bmpVariants: BmpVariant[] = [
   { name: '32-bit BI_RGB', image: card, layout: { bitsPerPixel: 32 } },
   { name: '32-bit BI_RGB with a spare byte of 255', image: card, layout: { bitsPerPixel: 32, spare: 255 } },
   { name: '32-bit bitfields, standard masks', image: card, layout: { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] } },
-  { name: '32-bit bitfields, standard masks, with a gap', image: card, layout: { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff], gap: 84 } },
+  {
+    name: '32-bit bitfields, standard masks, with a gap',
+    image: card,
+    layout: { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff], gap: 84 },
+  },
   { name: '32-bit bitfields, RGBA byte order', image: card, layout: { bitsPerPixel: 32, masks: [0xff000000, 0xff0000, 0xff00] } },
   { name: '32-bit bitfields, BGR order', image: card, layout: { bitsPerPixel: 32, masks: [0xff, 0xff00, 0xff0000] } },
   { name: '32-bit alpha bitfields', image: card, layout: { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff], alphaMask: 0xff000000 } },
   { name: '32-bit v3 header masks', image: card, layout: { bitsPerPixel: 32, header: 56, masks: [0xff0000, 0xff00, 0xff] } },
-  { name: '32-bit v5 header masks, top-down', image: card, layout: { bitsPerPixel: 32, header: 124, masks: [0xff0000, 0xff00, 0xff], topDown: true } },
+  {
+    name: '32-bit v5 header masks, top-down',
+    image: card,
+    layout: { bitsPerPixel: 32, header: 124, masks: [0xff0000, 0xff00, 0xff], topDown: true },
+  },
   { name: '16-bit 5-5-5 (BI_RGB)', image: card, layout: { bitsPerPixel: 16 } },
   { name: '16-bit 5-6-5 bitfields', image: card, layout: { bitsPerPixel: 16, masks: [0xf800, 0x07e0, 0x001f] } },
   { name: '16-bit 4-4-4 bitfields, v2 header', image: card, layout: { bitsPerPixel: 16, header: 52, masks: [0x0f00, 0x00f0, 0x000f] } },
   { name: '8-bit palette', image: paletteCard(13, 7, 200), layout: { bitsPerPixel: 8 } },
-  { name: '8-bit palette, 20 colours used, with a gap', image: paletteCard(13, 7, 20), layout: { bitsPerPixel: 8, colorsUsed: 20, gap: 9 } },
+  {
+    name: '8-bit palette, 20 colours used, with a gap',
+    image: paletteCard(13, 7, 20),
+    layout: { bitsPerPixel: 8, colorsUsed: 20, gap: 9 },
+  },
   { name: '8-bit palette, top-down', image: paletteCard(13, 7, 50), layout: { bitsPerPixel: 8, topDown: true } },
   { name: '8-bit palette, core header', image: paletteCard(13, 7, 60), layout: { bitsPerPixel: 8, header: 12 } },
   { name: '4-bit palette', image: paletteCard(13, 7, 16), layout: { bitsPerPixel: 4 } },

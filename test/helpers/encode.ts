@@ -8,7 +8,8 @@ export function paletteBmp(width: number, height: number, palette: [number, numb
   const size = offset + rowBytes * height;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  out[0] = 0x42; out[1] = 0x4d;
+  out[0] = 0x42;
+  out[1] = 0x4d;
   view.setUint32(2, size, true);
   view.setUint32(10, offset, true);
   view.setUint32(14, 40, true);
@@ -18,7 +19,9 @@ export function paletteBmp(width: number, height: number, palette: [number, numb
   view.setUint16(28, 8, true);
   view.setUint32(46, 256, true);
   palette.forEach(([r, g, b], k) => {
-    out[54 + 4 * k] = b; out[55 + 4 * k] = g; out[56 + 4 * k] = r;
+    out[54 + 4 * k] = b;
+    out[55 + 4 * k] = g;
+    out[56 + 4 * k] = r;
   });
   for (let y = 0; y < height; y++) {
     const row = offset + (height - 1 - y) * rowBytes;
@@ -41,19 +44,24 @@ function chunk(type: string, data: Uint8Array): Buffer {
  * interleaved samples; `claim` overrides the dimensions written in the header.
  */
 export function png(
-  width: number, height: number, colourType: 0 | 2 | 4 | 6, bitDepth: 8 | 16, samples: ArrayLike<number>,
+  width: number,
+  height: number,
+  colourType: 0 | 2 | 4 | 6,
+  bitDepth: 8 | 16,
+  samples: ArrayLike<number>,
   claim?: { width: number; height: number },
 ): Buffer {
   const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colourType];
   const bytesPerSample = bitDepth / 8;
   const stride = width * channels * bytesPerSample;
   const raw = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) for (let k = 0; k < width * channels; k++) {
-    const v = samples[y * width * channels + k];
-    const at = y * (stride + 1) + 1 + k * bytesPerSample;
-    if (bitDepth === 16) raw.writeUInt16BE(v, at);
-    else raw[at] = v;
-  }
+  for (let y = 0; y < height; y++)
+    for (let k = 0; k < width * channels; k++) {
+      const v = samples[y * width * channels + k];
+      const at = y * (stride + 1) + 1 + k * bytesPerSample;
+      if (bitDepth === 16) raw.writeUInt16BE(v, at);
+      else raw[at] = v;
+    }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(claim?.width ?? width, 0);
   ihdr.writeUInt32BE(claim?.height ?? height, 4);
@@ -77,7 +85,14 @@ export function greyPng(width: number, height: number, value: (x: number, y: num
  * An uncompressed little-endian TIFF, one strip: `format` 1 unsigned, 2 signed, 3 float;
  * `bits` 8, 16 or 32 per sample; 1 (grey) or 3 (RGB) samples per pixel.
  */
-export function tiff(width: number, height: number, channels: 1 | 3, bits: 8 | 16 | 32, format: 1 | 2 | 3, samples: ArrayLike<number>): Buffer {
+export function tiff(
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  bits: 8 | 16 | 32,
+  format: 1 | 2 | 3,
+  samples: ArrayLike<number>,
+): Buffer {
   const bytesPerSample = bits / 8;
   const dataBytes = width * height * channels * bytesPerSample;
   const tags: [tag: number, type: number, count: number, value: number][] = [];
@@ -91,7 +106,8 @@ export function tiff(width: number, height: number, channels: 1 | 3, bits: 8 | 1
   out.write('II', 0, 'ascii');
   out.writeUInt16LE(42, 2);
   out.writeUInt32LE(ifd, 4);
-  const SHORT = 3, LONG = 4;
+  const SHORT = 3,
+    LONG = 4;
   tags.push([256, LONG, 1, width], [257, LONG, 1, height]);
   if (channels === 3) {
     for (let k = 0; k < 3; k++) out.writeUInt16LE(bits, bitsAt + 2 * k);
@@ -100,8 +116,16 @@ export function tiff(width: number, height: number, channels: 1 | 3, bits: 8 | 1
   } else {
     tags.push([258, SHORT, 1, bits]);
   }
-  tags.push([259, SHORT, 1, 1], [262, SHORT, 1, channels === 3 ? 2 : 1], [273, LONG, 1, dataAt], [277, SHORT, 1, channels],
-    [278, LONG, 1, height], [279, LONG, 1, dataBytes], [284, SHORT, 1, 1], [339, SHORT, channels, channels === 3 ? formatAt : format]);
+  tags.push(
+    [259, SHORT, 1, 1],
+    [262, SHORT, 1, channels === 3 ? 2 : 1],
+    [273, LONG, 1, dataAt],
+    [277, SHORT, 1, channels],
+    [278, LONG, 1, height],
+    [279, LONG, 1, dataBytes],
+    [284, SHORT, 1, 1],
+    [339, SHORT, channels, channels === 3 ? formatAt : format],
+  );
   out.writeUInt16LE(entries, ifd);
   tags.forEach(([tag, type, count, value], k) => {
     const at = ifd + 2 + k * 12;

@@ -9,7 +9,17 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { FsimErrorCode } from '../../src/errors.js';
-import { compareFiles, CpuBackend, createFsim, decodeFile, decodeImage, Fsim, InlineExecutor, rank, type RasterImage } from '../../src/node/index.js';
+import {
+  compareFiles,
+  CpuBackend,
+  createFsim,
+  decodeFile,
+  decodeImage,
+  Fsim,
+  InlineExecutor,
+  rank,
+  type RasterImage,
+} from '../../src/node/index.js';
 import { encodeBmp } from './bmp.js';
 import { testCard } from './bmpVariants.js';
 import { greyPng, png, tiff } from './encode.js';
@@ -20,10 +30,11 @@ export interface HostileCase {
   name: string;
   outcome: Outcome;
   /** Runs the case on an engine; an accepted case returns the image compared with itself. */
-  run(engine: Fsim): Promise<{ fsim: number; fsimc: number } | void>;
+  run(engine: Fsim): Promise<{ fsim: number; fsimc: number } | undefined>;
 }
 
-const W = 16, H = 12;
+const W = 16,
+  H = 12;
 
 /** A deterministic RGB card of W × H. */
 function rgbCard(width = W, height = H): Buffer {
@@ -44,18 +55,30 @@ export async function baseFiles(): Promise<Record<string, Buffer>> {
     'png-rgba8': await sharp(rgba, raw(4)).png().toBuffer(),
     'png-rgb16': png(W, H, 2, 16, sixteen),
     'png-grey16': png(W, H, 0, 16, sixteen.slice(0, W * H)),
-    'png-rgba16': png(W, H, 6, 16, Array.from({ length: W * H * 4 }, (_, i) => (i * 613) % 65536)),
-    'png-grey-alpha': png(W, H, 4, 8, Array.from({ length: W * H * 2 }, (_, i) => (i * 31) % 256)),
+    'png-rgba16': png(
+      W,
+      H,
+      6,
+      16,
+      Array.from({ length: W * H * 4 }, (_, i) => (i * 613) % 65536),
+    ),
+    'png-grey-alpha': png(
+      W,
+      H,
+      4,
+      8,
+      Array.from({ length: W * H * 2 }, (_, i) => (i * 31) % 256),
+    ),
     'png-palette-transparency': await sharp(rgba, raw(4)).png({ palette: true, colours: 16, dither: 0 }).toBuffer(),
     'jpeg-rgb': await sharp(rgb, raw(3)).jpeg({ quality: 90 }).toBuffer(),
     'jpeg-grey': await sharp(grey, raw(1)).jpeg({ quality: 90 }).toBuffer(),
-    'gif': await sharp(rgb, raw(3)).gif().toBuffer(),
+    gif: await sharp(rgb, raw(3)).gif().toBuffer(),
     'webp-lossless': await sharp(rgb, raw(3)).webp({ lossless: true }).toBuffer(),
     'webp-lossy': await sharp(rgb, raw(3)).webp({ quality: 80 }).toBuffer(),
     'tiff-rgb8': await sharp(rgb, raw(3)).tiff({ compression: 'lzw' }).toBuffer(),
     'tiff-rgb16': tiff(W, H, 3, 16, 1, sixteen),
     'tiff-grey16': tiff(W, H, 1, 16, 1, sixteen.slice(0, W * H)),
-    'avif': await sharp(rgb, raw(3)).avif({ quality: 80 }).toBuffer(),
+    avif: await sharp(rgb, raw(3)).avif({ quality: 80 }).toBuffer(),
     'bmp-24': Buffer.from(encodeBmp(testCard(W, H), { bitsPerPixel: 24 }).bytes),
     'bmp-32-bitfields-gap': Buffer.from(encodeBmp(testCard(W, H), { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff], gap: 40 }).bytes),
     'bmp-565': Buffer.from(encodeBmp(testCard(W, H), { bitsPerPixel: 16, masks: [0xf800, 0x07e0, 0x001f] }).bytes),
@@ -90,7 +113,8 @@ const fail = (code: FsimErrorCode, message: RegExp): Outcome => ({ code, message
 
 function bytesCase(name: string, bytes: Uint8Array, outcome: Outcome): HostileCase {
   return {
-    name, outcome,
+    name,
+    outcome,
     async run(engine) {
       const image = await decodeImage(bytes, name);
       return engine.compare(image, image);
@@ -100,7 +124,8 @@ function bytesCase(name: string, bytes: Uint8Array, outcome: Outcome): HostileCa
 
 function fileCase(name: string, path: string, outcome: Outcome): HostileCase {
   return {
-    name, outcome,
+    name,
+    outcome,
     async run(engine) {
       const image = await decodeFile(path);
       return engine.compare(image, image);
@@ -131,10 +156,44 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
 
   // Every supported format and layout: accepted, and identical to itself.
   for (const [name, bytes] of Object.entries(files)) cases.push(bytesCase(`format ${name}`, bytes, 'accept'));
-  cases.push(bytesCase('format: a 3×3 PNG, the smallest accepted', greyPng(3, 3, (x, y) => x * 80 + y * 10), 'accept'));
-  cases.push(bytesCase('format: a 3×1000 strip', greyPng(3, 1000, (x, y) => (x * 80 + y) % 256), 'accept'));
-  cases.push(bytesCase('format: animated GIF (first frame)', await sharp([await sharp(rgbCard(), raw(3)).png().toBuffer(), await sharp(Buffer.alloc(W * H * 3, 90), raw(3)).png().toBuffer()], { join: { animated: true } }).gif().toBuffer(), 'accept'));
-  cases.push(bytesCase('format: flat image (uniform pooling)', greyPng(W, H, () => 128), 'accept'));
+  cases.push(
+    bytesCase(
+      'format: a 3×3 PNG, the smallest accepted',
+      greyPng(3, 3, (x, y) => x * 80 + y * 10),
+      'accept',
+    ),
+  );
+  cases.push(
+    bytesCase(
+      'format: a 3×1000 strip',
+      greyPng(3, 1000, (x, y) => (x * 80 + y) % 256),
+      'accept',
+    ),
+  );
+  cases.push(
+    bytesCase(
+      'format: animated GIF (first frame)',
+      await sharp(
+        [
+          await sharp(rgbCard(), raw(3)).png().toBuffer(),
+          await sharp(Buffer.alloc(W * H * 3, 90), raw(3))
+            .png()
+            .toBuffer(),
+        ],
+        { join: { animated: true } },
+      )
+        .gif()
+        .toBuffer(),
+      'accept',
+    ),
+  );
+  cases.push(
+    bytesCase(
+      'format: flat image (uniform pooling)',
+      greyPng(W, H, () => 128),
+      'accept',
+    ),
+  );
 
   // Not images, or not our formats: refused by their signature.
   const notImage = fail('INPUT', /not a supported image/);
@@ -148,19 +207,30 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
     ['HTML', Buffer.from('<!doctype html><img src=x onerror=alert(1)>')],
     ['ZIP', Buffer.from([0x50, 0x4b, 0x03, 0x04, ...new Array(40).fill(0)])],
     ['ELF', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, ...new Array(40).fill(0)])],
-    ['HEIC (ftyp heic)', Buffer.from([0, 0, 0, 24, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic'), ...new Array(16).fill(0)])],
+    [
+      'HEIC (ftyp heic)',
+      Buffer.from([0, 0, 0, 24, ...Buffer.from('ftypheic'), 0, 0, 0, 0, ...Buffer.from('mif1heic'), ...new Array(16).fill(0)]),
+    ],
     ['ICO', Buffer.from([0, 0, 1, 0, 1, 0, 16, 16, ...new Array(40).fill(0)])],
     ['PSD', Buffer.from([...Buffer.from('8BPS'), 0, 1, ...new Array(40).fill(0)])],
     ['JPEG XL', Buffer.from([0xff, 0x0a, ...new Array(40).fill(0)])],
     ['random bytes', Buffer.from(Array.from({ length: 500 }, (_, i) => (i * 7919 + 13) % 251))],
-  ] as const) cases.push(bytesCase(`not an image: ${name}`, bytes, notImage));
+  ] as const)
+    cases.push(bytesCase(`not an image: ${name}`, bytes, notImage));
   cases.push(bytesCase('not an image: empty', new Uint8Array(0), fail('INPUT', /empty file/)));
 
   // Truncated files: refused, never a partial image.
   const truncated = fail('INPUT', /truncated|corrupt|cannot read|not a supported|not a valid/);
   for (const [format, cuts] of [
-    ['png-rgb8', [8, 20, 33, 0.5, 0.9]], ['jpeg-rgb', [3, 100, 0.5]], ['gif', [6, 13, 0.5]], ['webp-lossless', [12, 0.5]],
-    ['tiff-rgb8', [8, 0.5]], ['tiff-rgb16', [0.5]], ['avif', [40, 0.5]], ['bmp-24', [14, 30, 60, 0.5]], ['png-rgb16', [0.6]],
+    ['png-rgb8', [8, 20, 33, 0.5, 0.9]],
+    ['jpeg-rgb', [3, 100, 0.5]],
+    ['gif', [6, 13, 0.5]],
+    ['webp-lossless', [12, 0.5]],
+    ['tiff-rgb8', [8, 0.5]],
+    ['tiff-rgb16', [0.5]],
+    ['avif', [40, 0.5]],
+    ['bmp-24', [14, 30, 60, 0.5]],
+    ['png-rgb16', [0.6]],
   ] as const) {
     for (const cut of cuts) {
       const bytes = files[format];
@@ -175,9 +245,26 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
   cases.push(bytesCase('PNG claims 8193×8192 (one column over the pixel limit)', pngClaim(8193, 8192), fail('SIZE', /8193×8192 exceeds/)));
   cases.push(bytesCase('PNG claims 0×0', pngClaim(0, 0), fail('INPUT', /cannot read the PNG header|invalid image dimensions/)));
   cases.push(bytesCase('PNG claims more rows than its data holds', pngClaim(W, 4000), truncated));
-  cases.push(bytesCase('GIF logical screen claims 65535×65535 (the frame is what counts)', Buffer.concat([files.gif.subarray(0, 6), Buffer.from([0xff, 0xff, 0xff, 0xff]), files.gif.subarray(10)]), 'accept'));
-  cases.push(bytesCase('GIF frame claims 65535×65535', gifFrameClaim(files.gif, 65535, 65535), fail('SIZE', /exceeds the 67108864-pixel limit/)));
-  cases.push(bytesCase('BMP claims 100000×100000', bmpWith([[18, 100000], [22, 100000]]), fail('SIZE', /exceeds the 67108864-pixel limit/)));
+  cases.push(
+    bytesCase(
+      'GIF logical screen claims 65535×65535 (the frame is what counts)',
+      Buffer.concat([files.gif.subarray(0, 6), Buffer.from([0xff, 0xff, 0xff, 0xff]), files.gif.subarray(10)]),
+      'accept',
+    ),
+  );
+  cases.push(
+    bytesCase('GIF frame claims 65535×65535', gifFrameClaim(files.gif, 65535, 65535), fail('SIZE', /exceeds the 67108864-pixel limit/)),
+  );
+  cases.push(
+    bytesCase(
+      'BMP claims 100000×100000',
+      bmpWith([
+        [18, 100000],
+        [22, 100000],
+      ]),
+      fail('SIZE', /exceeds the 67108864-pixel limit/),
+    ),
+  );
   cases.push(bytesCase('BMP pixel offset past the end', bmpWith([[10, 1 << 20]]), fail('INPUT', /truncated BMP/)));
   cases.push(bytesCase('BMP pixel offset inside the header', bmpWith([[10, 30]]), fail('INPUT', /points into its headers/)));
   cases.push(bytesCase('BMP negative width', bmpWith([[18, -16]]), fail('INPUT', /invalid BMP dimensions/)));
@@ -186,11 +273,31 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
   cases.push(bytesCase('BMP header size 0', bmpWith([[14, 0]]), fail('INPUT', /unsupported BMP header/)));
   cases.push(bytesCase('BMP header size 2^31', bmpWith([[14, 0x7fffffff]]), fail('INPUT', /unsupported BMP header/)));
   const tenBitMasks = Buffer.from(encodeBmp(testCard(W, H), { bitsPerPixel: 32, masks: [0xff0000, 0xff00, 0xff] }).bytes);
-  [0x3ff00000, 0xffc00, 0x3ff].forEach((mask, k) => tenBitMasks.writeUInt32LE(mask, 54 + 4 * k));
+  [0x3ff00000, 0xffc00, 0x3ff].forEach((mask, k) => {
+    tenBitMasks.writeUInt32LE(mask, 54 + 4 * k);
+  });
   cases.push(bytesCase('BMP 10-bit masks', tenBitMasks, fail('INPUT', /wider than 8 bits/)));
-  cases.push(bytesCase('TIFF of 32-bit float samples (never gamma-converted)', tiff(W, H, 3, 32, 3, new Array(W * H * 3).fill(0.5)), fail('INPUT', /32-bit float samples are not supported/)));
-  cases.push(bytesCase('TIFF of signed 16-bit samples', tiff(W, H, 1, 16, 2, new Array(W * H).fill(-5)), fail('INPUT', /signed 16-bit samples are not supported/)));
-  cases.push(bytesCase('TIFF of 32-bit unsigned samples', tiff(W, H, 1, 32, 1, new Array(W * H).fill(5)), fail('INPUT', /32-bit unsigned samples are not supported/)));
+  cases.push(
+    bytesCase(
+      'TIFF of 32-bit float samples (never gamma-converted)',
+      tiff(W, H, 3, 32, 3, new Array(W * H * 3).fill(0.5)),
+      fail('INPUT', /32-bit float samples are not supported/),
+    ),
+  );
+  cases.push(
+    bytesCase(
+      'TIFF of signed 16-bit samples',
+      tiff(W, H, 1, 16, 2, new Array(W * H).fill(-5)),
+      fail('INPUT', /signed 16-bit samples are not supported/),
+    ),
+  );
+  cases.push(
+    bytesCase(
+      'TIFF of 32-bit unsigned samples',
+      tiff(W, H, 1, 32, 1, new Array(W * H).fill(5)),
+      fail('INPUT', /32-bit unsigned samples are not supported/),
+    ),
+  );
 
   // Special files and paths.
   mkdirSync(dir, { recursive: true });
@@ -219,14 +326,36 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
   cases.push(fileCase('an over-long file name', at('x'.repeat(300)), fail('INPUT', /file name too long/)));
 
   // Sizes.
-  cases.push(bytesCase('a 2×2 image', greyPng(2, 2, () => 9), fail('SIZE', /2×2 is smaller than the 3×3 minimum/)));
-  cases.push(bytesCase('a 1×100 image', greyPng(1, 100, () => 9), fail('SIZE', /1×100 is smaller/)));
-  cases.push(callCase('images of different sizes', fail('SIZE', /size 16×11 differs from the reference 16×12/), (e) =>
-    e.compare(card, { ...card, height: H - 1, data: card.data.subarray(0, W * (H - 1) * 3) })));
-  cases.push(callCase('a forced scale that leaves under 3×3', fail('SIZE', /scale 6 leaves 2×3/), (e) => e.compare(card, card, { scale: 6 })));
+  cases.push(
+    bytesCase(
+      'a 2×2 image',
+      greyPng(2, 2, () => 9),
+      fail('SIZE', /2×2 is smaller than the 3×3 minimum/),
+    ),
+  );
+  cases.push(
+    bytesCase(
+      'a 1×100 image',
+      greyPng(1, 100, () => 9),
+      fail('SIZE', /1×100 is smaller/),
+    ),
+  );
+  cases.push(
+    callCase('images of different sizes', fail('SIZE', /size 16×11 differs from the reference 16×12/), (e) =>
+      e.compare(card, { ...card, height: H - 1, data: card.data.subarray(0, W * (H - 1) * 3) }),
+    ),
+  );
+  cases.push(
+    callCase('a forced scale that leaves under 3×3', fail('SIZE', /scale 6 leaves 2×3/), (e) => e.compare(card, card, { scale: 6 })),
+  );
 
-  cases.push(callCase('a comparison over the CPU memory budget', fail('SIZE', /2048×2048 pixels at F = 1 need about 1\.\d GiB on the CPU path, over its 1\.0 GiB memory budget/), () =>
-    new Fsim(new CpuBackend(new InlineExecutor(), { memoryBudget: 2 ** 30 })).compare(big, big, { scale: 1 })));
+  cases.push(
+    callCase(
+      'a comparison over the CPU memory budget',
+      fail('SIZE', /2048×2048 pixels at F = 1 need about 1\.\d GiB on the CPU path, over its 1\.0 GiB memory budget/),
+      () => new Fsim(new CpuBackend(new InlineExecutor(), { memoryBudget: 2 ** 30 })).compare(big, big, { scale: 1 }),
+    ),
+  );
 
   // Rasters through the API.
   cases.push(rasterCase('raster: null', null, fail('INPUT', /expected an image/)));
@@ -239,30 +368,102 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
   cases.push(rasterCase('raster: width 1.5', { ...card, width: 1.5 }, fail('SIZE', /invalid dimensions/)));
   cases.push(rasterCase('raster: width NaN', { ...card, width: NaN }, fail('SIZE', /invalid dimensions/)));
   cases.push(rasterCase('raster: 0×0', { width: 0, height: 0, channels: 1, data: new Uint8Array(0) }, fail('SIZE', /empty/)));
-  cases.push(rasterCase('raster: 8193×8192 claimed', { width: 8193, height: 8192, channels: 1, data: new Uint8Array(9) }, fail('SIZE', /exceeds/)));
-  for (const [label, value] of [['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['1e30', 1e30], ['-1', -1], ['255.5', 255.5]] as const) {
-    cases.push(rasterCase(`raster: a float sample of ${label}`, floats(value), fail('INPUT', /float sample 5 is .*; float samples must be finite and within \[0, 255\]/)));
+  cases.push(
+    rasterCase('raster: 8193×8192 claimed', { width: 8193, height: 8192, channels: 1, data: new Uint8Array(9) }, fail('SIZE', /exceeds/)),
+  );
+  for (const [label, value] of [
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+    ['-Infinity', -Infinity],
+    ['1e30', 1e30],
+    ['-1', -1],
+    ['255.5', 255.5],
+  ] as const) {
+    cases.push(
+      rasterCase(
+        `raster: a float sample of ${label}`,
+        floats(value),
+        fail('INPUT', /float sample 5 is .*; float samples must be finite and within \[0, 255\]/),
+      ),
+    );
   }
   cases.push(rasterCase('raster: float samples in range', floats(254.75), 'accept'));
-  cases.push(rasterCase('raster: 16-bit samples', { width: W, height: H, channels: 3, data: new Uint16Array(W * H * 3).map((_, i) => (i * 977) % 65536) }, 'accept'));
-  cases.push(rasterCase('raster: RGBA with alpha 0 everywhere', { width: W, height: H, channels: 4, data: new Uint8Array(W * H * 4).map((_, i) => (i % 4 === 3 ? 0 : i % 251)) }, 'accept'));
+  cases.push(
+    rasterCase(
+      'raster: 16-bit samples',
+      { width: W, height: H, channels: 3, data: new Uint16Array(W * H * 3).map((_, i) => (i * 977) % 65536) },
+      'accept',
+    ),
+  );
+  cases.push(
+    rasterCase(
+      'raster: RGBA with alpha 0 everywhere',
+      { width: W, height: H, channels: 4, data: new Uint8Array(W * H * 4).map((_, i) => (i % 4 === 3 ? 0 : i % 251)) },
+      'accept',
+    ),
+  );
 
   // Options, each named in its error.
   const usage = (name: string) => fail('USAGE', new RegExp(name));
-  for (const [label, threads] of [['NaN', NaN], ['0', 0], ['1e6', 1e6], ['Infinity', Infinity], ['-1', -1], ['1.5', 1.5], ["'2'", '2']] as const) {
-    cases.push(callCase(`option threads: ${label}`, usage('threads must be an integer from 1 to 64'), () => createFsim({ backend: 'cpu', threads: threads as number })));
+  for (const [label, threads] of [
+    ['NaN', NaN],
+    ['0', 0],
+    ['1e6', 1e6],
+    ['Infinity', Infinity],
+    ['-1', -1],
+    ['1.5', 1.5],
+    ["'2'", '2'],
+  ] as const) {
+    cases.push(
+      callCase(`option threads: ${label}`, usage('threads must be an integer from 1 to 64'), () =>
+        createFsim({ backend: 'cpu', threads: threads as number }),
+      ),
+    );
   }
-  cases.push(callCase('option backend: quantum', usage("backend must be cpu, gpu or auto, got 'quantum'"), () => createFsim({ backend: 'quantum' as 'cpu' })));
-  cases.push(callCase('option limits: huge', usage("limits must be adapter or default, got 'huge'"), () => createFsim({ limits: 'huge' as 'default' })));
+  cases.push(
+    callCase('option backend: quantum', usage("backend must be cpu, gpu or auto, got 'quantum'"), () =>
+      createFsim({ backend: 'quantum' as 'cpu' }),
+    ),
+  );
+  cases.push(
+    callCase('option limits: huge', usage("limits must be adapter or default, got 'huge'"), () =>
+      createFsim({ limits: 'huge' as 'default' }),
+    ),
+  );
   cases.push(callCase('engine options: null', usage('createFsim options must be an object, got null'), () => createFsim(null as never)));
-  cases.push(callCase('compare options: null', usage('compare options must be an object, got null'), (e) => e.compare(card, card, null as never)));
-  cases.push(callCase('compare options: an array', usage('compare options must be an object, got an array'), (e) => e.compare(card, card, [] as never)));
-  cases.push(callCase('compare options: a misspelt name', usage("unknown compare option 'treshold'"), (e) => e.compare(card, card, { treshold: 0.9 } as never)));
-  for (const [label, scale] of [['0', 0], ['-1', -1], ['1.5', 1.5], ["'big'", 'big'], ['NaN', NaN]] as const) {
+  cases.push(
+    callCase('compare options: null', usage('compare options must be an object, got null'), (e) => e.compare(card, card, null as never)),
+  );
+  cases.push(
+    callCase('compare options: an array', usage('compare options must be an object, got an array'), (e) =>
+      e.compare(card, card, [] as never),
+    ),
+  );
+  cases.push(
+    callCase('compare options: a misspelt name', usage("unknown compare option 'treshold'"), (e) =>
+      e.compare(card, card, { treshold: 0.9 } as never),
+    ),
+  );
+  for (const [label, scale] of [
+    ['0', 0],
+    ['-1', -1],
+    ['1.5', 1.5],
+    ["'big'", 'big'],
+    ['NaN', NaN],
+  ] as const) {
     cases.push(callCase(`option scale: ${label}`, usage('scale must be'), (e) => e.compare(card, card, { scale: scale as number })));
   }
-  for (const [label, threshold] of [['2', 2], ['NaN', NaN], ["'0.5'", '0.5'], ['-0.1', -0.1]] as const) {
-    cases.push(callCase(`option threshold: ${label}`, usage('threshold must be a number in \\[0, 1\\]'), (e) => e.compare(card, card, { threshold: threshold as number })));
+  for (const [label, threshold] of [
+    ['2', 2],
+    ['NaN', NaN],
+    ["'0.5'", '0.5'],
+    ['-0.1', -0.1],
+  ] as const) {
+    cases.push(
+      callCase(`option threshold: ${label}`, usage('threshold must be a number in \\[0, 1\\]'), (e) =>
+        e.compare(card, card, { threshold: threshold as number }),
+      ),
+    );
   }
   cases.push(callCase('option maps: "yes"', usage('maps must be true or false'), (e) => e.compare(card, card, { maps: 'yes' as never })));
   cases.push(callCase('option progress: 5', usage('progress must be a function'), (e) => e.compare(card, card, { progress: 5 as never })));
@@ -278,9 +479,19 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
     cases.push(callCase(`rank option ${label}`, usage(pattern), (e) => rank(e, card, candidates, options as never)));
   }
   cases.push(callCase('rank candidates: null', usage('candidates must be an iterable'), (e) => rank(e, card, null as never)));
-  cases.push(callCase('rank candidate without load()', usage('candidate 0 must be an object'), (e) => rank(e, card, [{ name: 'x' }] as never)));
-  cases.push(callCase('compareFiles options: threads Infinity', usage('threads must be an integer'), () => compareFiles(at('good.png'), at('good.png'), { threads: Infinity })));
-  cases.push(callCase('compareFiles options: unknown name', usage("unknown compareFiles option 'colour'"), () => compareFiles(at('good.png'), at('good.png'), { colour: false } as never)));
+  cases.push(
+    callCase('rank candidate without load()', usage('candidate 0 must be an object'), (e) => rank(e, card, [{ name: 'x' }] as never)),
+  );
+  cases.push(
+    callCase('compareFiles options: threads Infinity', usage('threads must be an integer'), () =>
+      compareFiles(at('good.png'), at('good.png'), { threads: Infinity }),
+    ),
+  );
+  cases.push(
+    callCase('compareFiles options: unknown name', usage("unknown compareFiles option 'colour'"), () =>
+      compareFiles(at('good.png'), at('good.png'), { colour: false } as never),
+    ),
+  );
   return cases;
 }
 
