@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { FIXTURE_IMAGES } from './scripts/fixtures.js';
 
 /**
  * The example pairs of the public FSIM demo app (two boots, two printers) come from the
@@ -14,7 +15,7 @@ import { defineConfig, type Plugin } from 'vite';
  * fixtures the page's buttons for them answer with a plain 404 message.
  */
 const EXAMPLES = ['app_shoe.jpg', 'app_shoe1.jpg', 'app_printer1.jpg', 'app_printer2.jpg'];
-const exampleDir = resolve(process.env.FSIM_FIXTURES ?? resolve(import.meta.dirname, '../shared/fixtures'), 'images');
+const exampleDir = FIXTURE_IMAGES;
 
 function examplePairs(): Plugin {
   const available = () => EXAMPLES.filter((name) => existsSync(resolve(exampleDir, name)));

@@ -1,16 +1,14 @@
 /** Shared helpers for the benchmarks: fixture inputs at any size, statistics, the machine. */
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { FIXTURE_IMAGES } from '../scripts/fixtures.js';
 import type { RasterImage } from '../src/image.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** ../shared/fixtures beside the checkout (bench/ runs from dist/bench after the build). */
-export const FIXTURES = resolve(here, here.includes(`${'dist'}`) ? '../../../shared/fixtures' : '../../shared/fixtures');
+export { FIXTURES } from '../scripts/fixtures.js';
 
 export function fixture(name: string): string {
-  return join(FIXTURES, 'images', name);
+  return join(FIXTURE_IMAGES, name);
 }
 
 /** A fixture photo resampled to width × height (Lanczos), as RGB. */

@@ -7,7 +7,11 @@
  * Source: packed RGBA8 (one u32 per pixel) or float planes (16-bit and float images).
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { WORKGROUP_SIZE, flatIndex } from './common.js';
+import { YIQ } from '../src/constants.js';
+import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
+
+/** One row of the YIQ matrix (src/constants.ts) as WGSL: `a * v.x + b * v.y + c * v.z`. */
+const yiqRow = (row: number) => YIQ[row].map((k, c) => `${f32(k)} * v.${'xyz'[c]}`).join(' + ');
 
 export interface ColourVariant {
   /** RGBA8 packed in u32 (else three f32 planes). */
@@ -75,9 +79,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         sum.x += v.x;
       } else {
         sum += vec3<f32>(
-          0.299 * v.x + 0.587 * v.y + 0.114 * v.z,
-          0.596 * v.x - 0.274 * v.y - 0.322 * v.z,
-          0.211 * v.x - 0.523 * v.y + 0.312 * v.z);
+          ${yiqRow(0)},
+          ${yiqRow(1)},
+          ${yiqRow(2)});
       }
     }
   }

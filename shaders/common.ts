@@ -3,7 +3,7 @@ export const WORKGROUP_SIZE = 256;
 
 /**
  * Large maps need more than 65535 workgroups in x, so dispatches are 2-D
- * (see src/gpu/programs.ts, dispatchFor) and each invocation flattens its id.
+ * (see grid() in src/gpu/programs.ts) and each invocation flattens its id.
  */
 export const flatIndex = /* wgsl */ `
 fn flatIndex(gid: vec3<u32>, groups: vec3<u32>) -> u32 {

@@ -193,12 +193,6 @@ async function compareCommand(args: string[]): Promise<number> {
   const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
   validateImage(ref, printable(opts.ref));
   validateImage(dist, printable(opts.dist));
-  if (!opts.align && (ref.width !== dist.width || ref.height !== dist.height)) {
-    throw new FsimError(
-      'SIZE',
-      `${printable(opts.dist)}: size ${dist.width}×${dist.height} differs from ${printable(opts.ref)} (${ref.width}×${ref.height}); FSIM compares images of one size (--resize cover|stretch aligns them)`,
-    );
-  }
   const engine = await createFsim({ backend: opts.backend });
   let result: FsimResult;
   try {
@@ -208,6 +202,12 @@ async function compareCommand(args: string[]): Promise<number> {
       maps: opts.maps !== undefined,
       align: opts.align,
     });
+  } catch (error) {
+    // The engine's size check names no file: here the distorted one is named.
+    if (error instanceof FsimError && error.code === 'SIZE' && error.message.startsWith('size ')) {
+      throw new FsimError('SIZE', `${printable(opts.dist)}: ${error.message}`);
+    }
+    throw error;
   } finally {
     await engine.dispose();
   }

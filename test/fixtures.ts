@@ -1,14 +1,15 @@
-/** Access to ../shared/fixtures (read in place, never copied into the project). */
+/** Access to the fixtures (read in place, never copied into the project): scripts/fixtures.ts says where. */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { FIXTURE_IMAGES, FIXTURES } from '../scripts/fixtures.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const FIXTURES = resolve(here, '../../shared/fixtures');
-export const IMAGES = join(FIXTURES, 'images');
+export { FIXTURES };
+export const IMAGES = FIXTURE_IMAGES;
 
 if (!existsSync(join(FIXTURES, 'golden.jsonl'))) {
-  throw new Error(`fixtures not found at ${FIXTURES}: the tests read ../shared/fixtures beside the checkout`);
+  throw new Error(
+    `fixtures not found at ${FIXTURES}: the tests read ../shared/fixtures beside the checkout, or the folder FSIM_FIXTURES names`,
+  );
 }
 
 export interface GoldenCase {

@@ -5,20 +5,22 @@
 import { CpuBackend } from '../cpu/backend.js';
 import { InlineExecutor } from '../cpu/executor.js';
 import { FsimError } from '../errors.js';
-import { Fsim } from '../fsim.js';
+import type { Fsim } from '../fsim.js';
 import { GpuBackend } from '../gpu/backend.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
 import type { RasterImage } from '../image.js';
-import { checkOneOf, checkOptions } from '../options.js';
+import { checkOptions } from '../options.js';
+import { type BackendKind, checkBackendKind, checkLimitsPolicy, pickBackend } from '../engine.js';
 import { withStoredOrientation } from './orientation.js';
 
 export * from '../index.js';
+export { type BackendKind, checkBackendKind } from '../engine.js';
 export { GpuBackend } from '../gpu/backend.js';
 export { DeviceManager } from '../gpu/device.js';
 
 export interface BrowserEngineOptions {
   /** 'gpu' never falls back; 'auto' (default) uses the CPU when WebGPU is missing and says so in `backend`. */
-  backend?: 'gpu' | 'cpu' | 'auto';
+  backend?: BackendKind;
   limits?: LimitsPolicy;
 }
 
@@ -26,23 +28,12 @@ export const browserGpu = async (): Promise<GPU | undefined> => (globalThis.navi
 
 export async function createFsim(options?: BrowserEngineOptions): Promise<Fsim> {
   const { backend, limits } = checkOptions(options, ['backend', 'limits'], 'createFsim');
-  const kind = checkOneOf('backend', backend ?? 'auto', ['gpu', 'cpu', 'auto']);
-  if (limits !== undefined) checkOneOf('limits', limits, ['adapter', 'default']);
-  if (kind !== 'cpu') {
-    try {
-      return new Fsim(
-        await GpuBackend.create(
-          new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' }),
-        ),
-      );
-    } catch (error) {
-      if (kind === 'gpu') throw error;
-      return new Fsim(
-        new CpuBackend(new InlineExecutor(), { note: `WebGPU unavailable: ${error instanceof Error ? error.message : String(error)}` }),
-      );
-    }
-  }
-  return new Fsim(new CpuBackend(new InlineExecutor()));
+  if (limits !== undefined) checkLimitsPolicy(limits);
+  return pickBackend(checkBackendKind(backend ?? 'auto'), {
+    gpu: () =>
+      GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' })),
+    cpu: (note) => new CpuBackend(new InlineExecutor(), { note }),
+  });
 }
 
 /**

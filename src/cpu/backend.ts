@@ -14,6 +14,7 @@ import { boxDownsample } from './downsample.js';
 import type { OrientationExecutor } from './executor.js';
 import { Fft2D } from './fft2d.js';
 import { gradientMagnitude } from './gradient.js';
+import { checkPoolable } from '../pooling.js';
 import { poolScores, similarityMaps } from './pooling.js';
 
 const now = (): number => performance.now();
@@ -164,21 +165,20 @@ export class CpuBackend implements Backend {
   }
 
   async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
-    if (!(a instanceof CpuPrepared) || !(b instanceof CpuPrepared)) {
-      throw new FsimError('BACKEND', 'prepared images come from another backend');
-    }
-    if (a.pc.length === 0 || b.pc.length === 0) throw new FsimError('USAGE', 'a prepared image was used after release()');
-    if (a.downsampled[0] !== b.downsampled[0] || a.downsampled[1] !== b.downsampled[1]) {
-      throw new FsimError('SIZE', `prepared images differ in size: ${a.downsampled.join('×')} vs ${b.downsampled.join('×')}`);
-    }
+    const [first, second] = checkPoolable(
+      a,
+      b,
+      (x): x is CpuPrepared => x instanceof CpuPrepared,
+      (x) => x.pc.length === 0,
+    );
     const t = now();
-    const out = poolScores(a, b, maps);
+    const out = poolScores(first, second, maps);
     const timings: StageTimings = { pooling: now() - t };
     return {
       fsim: out.fsim,
       fsimc: out.fsimc,
       pooling: out.pooling,
-      maps: out.similarity ? similarityMaps(a, b, out.similarity) : undefined,
+      maps: out.similarity ? similarityMaps(first, second, out.similarity) : undefined,
       timings,
     };
   }

@@ -1,6 +1,7 @@
-/** FSIM / FSIMc pooling (FSIM_SPEC.md §5) in float64, with the flat-image policy of §6. */
-import { POOLING } from '../constants.js';
+/** FSIM / FSIMc pooling (FSIM_SPEC.md §5) in float64: the per-pixel sums; src/pooling.ts finishes them. */
 import type { Pooling, SimilarityMaps } from '../backend.js';
+import { POOLING } from '../constants.js';
+import { finishScores } from '../pooling.js';
 
 export interface PoolingInput {
   readonly pc: Float64Array;
@@ -58,15 +59,10 @@ export function poolScores(a: PoolingInput, b: PoolingInput, wantSimilarityMap: 
     plainC += sL * sC;
     if (similarity) similarity[p] = sL * pcm;
   }
-  // Both PC maps all zero (flat images): the reference divides 0 by 0. Weight every pixel
-  // equally instead, so the score still reflects gradient and chroma agreement.
-  if (weights > 0) {
-    return { fsim: weighted / weights, fsimc: chroma ? weightedC / weights : weighted / weights, pooling: 'phase-congruency', similarity };
-  }
-  return { fsim: plain / n, fsimc: chroma ? plainC / n : plain / n, pooling: 'uniform', similarity };
+  return { ...finishScores({ weighted, weightedC, weights, plain, plainC }, n, chroma), similarity };
 }
 
-export function toFloat32(a: Float64Array): Float32Array {
+function toFloat32(a: Float64Array): Float32Array {
   return Float32Array.from(a);
 }
 

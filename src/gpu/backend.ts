@@ -14,6 +14,7 @@ import { PC, YIQ } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, sampleDivisor, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
+import { checkPoolable, finishScores } from '../pooling.js';
 import { BufferPool, uniformData } from './buffers.js';
 import type { AcquiredDevice, DeviceManager } from './device.js';
 import type { Planes } from './fft.js';
@@ -406,16 +407,16 @@ export class GpuBackend implements Backend {
     );
   }
 
-  async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
-    if (!(a instanceof GpuPrepared) || !(b instanceof GpuPrepared))
-      throw new FsimError('BACKEND', 'prepared images come from another backend');
-    if (a.released || b.released) throw new FsimError('USAGE', 'a prepared image was used after release()');
+  async pool(first: PreparedImage, second: PreparedImage, maps: boolean): Promise<PoolResult> {
+    const [a, b] = checkPoolable(
+      first,
+      second,
+      (x): x is GpuPrepared => x instanceof GpuPrepared,
+      (x) => x.released,
+    );
     const state = await this.device();
     if (a.generation !== state.generation || b.generation !== state.generation) {
       throw new FsimError('BACKEND', `the GPU device was lost${this.lostReason ? ` (${this.lostReason})` : ''}; prepare the images again`);
-    }
-    if (a.downsampled[0] !== b.downsampled[0] || a.downsampled[1] !== b.downsampled[1]) {
-      throw new FsimError('SIZE', `prepared images differ in size: ${a.downsampled.join('×')} vs ${b.downsampled.join('×')}`);
     }
     await Promise.all([a.ready, b.ready]);
     const { acquired, programs, pool } = state;
@@ -495,10 +496,7 @@ export class GpuBackend implements Backend {
     const parts = arrays[0];
     for (let g = 0; g < groups; g++) for (let s = 0; s < SUMS; s++) sums[s] += parts[g * SUMS + s];
     const [weighted, weightedC, weights, plain, plainC] = sums;
-    const uniform = !(weights > 0);
-    const fsim = uniform ? plain / n : weighted / weights;
-    const fsimc = chroma ? (uniform ? plainC / n : weightedC / weights) : fsim;
-    const result: PoolResult = { fsim, fsimc, pooling: uniform ? 'uniform' : 'phase-congruency', timings };
+    const result: PoolResult = { ...finishScores({ weighted, weightedC, weights, plain, plainC }, n, chroma), timings };
     if (maps) {
       const [, pc1, pc2, gm1, gm2, sim] = arrays;
       result.maps = { pc1, pc2, gm1, gm2, similarity: sim } satisfies SimilarityMaps;

@@ -134,10 +134,6 @@ class StockhamPasses {
     return true;
   }
 
-  get stageCount(): number {
-    return this.plan.stages.length;
-  }
-
   private stage(pass: GPUComputePassEncoder, t: number, input: Planes, output: Planes): void {
     const stage = this.plan.stages[t];
     const program = stageProgram(stage.radix);

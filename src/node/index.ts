@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { CpuBackend } from '../cpu/backend.js';
 import { MAX_THREADS } from '../constants.js';
 import { FsimError, printable } from '../errors.js';
-import { checkCompareOptions, COMPARE_OPTIONS, Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
+import { checkCompareOptions, COMPARE_OPTIONS, type Fsim, type CompareOptions, type FsimResult } from '../fsim.js';
 import { validateImage } from '../image.js';
-import { checkInteger, checkOneOf, checkOptions } from '../options.js';
+import { checkInteger, checkOptions } from '../options.js';
+import { type BackendKind, checkBackendKind, checkLimitsPolicy, pickBackend } from '../engine.js';
 import { checkRankOptions, rank, type RankCandidate, type RankOptions, type RankResult } from '../rank.js';
 import { decodeFile } from './decode.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
@@ -16,13 +17,12 @@ import { nodeGpu } from './webgpu.js';
 import { WorkerPoolExecutor } from './workerPool.js';
 
 export * from '../index.js';
+export { type BackendKind, checkBackendKind } from '../engine.js';
 export { decodeImage, decodeFile } from './decode.js';
 export { WorkerPoolExecutor, liveWorkerThreads, DEFAULT_THREADS } from './workerPool.js';
 export { GpuBackend, type FftKernels, type GpuBackendOptions } from '../gpu/backend.js';
 export { DeviceManager } from '../gpu/device.js';
 export { nodeGpu } from './webgpu.js';
-
-export type BackendKind = 'cpu' | 'gpu' | 'auto';
 
 const NO_ADAPTER_HINT = 'without a GPU, point VK_ICD_FILENAMES at a software Vulkan driver such as SwiftShader';
 
@@ -38,10 +38,6 @@ export interface EngineOptions {
   limits?: LimitsPolicy;
 }
 
-export function checkBackendKind(kind: unknown): BackendKind {
-  return checkOneOf('backend', kind, ['cpu', 'gpu', 'auto']);
-}
-
 const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
 
 function checkEngineOptions(
@@ -52,7 +48,7 @@ function checkEngineOptions(
   const checked = checkOptions(options, allowed, what);
   if (checked.backend !== undefined) checkBackendKind(checked.backend);
   if (checked.threads !== undefined) checkInteger('threads', checked.threads, 1, MAX_THREADS);
-  if (checked.limits !== undefined) checkOneOf('limits', checked.limits, ['adapter', 'default']);
+  if (checked.limits !== undefined) checkLimitsPolicy(checked.limits);
   return checked;
 }
 
@@ -62,23 +58,10 @@ const cpuMemoryBudget = (): number => 0.8 * totalmem();
 /** Creates an engine; dispose() it to stop its threads (idle threads never hold the process open). */
 export async function createFsim(options?: EngineOptions): Promise<Fsim> {
   const { backend, threads, limits } = checkEngineOptions(options);
-  const kind = backend ?? 'auto';
-  if (kind !== 'cpu') {
-    try {
-      return new Fsim(await GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT })));
-    } catch (error) {
-      if (kind === 'gpu')
-        throw error instanceof FsimError
-          ? error
-          : new FsimError('BACKEND', `WebGPU failed: ${error instanceof Error ? error.message : String(error)}`);
-      // 'auto' may fall back, and says so in the result's backend field.
-      const why = error instanceof Error ? error.message : String(error);
-      return new Fsim(
-        new CpuBackend(new WorkerPoolExecutor(threads), { note: `WebGPU unavailable: ${why}`, memoryBudget: cpuMemoryBudget() }),
-      );
-    }
-  }
-  return new Fsim(new CpuBackend(new WorkerPoolExecutor(threads), { memoryBudget: cpuMemoryBudget() }));
+  return pickBackend(backend ?? 'auto', {
+    gpu: () => GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT })),
+    cpu: (note) => new CpuBackend(new WorkerPoolExecutor(threads), { note, memoryBudget: cpuMemoryBudget() }),
+  });
 }
 
 /** Decodes two files and compares them with a temporary engine. */

@@ -1,0 +1,82 @@
+/** The compare view's controls: what they say, what the URL sets them to, and what they trigger. */
+import type { AlignMode, ScaleOption } from '../src/browser/index.js';
+import type { UrlParameters } from './params.js';
+import { renderScores, renderView } from './render.js';
+import { $, page } from './state.js';
+
+/** The options the controls stand for now. */
+export function options() {
+  const scaleValue = ($('#scale') as HTMLSelectElement).value;
+  return {
+    scale: (scaleValue === 'auto' ? 'auto' : Number(scaleValue)) as ScaleOption,
+    colour: ($('#colour') as HTMLInputElement).checked,
+    threshold: Number(($('#threshold') as HTMLInputElement).value),
+    align: { mode: ($('#resize') as HTMLSelectElement).value as AlignMode, ...(page.alignSize ? { size: page.alignSize } : {}) },
+  };
+}
+
+/** Sets the controls from checked URL parameters. */
+export function applyParameters(p: UrlParameters): void {
+  if (p.scale !== undefined) {
+    const select = $('#scale') as HTMLSelectElement;
+    if (![...select.options].some((o) => o.value === p.scale)) select.add(new Option(`F = ${p.scale}`, p.scale));
+    select.value = p.scale;
+  }
+  if (p.colour !== undefined) ($('#colour') as HTMLInputElement).checked = p.colour;
+  if (p.threshold !== undefined) {
+    ($('#threshold') as HTMLInputElement).value = String(p.threshold);
+    $('#threshold-value').textContent = p.threshold.toFixed(2);
+  }
+  if (p.resize !== undefined) ($('#resize') as HTMLSelectElement).value = p.resize;
+  page.alignSize = p.size;
+  $('#fsimc-box').hidden = !options().colour;
+}
+
+const clampZoom = (zoom: number, most = 16) => Math.max(0.125, Math.min(most, zoom));
+
+/** Wires every control; `rerun` recomputes (scale and alignment change the scores). */
+export function wireControls(rerun: () => void): void {
+  $('#scale').addEventListener('change', rerun);
+  $('#resize').addEventListener('change', rerun);
+  // Colour and threshold change only what is shown.
+  $('#colour').addEventListener('change', () => {
+    $('#fsimc-box').hidden = !options().colour;
+    renderScores();
+  });
+  $('#threshold').addEventListener('input', () => {
+    $('#threshold-value').textContent = options().threshold.toFixed(2);
+    renderScores();
+  });
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view]')) {
+    tab.addEventListener('click', () => {
+      page.view = tab.dataset.view!;
+      for (const t of document.querySelectorAll('.tabs [data-view]')) t.classList.toggle('active', t === tab);
+      renderView();
+    });
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-zoom]')) {
+    button.addEventListener('click', () => {
+      const step = Number(button.dataset.zoom);
+      const fitting = () => 2 ** Math.floor(Math.log2(($('.viewport').clientWidth - 16) / 2 / page.result!.downsampled[1]));
+      page.zoom = step === 0 && page.result ? clampZoom(fitting(), 8) : clampZoom(page.zoom * 2 ** step);
+      renderView();
+    });
+  }
+  $('.viewport').addEventListener(
+    'wheel',
+    (e) => {
+      if (!(e as WheelEvent).ctrlKey) return;
+      e.preventDefault();
+      page.zoom = clampZoom(page.zoom * ((e as WheelEvent).deltaY < 0 ? 2 : 0.5));
+      renderView();
+    },
+    { passive: false },
+  );
+  for (const button of document.querySelectorAll<HTMLButtonElement>('nav .mode')) {
+    button.addEventListener('click', () => {
+      for (const b of document.querySelectorAll('nav .mode')) b.classList.toggle('active', b === button);
+      $('#compare').hidden = button.dataset.mode !== 'compare';
+      $('#rank').hidden = button.dataset.mode !== 'rank';
+    });
+  }
+}

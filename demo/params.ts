@@ -1,0 +1,53 @@
+/**
+ * The page's URL parameters, checked: a parameter the page cannot honour is reported as typed
+ * instead of being replaced by a default. No DOM here; controls.ts applies the result.
+ */
+import type { AlignMode } from '../src/browser/index.js';
+
+export interface UrlParameters {
+  scale?: string;
+  colour?: boolean;
+  threshold?: number;
+  resize?: AlignMode;
+  /** [rows, cols] from size=WxH. */
+  size?: [number, number];
+  /** backend=cpu: the CPU worker even where WebGPU exists. */
+  forceCpu: boolean;
+  ref?: string;
+  dist?: string;
+  /** One message per parameter that could not be honoured. */
+  problems: string[];
+}
+
+export function readUrlParameters(params: URLSearchParams): UrlParameters {
+  const out: UrlParameters = { forceCpu: params.get('backend') === 'cpu', problems: [] };
+  const scale = params.get('scale');
+  if (scale !== null) {
+    if (scale === 'auto' || /^[1-9][0-9]{0,3}$/.test(scale)) out.scale = scale;
+    else out.problems.push(`scale must be auto or an integer ≥ 1, got '${scale}'`);
+  }
+  const colour = params.get('colour');
+  if (colour === '0' || colour === '1') out.colour = colour === '1';
+  else if (colour !== null) out.problems.push(`colour must be 0 or 1, got '${colour}'`);
+  const threshold = params.get('threshold');
+  if (threshold !== null) {
+    const value = /^(0(\.[0-9]*)?|1(\.0*)?|\.[0-9]+)$/.test(threshold) ? Number(threshold) : Number.NaN;
+    if (value >= 0 && value <= 1) out.threshold = value;
+    else out.problems.push(`threshold must be a number in [0, 1], got '${threshold}'`);
+  }
+  const resize = params.get('resize');
+  if (resize === 'cover' || resize === 'stretch') out.resize = resize;
+  else if (resize !== null) out.problems.push(`resize must be cover or stretch, got '${resize}'`);
+  const size = params.get('size');
+  if (size !== null) {
+    const match = /^([0-9]{1,5})x([0-9]{1,5})$/.exec(size);
+    const [width, height] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (width >= 3 && height >= 3 && width * height <= 8192 * 8192) out.size = [height, width];
+    else out.problems.push(`size must be WIDTHxHEIGHT (each ≥ 3, at most 8192×8192 pixels), got '${size}'`);
+  }
+  const backend = params.get('backend');
+  if (backend !== null && backend !== 'cpu' && backend !== 'auto') out.problems.push(`backend must be cpu or auto, got '${backend}'`);
+  out.ref = params.get('ref') ?? undefined;
+  out.dist = params.get('dist') ?? undefined;
+  return out;
+}

@@ -1,0 +1,33 @@
+/** The compare view's state, and the two things every part of the page reports through. */
+import type { FsimResult, RasterImage } from '../src/browser/index.js';
+
+export const $ = <T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
+
+export interface Slot {
+  name: string;
+  image: RasterImage;
+}
+
+export const page = {
+  slots: { ref: null as Slot | null, dist: null as Slot | null },
+  result: null as FsimResult | null,
+  /** The maps tab shown: images, pc, gm, similarity or difference. */
+  view: 'images',
+  zoom: 1,
+  /** Bumped by every change that makes a running comparison stale: only the latest is shown. */
+  runId: 0,
+  /** Both images aligned to this [rows, cols] (URL parameter size=WxH); otherwise to the reference. */
+  alignSize: undefined as [number, number] | undefined,
+};
+
+/** body[data-state]: what tests and scripts wait on. */
+export function setState(state: 'idle' | 'busy' | 'done' | 'error'): void {
+  document.body.dataset.state = state;
+}
+
+/** A status line (text only: messages carry file names and URLs). */
+export function status(text: string, error = false, id = 'status'): void {
+  const el = $(`[data-testid="${id}"]`);
+  el.textContent = text;
+  el.classList.toggle('error', error);
+}

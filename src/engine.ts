@@ -1,0 +1,41 @@
+/**
+ * Which backend an engine runs on, decided in one place for every platform: the platform
+ * entry points (src/node, src/browser) say how to make each backend, this module picks.
+ */
+import type { Backend } from './backend.js';
+import { FsimError } from './errors.js';
+import { Fsim } from './fsim.js';
+import type { LimitsPolicy } from './gpu/device.js';
+import { checkOneOf } from './options.js';
+
+/** 'cpu' (float64), 'gpu' (WebGPU, never falls back) or 'auto' (WebGPU when available, else the CPU). */
+export type BackendKind = 'cpu' | 'gpu' | 'auto';
+
+export function checkBackendKind(kind: unknown): BackendKind {
+  return checkOneOf('backend', kind, ['cpu', 'gpu', 'auto']);
+}
+
+export function checkLimitsPolicy(limits: unknown): LimitsPolicy {
+  return checkOneOf('limits', limits, ['adapter', 'default']);
+}
+
+/** How a platform makes each backend. */
+export interface PlatformBackends {
+  /** Acquires a device now, so that a missing adapter fails here with a clear message. */
+  gpu(): Promise<Backend>;
+  /** `note` says why the CPU was chosen, in the backend's name. */
+  cpu(note?: string): Backend;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function pickBackend(kind: BackendKind, platform: PlatformBackends): Promise<Fsim> {
+  if (kind === 'cpu') return new Fsim(platform.cpu());
+  try {
+    return new Fsim(await platform.gpu());
+  } catch (error) {
+    if (kind === 'gpu') throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${messageOf(error)}`);
+    // 'auto' falls back, and says why in the result's backend field.
+    return new Fsim(platform.cpu(`WebGPU unavailable: ${messageOf(error)}`));
+  }
+}
