@@ -28,6 +28,7 @@ export function applyParameters(p: UrlParameters): void {
     $('#threshold-value').textContent = p.threshold.toFixed(2);
   }
   if (p.resize !== undefined) ($('#resize') as HTMLSelectElement).value = p.resize;
+  ($('#backend') as HTMLSelectElement).value = p.backend;
   page.alignSize = p.size;
   $('#fsimc-box').hidden = !options().colour;
 }
@@ -37,6 +38,12 @@ const clampZoom = (zoom: number, most = 16) => Math.max(0.125, Math.min(most, zo
 /** Wires every control; `rerun` recomputes (scale and alignment change the scores). */
 export function wireControls(rerun: () => void): void {
   $('#scale').addEventListener('change', rerun);
+  // Another engine means another page: the choice goes into the URL, which also makes it shareable.
+  $('#backend').addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('backend', ($('#backend') as HTMLSelectElement).value);
+    location.assign(url);
+  });
   $('#resize').addEventListener('change', rerun);
   // Colour and threshold change only what is shown.
   $('#colour').addEventListener('change', () => {

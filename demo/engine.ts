@@ -78,11 +78,24 @@ class WorkerEngine implements Engine {
 }
 
 /** WebGPU unless the browser lacks it (or `forceCpu`), in which case the worker. */
-export async function createEngine(forceCpu: boolean): Promise<Engine> {
-  if (forceCpu) return new WorkerEngine('CPU requested');
+/**
+ * The fastest engine here, as the library's 'auto' decides (src/engine.ts): WebGPU on a
+ * hardware adapter, else the worker — a software adapter such as SwiftShader, which Chromium
+ * offers where there is no GPU, is ~10× slower than the CPU path. 'gpu' takes any adapter,
+ * 'cpu' always the worker.
+ */
+export async function createEngine(choice: 'auto' | 'gpu' | 'cpu'): Promise<Engine> {
+  if (choice === 'cpu') return new WorkerEngine('CPU requested');
+  let fsim: Fsim;
   try {
-    return new GpuEngine(await createFsim({ backend: 'gpu' }));
+    fsim = await createFsim({ backend: 'gpu' });
   } catch (error) {
     return new WorkerEngine(error instanceof Error ? error.message : String(error));
   }
+  if (choice === 'auto' && fsim.backend.software) {
+    const name = fsim.backend.name;
+    await fsim.dispose();
+    return new WorkerEngine(`${name} is a software adapter, slower than the CPU here; choose WebGPU to use it`);
+  }
+  return new GpuEngine(fsim);
 }

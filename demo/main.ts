@@ -63,7 +63,7 @@ async function run(): Promise<void> {
     page.result = r;
     renderScores();
     renderView();
-    status(engine.kind === 'cpu' ? `WebGPU is not available (${engine.reason}); computed on the CPU in a Web Worker.` : '');
+    status(engine.kind === 'cpu' ? `Computed on the CPU in a Web Worker (${engine.reason}).` : '');
     setState('done');
   } catch (error) {
     if (id !== page.runId) return;
@@ -98,8 +98,8 @@ applyParameters(parameters);
 
 setState('busy');
 status('starting…');
-const engine: Engine = await createEngine(parameters.forceCpu);
-if (engine.kind === 'cpu') status(`WebGPU is not available (${engine.reason}); computing on the CPU in a Web Worker.`);
+const engine: Engine = await createEngine(parameters.backend);
+if (engine.kind === 'cpu') status(`Computing on the CPU in a Web Worker (${engine.reason}).`);
 $('[data-testid="backend"]').textContent = engine.kind === 'gpu' ? 'WebGPU' : 'CPU (Web Worker)';
 rankInto($('#rank'), engine, () => options());
 

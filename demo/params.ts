@@ -11,8 +11,8 @@ export interface UrlParameters {
   resize?: AlignMode;
   /** [rows, cols] from size=WxH. */
   size?: [number, number];
-  /** backend=cpu: the CPU worker even where WebGPU exists. */
-  forceCpu: boolean;
+  /** backend=auto (default: the fastest here), gpu (any WebGPU adapter) or cpu (the worker). */
+  backend: 'auto' | 'gpu' | 'cpu';
   ref?: string;
   dist?: string;
   /** One message per parameter that could not be honoured. */
@@ -20,7 +20,7 @@ export interface UrlParameters {
 }
 
 export function readUrlParameters(params: URLSearchParams): UrlParameters {
-  const out: UrlParameters = { forceCpu: params.get('backend') === 'cpu', problems: [] };
+  const out: UrlParameters = { backend: 'auto', problems: [] };
   const scale = params.get('scale');
   if (scale !== null) {
     if (scale === 'auto' || /^[1-9][0-9]{0,3}$/.test(scale)) out.scale = scale;
@@ -46,7 +46,8 @@ export function readUrlParameters(params: URLSearchParams): UrlParameters {
     else out.problems.push(`size must be WIDTHxHEIGHT (each ≥ 3, at most 8192×8192 pixels), got '${size}'`);
   }
   const backend = params.get('backend');
-  if (backend !== null && backend !== 'cpu' && backend !== 'auto') out.problems.push(`backend must be cpu or auto, got '${backend}'`);
+  if (backend === 'auto' || backend === 'gpu' || backend === 'cpu') out.backend = backend;
+  else if (backend !== null) out.problems.push(`backend must be auto, gpu or cpu, got '${backend}'`);
   out.ref = params.get('ref') ?? undefined;
   out.dist = params.get('dist') ?? undefined;
   return out;

@@ -63,6 +63,8 @@ export type Progress = (fraction: number, stage: string) => void;
 export interface Backend {
   /** 'cpu' or 'webgpu (adapter)'. */
   readonly name: string;
+  /** True for WebGPU on a software or fallback adapter (SwiftShader, lavapipe, WARP…). */
+  readonly software?: boolean;
   prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage>;
   pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult>;
   /** Releases threads and devices; the backend is unusable afterwards. */

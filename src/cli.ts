@@ -12,12 +12,16 @@ import { describeResized, type AlignOption } from './align.js';
 import { checkThreshold, type FsimResult } from './fsim.js';
 import { validateImage } from './image.js';
 import type { ScaleOption } from './scale.js';
-import { checkBackendKind, createFsim, decodeFile, rankFiles, type BackendKind } from './node/index.js';
-import type { RankResult } from './rank.js';
+import { type BackendKind, checkBackendKind } from './engine.js';
 import { ensureDir } from './node/ensureDir.js';
-import { writeHeatmaps } from './node/heatmap.js';
+import type { RankResult } from './rank.js';
+
+// Engines, codecs and the GPU stack load when a command needs them: `fsim --help` loads none.
+const engines = () => import('./node/engine.js');
+const decoding = () => import('./node/decode.js');
 
 const USAGE = `usage: fsim compare REF DIST [options]
+       fsim compare --pairs FILE [--ref-column NAME] [--dist-column NAME] [--root DIR] [--json|--csv] [options]
        fsim rank REF CANDIDATE... [--top K] [--by fsim|fsimc] [--progress] [options]
 
 compare: FSIM and FSIMc of two images (Zhang et al., IEEE TIP 2011).
@@ -34,7 +38,14 @@ options:
                        every candidate) to the reference's size, stretched or cropped to its
                        aspect ratio first (cover); without it, sizes must match
   --size WxH           with --resize: align both images to W×H pixels instead
-  --json               print one JSON object with the result on stdout
+  --pairs FILE         compare: every pair of a CSV or TSV file (header row: reference and
+                       distorted columns, e.g. ref_img,dist_img; other columns pass through),
+                       one result per line as it goes; exit 1 if any pair failed
+  --ref-column NAME, --dist-column NAME
+                       with --pairs: the columns holding the paths, when not a usual name
+  --root DIR           with --pairs: relative paths are under DIR (default: the file's folder)
+  --csv                with --pairs: CSV out (the file's columns, fsim, fsimc, similar, error)
+  --json               print one JSON object with the result on stdout (--pairs: one per line)
   --maps DIR           write PC, gradient and local-similarity heatmaps as PNG into DIR
   --assert-similar     compare: exit with status 1 when the images are not similar
   --top K              rank: list the K best only
@@ -49,6 +60,12 @@ exit status: compare: 0 done, 1 not similar (with --assert-similar), 2 bad usage
 
 interface Args {
   positional: string[];
+  /** compare --pairs FILE and its options. */
+  pairs?: string;
+  refColumn?: string;
+  distColumn?: string;
+  root?: string;
+  csv: boolean;
   scale: ScaleOption;
   backend: BackendKind;
   threshold: number;
@@ -92,6 +109,7 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
     backend: 'auto',
     threshold: DEFAULT_THRESHOLD,
     json: false,
+    csv: false,
     assertSimilar: false,
     progress: false,
   };
@@ -135,6 +153,21 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
       }
       case '--json':
         out.json = true;
+        break;
+      case '--csv':
+        out.csv = true;
+        break;
+      case '--pairs':
+        out.pairs = value();
+        break;
+      case '--ref-column':
+        out.refColumn = value();
+        break;
+      case '--dist-column':
+        out.distColumn = value();
+        break;
+      case '--root':
+        out.root = value();
         break;
       case '--maps':
         out.maps = value();
@@ -185,11 +218,26 @@ function formatHuman(r: FsimResult): string {
 }
 
 async function compareCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, [...COMMON, '--maps', '--assert-similar']);
+  const parsed = parseArgs(args, [
+    ...COMMON,
+    '--maps',
+    '--assert-similar',
+    '--pairs',
+    '--ref-column',
+    '--dist-column',
+    '--root',
+    '--csv',
+    '--progress',
+  ]);
+  if (parsed.pairs !== undefined) return pairsCommand(parsed);
+  for (const option of ['refColumn', 'distColumn', 'root', 'csv', 'progress'] as const) {
+    if (parsed[option]) usageError(`--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --pairs`);
+  }
   if (parsed.positional.length !== 2) usageError(`compare takes two images, got ${parsed.positional.length}`);
   const opts = { ...parsed, ref: parsed.positional[0], dist: parsed.positional[1] };
   // A maps folder that cannot be written fails before any computing.
   if (opts.maps !== undefined) await prepareMapsDir(opts.maps);
+  const [{ createFsim }, { decodeFile }] = await Promise.all([engines(), decoding()]);
   const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
   validateImage(ref, printable(opts.ref));
   validateImage(dist, printable(opts.dist));
@@ -214,6 +262,7 @@ async function compareCommand(args: string[]): Promise<number> {
   let written: string[] = [];
   if (opts.maps !== undefined && result.maps) {
     try {
+      const { writeHeatmaps } = await import('./node/heatmap.js');
       written = await writeHeatmaps(opts.maps, result.maps, result.downsampled[0], result.downsampled[1]);
     } catch (error) {
       throw new FsimError(
@@ -249,6 +298,52 @@ async function prepareMapsDir(dir: string): Promise<void> {
           : (error as Error).message;
     throw new FsimError('INPUT', `${printable(dir)}: cannot write the maps there (${why})`);
   }
+}
+
+/**
+ * compare --pairs FILE: every pair of a CSV/TSV on one engine, one result per line as it is
+ * known (NDJSON with --json, CSV with --csv), the file's other columns passed through.
+ * Exit 1 when any pair could not be scored (it is reported on its line).
+ */
+async function pairsCommand(opts: Args): Promise<number> {
+  if (opts.positional.length > 0) usageError(`compare --pairs takes no image arguments, got ${opts.positional.length}`);
+  if (opts.maps !== undefined || opts.assertSimilar) usageError('--maps and --assert-similar compare one pair; not with --pairs');
+  if (opts.json && opts.csv) usageError('--json and --csv exclude each other');
+  const [{ createFsim }, { comparePairs, csvField, readPairs }] = await Promise.all([engines(), import('./node/pairs.js')]);
+  const table = await readPairs(opts.pairs!, { refColumn: opts.refColumn, distColumn: opts.distColumn, root: opts.root });
+  const engine = await createFsim({ backend: opts.backend });
+  const bar = progressBar(opts.progress || (process.stderr.isTTY ?? false));
+  const scores = ['fsim', 'fsimc', 'similar', 'error'];
+  if (opts.csv) process.stdout.write(`${[...table.header, ...scores].map(csvField).join(',')}\n`);
+  let failed = 0;
+  let done = 0;
+  try {
+    for await (const r of comparePairs(engine, table.rows, { scale: opts.scale, threshold: opts.threshold, align: opts.align })) {
+      if (r.error !== undefined) failed++;
+      const { columns } = r.row;
+      if (opts.json) {
+        const fields = r.error !== undefined ? { error: r.error } : { fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
+        process.stdout.write(`${JSON.stringify({ ...columns, ...fields })}\n`);
+      } else if (opts.csv) {
+        process.stdout.write(
+          `${[...table.header.map((name) => columns[name]), r.fsim, r.fsimc, r.similar, r.error].map(csvField).join(',')}\n`,
+        );
+      } else {
+        const names = `${printable(columns[table.refColumn])}  ${printable(columns[table.distColumn])}`;
+        const line =
+          r.error !== undefined
+            ? `error     ${names}: ${printable(r.error)}`
+            : `${r.fsimc!.toFixed(6)}  ${r.fsim!.toFixed(6)}  ${(r.similar ? 'similar' : 'not similar').padEnd(11)}  ${names}`;
+        process.stdout.write(`${line}\n`);
+      }
+      bar.update(++done, table.rows.length, columns[table.distColumn]);
+    }
+  } finally {
+    bar.done();
+    await engine.dispose();
+  }
+  if (failed > 0) process.stderr.write(`fsim: ${failed} of ${table.rows.length} pairs could not be scored (see their lines)\n`);
+  return failed > 0 ? 1 : 0;
 }
 
 /** A one-line progress bar, redrawn in place on stderr. */
@@ -296,6 +391,7 @@ async function rankCommand(args: string[]): Promise<number> {
       `rank takes a reference and at least one candidate, got ${opts.positional.length} argument${opts.positional.length === 1 ? '' : 's'}`,
     );
   const [reference, ...candidates] = opts.positional;
+  const { createFsim, rankFiles } = await engines();
   const engine = await createFsim({ backend: opts.backend });
   const bar = progressBar(opts.progress || (process.stderr.isTTY ?? false));
   let result: RankResult;

@@ -94,6 +94,18 @@ describe('fsim compare', () => {
     expect(r.stderr).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
+  it('the default (auto) never picks a software adapter: SwiftShader is used only under --backend gpu', () => {
+    const gpu = JSON.parse(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'gpu', '--json').stdout);
+    const auto = JSON.parse(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--json').stdout);
+    if (/swiftshader|lavapipe|llvmpipe/i.test(gpu.backend)) {
+      expect(auto.backend).toMatch(
+        /^cpu \(float64, \d threads?; webgpu \(.*\) is a software adapter, slower than this path; ask for the gpu backend to use it\)$/,
+      );
+    } else {
+      expect(auto.backend).toBe(gpu.backend);
+    }
+  });
+
   it('--backend auto falls back to the CPU path without an adapter and says so', () => {
     const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--json'], {
       encoding: 'utf8',

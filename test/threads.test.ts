@@ -1,6 +1,7 @@
 /** The CPU path's worker threads: one pool per process, capped, shared by concurrent calls. */
 import { describe, expect, it } from 'vitest';
 import { compareFiles, createFsim, DEFAULT_THREADS, liveWorkerThreads } from '../src/node/index.js';
+import { INLINE_PIXELS } from '../src/node/workerPool.js';
 import { golden, image, CPU_TOLERANCE } from './fixtures.js';
 
 /** Runs `work` while sampling the live thread count; returns the most seen. */
@@ -19,10 +20,13 @@ async function mostThreadsDuring(work: () => Promise<unknown>): Promise<number> 
 
 describe('worker threads', () => {
   it('24 concurrent compareFiles calls share one pool of at most the default thread count, and all give the reference score', async () => {
-    const c = golden.find((g) => g.case === 'I01')!;
+    // At F = 1 (384×512), large enough to go to the workers.
+    const c = golden.find((g) => g.case === 'I01_scale1')!;
     let results: { fsim: number }[] = [];
     const most = await mostThreadsDuring(async () => {
-      results = await Promise.all(Array.from({ length: 24 }, () => compareFiles(image(c.ref), image(c.dist), { backend: 'cpu' })));
+      results = await Promise.all(
+        Array.from({ length: 24 }, () => compareFiles(image(c.ref), image(c.dist), { backend: 'cpu', scale: 1 })),
+      );
     });
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(DEFAULT_THREADS);
@@ -30,8 +34,20 @@ describe('worker threads', () => {
     expect(liveWorkerThreads()).toBe(0); // the last engine to go stops them
   });
 
+  it('small images are computed on the calling thread: no worker starts for them', async () => {
+    const small = { width: 256, height: 192, channels: 1 as const, data: new Uint8Array(256 * 192).map((_, i) => (i * 7) % 256) };
+    expect(small.width * small.height).toBeLessThanOrEqual(INLINE_PIXELS);
+    const engine = await createFsim({ backend: 'cpu' });
+    try {
+      expect(await mostThreadsDuring(() => engine.compare(small, small))).toBe(0);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it('the pool is sized by the largest `threads` among live engines and shrinks when that engine goes', async () => {
-    const image8 = { width: 64, height: 64, channels: 1 as const, data: new Uint8Array(4096).map((_, i) => (i * 31) % 256) };
+    const side = 300; // over INLINE_PIXELS: computed on the workers
+    const image8 = { width: side, height: side, channels: 1 as const, data: new Uint8Array(side * side).map((_, i) => (i * 31) % 256) };
     const one = await createFsim({ backend: 'cpu', threads: 1 });
     expect(await mostThreadsDuring(() => Promise.all([one.compare(image8, image8), one.compare(image8, image8)]))).toBe(1);
     const three = await createFsim({ backend: 'cpu', threads: 3 });

@@ -156,6 +156,8 @@ function luminanceOffset(image: RasterImage, greyscale: boolean): number {
 
 export class GpuBackend implements Backend {
   name: string;
+  /** On a software or fallback adapter: 'auto' prefers the CPU path then. */
+  readonly software: boolean;
   private state: Promise<DeviceState> | null = null;
   private generation = 0;
   private lostReason: string | null = null;
@@ -163,10 +165,11 @@ export class GpuBackend implements Backend {
 
   private constructor(
     private readonly manager: DeviceManager,
-    adapterName: string,
+    acquired: AcquiredDevice,
     private readonly options: GpuBackendOptions,
   ) {
-    this.name = `webgpu (${adapterName})`;
+    this.name = `webgpu (${acquired.adapterName})`;
+    this.software = acquired.isFallbackAdapter;
     this.unsubscribe = manager.onLost((reason) => {
       this.state = null;
       this.lostReason = reason;
@@ -176,7 +179,7 @@ export class GpuBackend implements Backend {
   /** Acquires the device now, so that a missing adapter fails here with a clear message. */
   static async create(manager: DeviceManager, options: GpuBackendOptions = {}): Promise<GpuBackend> {
     const acquired = await manager.acquire();
-    return new GpuBackend(manager, acquired.adapterName, options);
+    return new GpuBackend(manager, acquired, options);
   }
 
   /** Bytes of GPU buffers this backend holds now and at most (pooled buffers included). */

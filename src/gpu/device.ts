@@ -11,6 +11,7 @@ export interface AcquiredDevice {
   readonly device: GPUDevice;
   /** "vendor architecture (description)" as the adapter reports it. */
   readonly adapterName: string;
+  /** A fallback or software adapter (SwiftShader, lavapipe, WARP…): a CPU in disguise. */
   readonly isFallbackAdapter: boolean;
   readonly timestamps: boolean;
   readonly limits: GPUSupportedLimits;
@@ -24,15 +25,20 @@ export interface DeviceOptions {
   noAdapterHint?: string;
 }
 
+/** Software renderers behind WebGPU: SwiftShader, Mesa's lavapipe/llvmpipe/softpipe, Microsoft's WARP. */
+const SOFTWARE_ADAPTERS = /swiftshader|lavapipe|llvmpipe|softpipe|\bwarp\b|basic render driver/i;
+
 function describeAdapter(adapter: GPUAdapter): { name: string; fallback: boolean } {
   const info = adapter.info;
   const parts = [info?.vendor, info?.architecture, info?.device].filter((p) => p && p.length > 0);
   const description = info?.description ? ` (${info.description})` : '';
-  const fallback =
+  const name = `${parts.join(' ') || 'unknown adapter'}${description}`;
+  const flagged =
     (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ??
     (info as GPUAdapterInfo & { isFallbackAdapter?: boolean })?.isFallbackAdapter ??
     false;
-  return { name: `${parts.join(' ') || 'unknown adapter'}${description}`, fallback };
+  // Not every software renderer says it is a fallback adapter: known ones by name too.
+  return { name, fallback: flagged || SOFTWARE_ADAPTERS.test(name) };
 }
 
 export class DeviceManager {

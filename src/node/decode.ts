@@ -12,7 +12,7 @@
  */
 import { constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { MAX_FILE_BYTES } from '../constants.js';
 import { FsimError, printable } from '../errors.js';
 import { checkPixelCount, type RasterImage } from '../image.js';
@@ -142,7 +142,11 @@ const DEPTH_NAMES: Record<string, string> = {
 /** Colour spaces decoded as stored; CMYK is converted (by libvips, documented). */
 const SPACES = new Set(['srgb', 'rgb', 'rgb16', 'b-w', 'grey16', 'cmyk']);
 
+/** libvips is loaded on the first file that needs it (BMP never does): ~70 ms off every start. */
+const loadSharp = async () => (await import('sharp')).default;
+
 async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: string): Promise<RasterImage> {
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();

@@ -1,6 +1,5 @@
 /** Maps → PNG heatmaps for `fsim compare --maps DIR`. */
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { SimilarityMaps } from '../backend.js';
 import { colourise, maxOf } from '../heatmap.js';
 import { ensureDir } from './ensureDir.js';
@@ -8,6 +7,7 @@ import { ensureDir } from './ensureDir.js';
 /** Writes pc1, pc2, gm1, gm2 and similarity PNGs; returns their paths. PC and similarity on [0, 1], GM on a shared scale. */
 export async function writeHeatmaps(dir: string, maps: SimilarityMaps, rows: number, cols: number): Promise<string[]> {
   await ensureDir(dir);
+  const { default: sharp } = await import('sharp');
   const gmMax = maxOf(maps.gm1, maps.gm2);
   const layers: [string, Float32Array, number][] = [
     ['pc1', maps.pc1, 1],

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MAX_THREADS } from '../constants.js';
-import type { OrientationExecutor, OrientationJob } from '../cpu/executor.js';
+import { KernelCache, type OrientationExecutor, type OrientationJob, runJob } from '../cpu/executor.js';
 import { FsimError } from '../errors.js';
 import { checkInteger } from '../options.js';
 
@@ -143,6 +143,13 @@ class SharedPool {
 
 const shared = new SharedPool();
 
+/**
+ * Images of at most this many (downsampled) pixels are computed on the calling thread: a
+ * worker's start (~40 ms, measured) outweighs their orientation jobs (a few ms each).
+ */
+export const INLINE_PIXELS = 256 * 256;
+const inlineKernels = new KernelCache();
+
 /** Worker threads currently running in this process (for tests and benchmarks). */
 export function liveWorkerThreads(): number {
   return shared.size;
@@ -160,6 +167,11 @@ export class WorkerPoolExecutor implements OrientationExecutor {
 
   run(job: OrientationJob): Promise<void> {
     if (this.disposed) return Promise.reject(new FsimError('USAGE', 'the engine was disposed'));
+    // Small images run here: starting a worker costs more than their four orientations.
+    if (job.bank.rows * job.bank.cols <= INLINE_PIXELS) {
+      runJob(inlineKernels, job);
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => shared.run({ owner: this, job, resolve, reject }));
   }
 

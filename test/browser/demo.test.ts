@@ -50,7 +50,7 @@ async function expectNotBlank(page: Page, name: string, selector?: string): Prom
 describe('demo on WebGPU', () => {
   it('opens with the bundled sample pair already scored', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     expect(Number(await text(page, 'fsim'))).toBeGreaterThan(0.5);
     expect(Number(await text(page, 'fsimc'))).toBeLessThanOrEqual(1);
@@ -63,7 +63,7 @@ describe('demo on WebGPU', () => {
   it('scores two files picked through the file inputs, and shows every map', async () => {
     const c = golden.find((g) => g.case === 'I01')!;
     const page = await gpuBrowser.newPage();
-    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await page.goto(`${server.url}/?backend=gpu&ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
     await page.evaluate(() => {
       document.body.dataset.state = 'picking';
@@ -101,7 +101,7 @@ describe('demo on WebGPU', () => {
 
   it('reports a bad file plainly', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(`${server.url}/?ref=/fixtures/images/nope.png&dist=/fixtures/images/I01.bmp`);
+    await page.goto(`${server.url}/?backend=gpu&ref=/fixtures/images/nope.png&dist=/fixtures/images/I01.bmp`);
     await settled(page);
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
     expect(await text(page, 'status')).toMatch(/nope\.png: HTTP 404/);
@@ -110,7 +110,7 @@ describe('demo on WebGPU', () => {
 
   it('ranks candidates against a reference, bad ones listed with their error', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await page.goto(`${server.url}/?backend=gpu&ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
     await page.click('nav [data-mode="rank"]');
     const refInput = await page.$('[data-testid="rank-ref-input"]');
@@ -145,7 +145,7 @@ describe('images of different sizes', () => {
 
   it('the printer pair (333×187 and 1200×900) is compared after alignment, with a note saying how, and a verdict', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     await page.click('[data-sample="printers"]');
     await page.waitForFunction(
@@ -173,7 +173,7 @@ describe('images of different sizes', () => {
 
   it('the boot pair is one click away and similar; same sizes get no note', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(server.url);
+    await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     await page.click('[data-sample="shoes"]');
     await page.waitForFunction(
@@ -202,7 +202,7 @@ describe('images of different sizes', () => {
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
     });
-    await page.goto(server.url);
+    await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     expect(await text(page, 'verdict')).toBe('similar');
     await page.click('[data-sample="printers"]');
@@ -227,7 +227,7 @@ describe('images of different sizes', () => {
 
   it('rank mode aligns candidates of other sizes to the reference and says so', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await page.goto(`${server.url}/?backend=gpu&ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
     await page.click('nav [data-mode="rank"]');
     await ((await page.$('[data-testid="rank-ref-input"]')) as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(
@@ -272,7 +272,7 @@ describe('user input is text, never code', () => {
 
   it('a file name carrying markup, dropped in compare mode and in rank mode, shows as text and runs nothing', async () => {
     const page = await gpuBrowser.newPage();
-    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await page.goto(`${server.url}/?backend=gpu&ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
     await settled(page);
     // Compare mode: the name is shown as typed.
     await page.evaluate(() => {
@@ -302,12 +302,12 @@ describe('user input is text, never code', () => {
   it('URL parameters and error messages are text too', async () => {
     const page = await gpuBrowser.newPage();
     const evilUrl = `/fixtures/images/<img src=x onerror=document.title='pwned'>.png`;
-    await page.goto(`${server.url}/?ref=${encodeURIComponent(evilUrl)}&dist=/fixtures/images/I01.bmp`);
+    await page.goto(`${server.url}/?backend=gpu&ref=${encodeURIComponent(evilUrl)}&dist=/fixtures/images/I01.bmp`);
     await settled(page);
     expect(await text(page, 'status')).toContain(`<img src=x onerror=document.title='pwned'>.png: HTTP 404`);
     await untouched(page);
     // A parameter the page cannot honour is reported as typed, and nothing is computed.
-    await page.goto(`${server.url}/?threshold=${encodeURIComponent("<img src=x onerror=document.title='pwned'>")}&scale=0`);
+    await page.goto(`${server.url}/?backend=gpu&threshold=${encodeURIComponent("<img src=x onerror=document.title='pwned'>")}&scale=0`);
     await settled(page);
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
     expect(await text(page, 'status')).toBe(
@@ -324,7 +324,7 @@ describe('user input is text, never code', () => {
     page.on('console', (m) => {
       if (/Content Security Policy/.test(m.text())) violations.push(m.text());
     });
-    await page.goto(server.url);
+    await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (e) => e.getAttribute('content') ?? '');
     expect(csp).toMatch(/script-src 'self'(;|$)/);
@@ -340,6 +340,33 @@ describe('user input is text, never code', () => {
     await new Promise((done) => setTimeout(done, 300));
     expect(await page.title()).not.toMatch(/ran/);
     expect(violations.length).toBeGreaterThan(0);
+    await page.close();
+  });
+});
+
+describe('the fastest backend by default', () => {
+  it('on a software WebGPU adapter (SwiftShader) the page computes on its CPU worker, and uses the adapter only when asked', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?ref=/fixtures/images/I01_tiny17x23.png&dist=/fixtures/images/I01_dist_tiny17x23.png`);
+    await settled(page);
+    const software = /swiftshader/i.test(
+      await page.evaluate(async () => {
+        const adapter = await navigator.gpu?.requestAdapter();
+        return adapter ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}` : '';
+      }),
+    );
+    if (software) {
+      expect(await text(page, 'backend')).toMatch(/^cpu \(float64/);
+      expect(await text(page, 'status')).toMatch(/^Computed on the CPU in a Web Worker \(.*swiftshader.* is a software adapter/i);
+      expect(await page.$eval('#backend', (e) => (e as HTMLSelectElement).value)).toBe('auto');
+      // The control asks for WebGPU: the page reloads with backend=gpu and uses the adapter.
+      await Promise.all([page.waitForNavigation(), page.select('#backend', 'gpu')]);
+      expect(page.url()).toMatch(/backend=gpu/);
+      await settled(page);
+      expect(await text(page, 'backend')).toMatch(/^webgpu \(.*swiftshader/i);
+    } else {
+      expect(await text(page, 'backend')).toMatch(/^webgpu/);
+    }
     await page.close();
   });
 });
@@ -362,7 +389,7 @@ describe('demo without WebGPU', () => {
       const c = golden.find((g) => g.case === 'I01_scale1')!;
       await page.goto(`${server.url}/?ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=1`);
       await settled(page);
-      expect(await text(page, 'status')).toMatch(/WebGPU is not available .*computed on the CPU in a Web Worker/);
+      expect(await text(page, 'status')).toMatch(/^Computed on the CPU in a Web Worker \(.*WebGPU/);
       expect(await text(page, 'backend')).toMatch(/^cpu \(float64/);
       expect(Math.abs(Number(await text(page, 'fsim')) - c.fsim)).toBeLessThanOrEqual(1e-6 + 5e-7);
       expect(Math.abs(Number(await text(page, 'fsimc')) - c.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE + 5e-7);

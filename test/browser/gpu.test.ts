@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function scored(p: Page, query: string): Promise<Record<string, string>> {
-  await p.goto(`${server.url}/?${query}`);
+  await p.goto(`${server.url}/?backend=gpu&${query}`);
   await p.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), { timeout: 600_000 });
   return p.evaluate(() =>
     Object.fromEntries(

@@ -1,0 +1,126 @@
+/**
+ * Engines and file-level helpers for Node. Light to import: the WebGPU stack (Dawn, the GPU
+ * backend) and libvips load only when a GPU engine or a codec is first asked for, so a CPU
+ * run or `fsim --help` never pays for them.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CpuBackend } from '../cpu/backend.js';
+import { MAX_THREADS } from '../constants.js';
+import { type BackendKind, checkBackendKind, checkLimitsPolicy, pickBackend } from '../engine.js';
+import { FsimError, printable } from '../errors.js';
+import { COMPARE_OPTIONS, type CompareOptions, checkCompareOptions, type Fsim, type FsimResult } from '../fsim.js';
+import type { LimitsPolicy } from '../gpu/device.js';
+import { validateImage } from '../image.js';
+import { checkInteger, checkOptions } from '../options.js';
+import { checkRankOptions, type RankCandidate, type RankOptions, type RankResult, rank } from '../rank.js';
+import { decodeFile } from './decode.js';
+import { WorkerPoolExecutor } from './workerPool.js';
+
+const NO_ADAPTER_HINT = 'no GPU driver was found; the CPU backend needs none';
+
+export interface EngineOptions {
+  /** 'cpu' (float64), 'gpu' (WebGPU, never falls back) or 'auto' (WebGPU when available, else CPU). */
+  backend?: BackendKind;
+  /**
+   * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4). Every engine of a
+   * process shares one pool, sized by the largest `threads` among the live engines.
+   */
+  threads?: number;
+  /** GPU limits: 'adapter' (default) asks for the adapter's buffer-size maxima, 'default' keeps WebGPU's. */
+  limits?: LimitsPolicy;
+}
+
+const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
+
+function checkEngineOptions(
+  options: EngineOptions | undefined,
+  what = 'createFsim',
+  allowed: readonly string[] = ENGINE_OPTIONS,
+): EngineOptions {
+  const checked = checkOptions(options, allowed, what);
+  if (checked.backend !== undefined) checkBackendKind(checked.backend);
+  if (checked.threads !== undefined) checkInteger('threads', checked.threads, 1, MAX_THREADS);
+  if (checked.limits !== undefined) checkLimitsPolicy(checked.limits);
+  return checked;
+}
+
+/** The CPU path may take 80% of this machine's memory for one comparison. */
+const cpuMemoryBudget = (): number => 0.8 * totalmem();
+
+/** Creates an engine; dispose() it to stop its threads (idle threads never hold the process open). */
+export async function createFsim(options?: EngineOptions): Promise<Fsim> {
+  const { backend, threads, limits } = checkEngineOptions(options);
+  return pickBackend(backend ?? 'auto', {
+    gpu: async () => {
+      const [{ GpuBackend }, { DeviceManager }, { nodeGpu }] = await Promise.all([
+        import('../gpu/backend.js'),
+        import('../gpu/device.js'),
+        import('./webgpu.js'),
+      ]);
+      return GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }));
+    },
+    cpu: (note) => new CpuBackend(new WorkerPoolExecutor(threads), { note, memoryBudget: cpuMemoryBudget() }),
+  });
+}
+
+/** Decodes two files and compares them with a temporary engine. */
+export async function compareFiles(refPath: string, distPath: string, options?: CompareOptions & EngineOptions): Promise<FsimResult> {
+  const allowed = [...ENGINE_OPTIONS, ...COMPARE_OPTIONS];
+  const { backend, threads, limits, ...compare } = checkEngineOptions(options, 'compareFiles', allowed);
+  checkCompareOptions(compare, 'compareFiles', allowed);
+  const [ref, dist] = await Promise.all([decodeFile(refPath), decodeFile(distPath)]);
+  const engine = await createFsim({ backend, threads, limits });
+  try {
+    return await engine.compare(ref, dist, compare);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|gif|webp|tiff?|avif)$/i;
+
+/** Files as given, directories expanded to their images (recursively, sorted). */
+export async function* expandCandidates(paths: readonly string[]): AsyncGenerator<string> {
+  for (const path of paths) {
+    let isDirectory = false;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch {
+      // Missing files are yielded too: their error lands in the results.
+    }
+    if (!isDirectory) {
+      yield path;
+      continue;
+    }
+    const entries = (await readdir(path, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile() && IMAGE_EXTENSIONS.test(e.name))
+      .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+      .sort();
+    yield* entries;
+  }
+}
+
+/** Ranks image files (directories expanded) against a reference file. */
+export async function rankFiles(
+  referencePath: string,
+  candidatePaths: readonly string[],
+  engine: Fsim,
+  options?: RankOptions,
+): Promise<RankResult> {
+  options = checkRankOptions(options, 'rankFiles');
+  if (!Array.isArray(candidatePaths)) throw new FsimError('USAGE', 'candidatePaths must be an array of paths');
+  const reference = await decodeFile(referencePath);
+  validateImage(reference, printable(referencePath));
+  // Paths only (cheap), so progress knows the total; images are decoded as ranking goes.
+  const files: string[] = [];
+  for await (const file of expandCandidates(candidatePaths)) files.push(file);
+  const candidates = files.map(
+    (file): RankCandidate => ({
+      name: file,
+      load: () => decodeFile(file),
+    }),
+  );
+  return rank(engine, reference, candidates, options);
+}
