@@ -3,14 +3,14 @@
  * of the section's integrals, the cover crop, the option's checks, and every case of
  * golden_resize.jsonl through the API and the CLI on the CPU path.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alignImage, axisWeights, coverCrop } from '../src/align.js';
 import { createFsim, decodeFile, FsimError, rankFiles, type Fsim, type RasterImage } from '../src/node/index.js';
 import { alignOf, CPU_TOLERANCE, goldenResize, image } from './fixtures.js';
+import { compareArgsOf, countPrepares, runFsim } from './helpers/cli.js';
 import { prng } from './helpers/hostile.js';
 
 /**
@@ -188,27 +188,8 @@ describe('golden_resize.jsonl on the CPU path', () => {
     expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE);
   });
 
-  const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
   it.each(goldenResize.map((c) => [c.case, c] as const))('CLI: %s', (_name, c) => {
-    const size = c.size ? ['--size', `${c.size[1]}x${c.size[0]}`] : [];
-    const r = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        'compare',
-        image(c.ref),
-        image(c.dist),
-        '--resize',
-        c.resize,
-        ...size,
-        '--scale',
-        String(c.scale),
-        '--backend',
-        'cpu',
-        '--json',
-      ],
-      { encoding: 'utf8' },
-    );
+    const r = runFsim(compareArgsOf(c, 'cpu'));
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.size).toEqual(c.aligned);
@@ -227,12 +208,7 @@ describe('ranking images of mixed sizes', () => {
       copyFileSync(image(f), join(dir, 'photos', f));
     writeFileSync(join(dir, 'photos', 'broken.png'), 'not a png');
     const engine = await createFsim({ backend: 'cpu' });
-    let prepares = 0;
-    const prepare = engine.backend.prepare.bind(engine.backend);
-    engine.backend.prepare = (...args) => {
-      prepares++;
-      return prepare(...args);
-    };
+    const prepares = countPrepares(engine);
     try {
       const r = await rankFiles(image('I01.bmp'), [join(dir, 'photos')], engine, { align: { mode: 'cover' } });
       expect(r.results).toHaveLength(6);
@@ -245,16 +221,11 @@ describe('ranking images of mixed sizes', () => {
       });
       expect(r.errors.map((e) => e.file.split('/').pop())).toEqual(['broken.png']);
       expect(r.referencePrepared).toBe(1);
-      expect(prepares).toBe(1 + 6); // the reference once, each scored candidate once
+      expect(prepares()).toBe(1 + 6); // the reference once, each scored candidate once
     } finally {
       await engine.dispose();
     }
-    const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
-    const cli = spawnSync(
-      process.execPath,
-      [BIN, 'rank', image('I01.bmp'), join(dir, 'photos'), '--resize', 'cover', '--backend', 'cpu', '--json'],
-      { encoding: 'utf8' },
-    );
+    const cli = runFsim(['rank', image('I01.bmp'), join(dir, 'photos'), '--resize', 'cover', '--backend', 'cpu', '--json']);
     expect(cli.status).toBe(1); // broken.png
     const out = JSON.parse(cli.stdout);
     expect(out.results).toHaveLength(6);

@@ -2,17 +2,16 @@
  * `fsim compare --pairs FILE`: many pairs in one process, a bad pair reported on its own line,
  * the file's columns passed through, references prepared once when they repeat.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFsim } from '../src/node/index.js';
 import { comparePairs, parseTable, readPairs } from '../src/node/pairs.js';
 import { CPU_TOLERANCE, golden, image } from './fixtures.js';
+import { countPrepares, runFsim } from './helpers/cli.js';
 
-const BIN = resolve(import.meta.dirname, '../bin/fsim.js');
-const fsim = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+const fsim = (...args: string[]) => runFsim(args);
 
 /** Golden pairs of 512×384 TID2013 images, by file name. */
 const PAIRS = ['I01', 'I03', 'I04', 'I06', 'I08', 'I19'].map((c) => golden.find((g) => g.case === c)!);
@@ -64,17 +63,12 @@ describe('the pairs table', () => {
       columns: {},
     }));
     const engine = await createFsim({ backend: 'cpu' });
-    let prepares = 0;
-    const prepare = engine.backend.prepare.bind(engine.backend);
-    engine.backend.prepare = (...args) => {
-      prepares++;
-      return prepare(...args);
-    };
+    const prepares = countPrepares(engine);
     try {
       const results = [];
       for await (const r of comparePairs(engine, rows, {})) results.push(r);
       expect(results.map((r) => r.fsim === 1)).toEqual([true, false, true, false, true, false]);
-      expect(prepares).toBe(1 + 6); // the reference once, each distorted image once
+      expect(prepares()).toBe(1 + 6); // the reference once, each distorted image once
     } finally {
       await engine.dispose();
     }

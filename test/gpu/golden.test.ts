@@ -3,11 +3,10 @@
  * GPU, SwiftShader), |Δ| ≤ 1e-4 (fixtures/README.md). Under WebGPU's default limits, so the
  * path the browser takes is the one tested. No adapter → the suite fails, it never skips.
  */
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFsim, decodeFile, type Fsim } from '../../src/node/index.js';
 import { alignOf, GPU_TOLERANCE, golden, goldenResize, image } from '../fixtures.js';
+import { compareArgsOf, runFsim } from '../helpers/cli.js';
 
 describe('WebGPU path against the reference scores', () => {
   let engine: Fsim;
@@ -41,27 +40,8 @@ describe('WebGPU path against golden_resize.jsonl (images aligned as FSIM_SPEC.m
     expect(Math.abs(result.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
   });
 
-  const BIN = resolve(import.meta.dirname, '../../bin/fsim.js');
   it.each(goldenResize.map((c) => [c.case, c] as const))('CLI: %s', (_name, c) => {
-    const size = c.size ? ['--size', `${c.size[1]}x${c.size[0]}`] : [];
-    const r = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        'compare',
-        image(c.ref),
-        image(c.dist),
-        '--resize',
-        c.resize,
-        ...size,
-        '--scale',
-        String(c.scale),
-        '--backend',
-        'gpu',
-        '--json',
-      ],
-      { encoding: 'utf8' },
-    );
+    const r = runFsim(compareArgsOf(c, 'gpu'));
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.backend).toMatch(/^webgpu \(/);
