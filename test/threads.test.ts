@@ -35,23 +35,24 @@ describe('worker threads', () => {
   });
 
   it('small images are computed on the calling thread: no worker starts for them', async () => {
-    const small = { width: 256, height: 192, channels: 1 as const, data: new Uint8Array(256 * 192).map((_, i) => (i * 7) % 256) };
+    const small = { width: 384, height: 384, channels: 1 as const, data: new Uint8Array(384 * 384).map((_, i) => (i * 7) % 256) };
     expect(small.width * small.height).toBeLessThanOrEqual(INLINE_PIXELS);
     const engine = await createFsim({ backend: 'cpu' });
     try {
-      expect(await mostThreadsDuring(() => engine.compare(small, small))).toBe(0);
+      expect(await mostThreadsDuring(() => engine.compare(small, small, { scale: 1 }))).toBe(0);
     } finally {
       await engine.dispose();
     }
   });
 
   it('the pool is sized by the largest `threads` among live engines and shrinks when that engine goes', async () => {
-    const side = 300; // over INLINE_PIXELS: computed on the workers
+    const side = 420; // over INLINE_PIXELS at full resolution: computed on the workers
+    const full = { scale: 1 };
     const image8 = { width: side, height: side, channels: 1 as const, data: new Uint8Array(side * side).map((_, i) => (i * 31) % 256) };
     const one = await createFsim({ backend: 'cpu', threads: 1 });
-    expect(await mostThreadsDuring(() => Promise.all([one.compare(image8, image8), one.compare(image8, image8)]))).toBe(1);
+    expect(await mostThreadsDuring(() => Promise.all([one.compare(image8, image8, full), one.compare(image8, image8, full)]))).toBe(1);
     const three = await createFsim({ backend: 'cpu', threads: 3 });
-    const during = await mostThreadsDuring(() => Promise.all([three.compare(image8, image8), one.compare(image8, image8)]));
+    const during = await mostThreadsDuring(() => Promise.all([three.compare(image8, image8, full), one.compare(image8, image8, full)]));
     expect(during).toBeGreaterThan(1);
     expect(during).toBeLessThanOrEqual(3);
     await three.dispose();

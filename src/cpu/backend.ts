@@ -9,8 +9,8 @@ import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
-import { yiqPlane, type YiqPlane } from './colour.js';
-import { boxDownsample } from './downsample.js';
+import { toYiq } from './colour.js';
+import { boxMeans } from './downsample.js';
 import type { OrientationExecutor } from './executor.js';
 import { Fft2D } from './fft2d.js';
 import { gradientMagnitude } from './gradient.js';
@@ -90,24 +90,18 @@ export class CpuBackend implements Backend {
     const { height: rows, width: cols } = image;
     const [h, w] = downsampledSize(rows, cols, factor);
     this.checkMemory(h, w, factor);
-    // colour → downsample one plane at a time: one full-resolution float64 plane is alive at once.
-    timings.colour = timings.downsample = 0;
-    const downsampledPlane = (plane: YiqPlane): Float64Array => {
-      let t = now();
-      const full = yiqPlane(image, plane, greyscale);
-      timings.colour! += now() - t;
-      t = now();
-      const small = boxDownsample(full, rows, cols, factor);
-      timings.downsample! += now() - t;
-      return small;
-    };
-    const y = downsampledPlane('y');
-    const i = greyscale ? null : downsampledPlane('i');
-    const q = greyscale ? null : downsampledPlane('q');
+    // downsample → colour: box means of the raster's channels, then YIQ on the small grid
+    // (linear maps commute; no full-resolution float64 plane per component is ever held).
+    let t = now();
+    const means = boxMeans(image, factor, greyscale ? 1 : 3);
+    timings.downsample = now() - t;
+    t = now();
+    const { y, i, q } = toYiq(means, greyscale);
+    timings.colour = now() - t;
 
     const pc = await this.phaseCongruency(y, h, w, timings, progress);
 
-    const t = now();
+    t = now();
     const gm = gradientMagnitude(y, h, w);
     timings.gradient = now() - t;
 

@@ -1,25 +1,28 @@
-/** RGB → YIQ (FSIM_SPEC.md §1) in float64, one plane at a time. */
+/** RGB → YIQ (FSIM_SPEC.md §1) in float64, on the downsampled channel means (downsample.ts). */
 import { YIQ } from '../constants.js';
-import { sampleDivisor, type RasterImage } from '../image.js';
 
-export type YiqPlane = 'y' | 'i' | 'q';
+export interface YiqPlanes {
+  y: Float64Array;
+  /** null for a greyscale image: its chroma is zero and never computed. */
+  i: Float64Array | null;
+  q: Float64Array | null;
+}
 
 /**
- * One plane of YIQ at full resolution. A greyscale image's Y is its grey value itself (not
- * 0.299g + 0.587g + 0.114g, which can be off by an ulp); its chroma is zero and never asked for.
+ * Y, I, Q from the R, G, B planes, in place (the three arrays become Y, I, Q). A greyscale
+ * image's Y is its grey plane itself (not 0.299g + 0.587g + 0.114g, which can be off by an ulp).
  */
-export function yiqPlane(image: RasterImage, plane: YiqPlane, greyscale: boolean): Float64Array {
-  const { data, channels } = image;
-  const n = image.width * image.height;
-  const divisor = sampleDivisor(data);
-  const out = new Float64Array(n);
-  if (greyscale) {
-    for (let p = 0; p < n; p++) out[p] = data[p * channels] / divisor;
-    return out;
+export function toYiq(rgb: Float64Array[], greyscale: boolean): YiqPlanes {
+  if (greyscale) return { y: rgb[0], i: null, q: null };
+  const [r, g, b] = rgb;
+  const [[yr, yg, yb], [ir, ig, ib], [qr, qg, qb]] = YIQ;
+  for (let p = 0; p < r.length; p++) {
+    const red = r[p],
+      green = g[p],
+      blue = b[p];
+    r[p] = yr * red + yg * green + yb * blue;
+    g[p] = ir * red + ig * green + ib * blue;
+    b[p] = qr * red + qg * green + qb * blue;
   }
-  const [kr, kg, kb] = YIQ[plane === 'y' ? 0 : plane === 'i' ? 1 : 2];
-  for (let p = 0, s = 0; p < n; p++, s += channels) {
-    out[p] = kr * (data[s] / divisor) + kg * (data[s + 1] / divisor) + kb * (data[s + 2] / divisor);
-  }
-  return out;
+  return { y: r, i: g, q: b };
 }

@@ -3,34 +3,65 @@
  * padding, "same"-size correlation, sampled at rows and columns 0, F, 2F, …. Output pixel
  * (i, j) covers input rows i·F − ⌊(F−1)/2⌋ … + F−1 (likewise columns); outside pixels count
  * as 0 but the divisor stays F².
+ *
+ * It runs on the raster's channels, straight from the interleaved samples: the colour
+ * transform that follows (colour.ts) is linear, so box-averaging R, G, B and then converting
+ * equals converting and then averaging, up to float64 rounding (~1e-14), without ever
+ * holding a full-resolution float64 plane per YIQ component.
  */
-export function boxDownsample(src: Float64Array, rows: number, cols: number, factor: number): Float64Array {
-  if (factor === 1) return src;
+import { sampleDivisor, type RasterImage } from '../image.js';
+
+/** The F×F box means of the first `channels` channels of `image`, each ⌈H/F⌉ × ⌈W/F⌉, on the 0..255 scale. */
+export function boxMeans(image: RasterImage, factor: number, channels: 1 | 3): Float64Array[] {
+  const { width: cols, height: rows, data, channels: stride } = image;
+  const divisor = sampleDivisor(data);
   const outRows = Math.ceil(rows / factor);
   const outCols = Math.ceil(cols / factor);
+  const out = Array.from({ length: channels }, () => new Float64Array(outRows * outCols));
+  if (factor === 1) {
+    for (let p = 0; p < rows * cols; p++) for (let c = 0; c < channels; c++) out[c][p] = data[p * stride + c] / divisor;
+    return out;
+  }
   const lead = Math.floor((factor - 1) / 2);
-  // Pass 1: horizontal box sums at the sampled columns, for every input row.
-  const rowSums = new Float64Array(rows * outCols);
+  const area = factor * factor * divisor;
+  // Pass 1: horizontal box sums at the sampled columns, for every input row and channel.
+  const rowSums = Array.from({ length: channels }, () => new Float64Array(rows * outCols));
+  const [sums0, sums1, sums2] = rowSums;
   for (let r = 0; r < rows; r++) {
     const line = r * cols;
     for (let j = 0; j < outCols; j++) {
       const c0 = Math.max(0, j * factor - lead);
       const c1 = Math.min(cols, j * factor - lead + factor);
-      let sum = 0;
-      for (let c = c0; c < c1; c++) sum += src[line + c];
-      rowSums[r * outCols + j] = sum;
+      // One sweep over the row's samples for every channel (the usual 1 and 3, unrolled).
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0;
+      for (let x = c0, at = (line + c0) * stride; x < c1; x++, at += stride) {
+        s0 += data[at];
+        if (channels === 3) {
+          s1 += data[at + 1];
+          s2 += data[at + 2];
+        }
+      }
+      sums0[r * outCols + j] = s0;
+      if (channels === 3) {
+        sums1[r * outCols + j] = s1;
+        sums2[r * outCols + j] = s2;
+      }
     }
   }
   // Pass 2: vertical box sums at the sampled rows.
-  const out = new Float64Array(outRows * outCols);
-  const area = factor * factor;
-  for (let i = 0; i < outRows; i++) {
-    const r0 = Math.max(0, i * factor - lead);
-    const r1 = Math.min(rows, i * factor - lead + factor);
-    for (let j = 0; j < outCols; j++) {
-      let sum = 0;
-      for (let r = r0; r < r1; r++) sum += rowSums[r * outCols + j];
-      out[i * outCols + j] = sum / area;
+  for (let c = 0; c < channels; c++) {
+    const sums = rowSums[c];
+    const plane = out[c];
+    for (let i = 0; i < outRows; i++) {
+      const r0 = Math.max(0, i * factor - lead);
+      const r1 = Math.min(rows, i * factor - lead + factor);
+      for (let j = 0; j < outCols; j++) {
+        let sum = 0;
+        for (let r = r0; r < r1; r++) sum += sums[r * outCols + j];
+        plane[i * outCols + j] = sum / area;
+      }
     }
   }
   return out;
