@@ -21,7 +21,7 @@ import { WorkerPoolExecutor } from './workerPool.js';
 const NO_ADAPTER_HINT = 'no GPU driver was found; the CPU backend needs none';
 
 export interface EngineOptions {
-  /** 'cpu' (float64), 'gpu' (WebGPU, never falls back) or 'auto' (WebGPU when available, else CPU). */
+  /** 'cpu' (float64), 'gpu' (WebGPU on any adapter, never falls back) or 'auto' (WebGPU on a hardware adapter, else the CPU). */
   backend?: BackendKind;
   /**
    * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4). Every engine of a
