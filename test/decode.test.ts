@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeFile, decodeImage } from '../src/node/decode.js';
 import { sampleDivisor } from '../src/image.js';
 import { image } from './fixtures.js';
-import { paletteBmp, png } from './helpers/encode.js';
+import { encodeBmp } from './helpers/bmp.js';
+import { png } from './helpers/encode.js';
 
 /** An RGB gradient test card; `smooth` drops the sawtooth blue channel (for lossy codecs). */
 function card(width: number, height: number, smooth = false): Buffer {
@@ -43,7 +44,8 @@ describe('decoding', () => {
       [7, 7, 7],
     ];
     const indices = Uint8Array.from({ length: 5 * 3 }, (_, i) => i % 4);
-    const img = await decodeImage(paletteBmp(5, 3, palette, indices), 'palette.bmp');
+    const rgb = Uint8Array.from([...indices].flatMap((k) => palette[k]));
+    const img = await decodeImage(encodeBmp({ width: 5, height: 3, rgb }, { bitsPerPixel: 8 }).bytes, 'palette.bmp');
     expect([img.width, img.height]).toEqual([5, 3]);
     expect(rgbOf(img.data, img.channels, 15)).toEqual([...indices].flatMap((k) => palette[k]));
   });

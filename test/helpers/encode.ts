@@ -1,35 +1,6 @@
 /** Small encoders for test inputs that no fixture covers (hand-built headers, odd formats). */
 import { crc32, deflateSync } from 'node:zlib';
 
-/** An 8-bit palette BMP (BITMAPINFOHEADER, bottom-up, rows padded to 4 bytes). */
-export function paletteBmp(width: number, height: number, palette: [number, number, number][], indices: Uint8Array): Uint8Array {
-  const rowBytes = Math.ceil(width / 4) * 4;
-  const offset = 14 + 40 + 256 * 4;
-  const size = offset + rowBytes * height;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  out[0] = 0x42;
-  out[1] = 0x4d;
-  view.setUint32(2, size, true);
-  view.setUint32(10, offset, true);
-  view.setUint32(14, 40, true);
-  view.setInt32(18, width, true);
-  view.setInt32(22, height, true);
-  view.setUint16(26, 1, true);
-  view.setUint16(28, 8, true);
-  view.setUint32(46, 256, true);
-  palette.forEach(([r, g, b], k) => {
-    out[54 + 4 * k] = b;
-    out[55 + 4 * k] = g;
-    out[56 + 4 * k] = r;
-  });
-  for (let y = 0; y < height; y++) {
-    const row = offset + (height - 1 - y) * rowBytes;
-    for (let x = 0; x < width; x++) out[row + x] = indices[y * width + x];
-  }
-  return out;
-}
-
 function chunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
