@@ -142,18 +142,21 @@ describe('demo on WebGPU', () => {
 describe('images of different sizes', () => {
   const note = (page: Page) => text(page, 'align-note');
   const printers = (mode: string) => goldenResize.find((g) => g.case === `app_printer_${mode}`)!;
+  /** Clicks a one-click pair and waits until it is scored (its distorted image named, the run done). */
+  const pickSample = async (page: Page, sample: string, distName: string) => {
+    await page.click(`[data-sample="${sample}"]`);
+    await page.waitForFunction(
+      (name) => document.querySelector('[data-testid="dist-name"]')!.textContent!.includes(name) && document.body.dataset.state === 'done',
+      { timeout: 600_000 },
+      distName,
+    );
+  };
 
   it('the printer pair (333×187 and 1200×900) is compared after alignment, with a note saying how, and a verdict', async () => {
     const page = await gpuBrowser.newPage();
     await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
-    await page.click('[data-sample="printers"]');
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') &&
-        document.body.dataset.state === 'done',
-      { timeout: 600_000 },
-    );
+    await pickSample(page, 'printers', 'app_printer2.jpg');
     expect(await note(page)).toBe(
       'Sizes differ, so FSIM compared resampled images: the distorted image 1200×900 → 333×187 (cover: kept 1200×674 from row 113).',
     );
@@ -175,13 +178,7 @@ describe('images of different sizes', () => {
     const page = await gpuBrowser.newPage();
     await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
-    await page.click('[data-sample="shoes"]');
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_shoe1.jpg') &&
-        document.body.dataset.state === 'done',
-      { timeout: 600_000 },
-    );
+    await pickSample(page, 'shoes', 'app_shoe1.jpg');
     expect(await text(page, 'verdict')).toBe('similar');
     expect(await page.$eval('[data-testid="align-note"]', (e) => (e as HTMLElement).hidden)).toBe(true);
     await page.close();
@@ -205,13 +202,7 @@ describe('images of different sizes', () => {
     await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     expect(await text(page, 'verdict')).toBe('similar');
-    await page.click('[data-sample="printers"]');
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="dist-name"]')!.textContent!.includes('app_printer2.jpg') &&
-        document.body.dataset.state === 'done',
-      { timeout: 600_000 },
-    );
+    await pickSample(page, 'printers', 'app_printer2.jpg');
     // A file that cannot be decoded: the printers' scores go too.
     const broken = join(mkdtempSync(join(tmpdir(), 'fsim-stale-')), 'broken.png');
     writeFileSync(broken, 'not a png');
