@@ -2,7 +2,7 @@
  * The page's URL parameters, checked: a parameter the page cannot honour is reported as typed
  * instead of being replaced by a default. No DOM here; controls.ts applies the result.
  */
-import type { AlignMode } from '../src/browser/index.js';
+import { type AlignMode, MAX_PIXELS, MIN_SIDE } from '../src/browser/index.js';
 
 export interface UrlParameters {
   scale?: string;
@@ -42,7 +42,7 @@ export function readUrlParameters(params: URLSearchParams): UrlParameters {
   if (size !== null) {
     const match = /^([0-9]{1,5})x([0-9]{1,5})$/.exec(size);
     const [width, height] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-    if (width >= 3 && height >= 3 && width * height <= 8192 * 8192) out.size = [height, width];
+    if (width >= MIN_SIDE && height >= MIN_SIDE && width * height <= MAX_PIXELS) out.size = [height, width];
     else out.problems.push(`size must be WIDTHxHEIGHT (each ≥ 3, at most 8192×8192 pixels), got '${size}'`);
   }
   const backend = params.get('backend');

@@ -24,10 +24,15 @@ export interface GoldenCase {
   fsimc: number;
 }
 
-export const golden: GoldenCase[] = readFileSync(join(FIXTURES, 'golden.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as GoldenCase);
+/** One object per line of a fixtures JSONL file. */
+function readJsonl<T>(name: string): T[] {
+  return readFileSync(join(FIXTURES, name), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
+
+export const golden = readJsonl<GoldenCase>('golden.jsonl');
 
 /** Tolerances from fixtures/README.md. */
 export const CPU_TOLERANCE = 1e-6;
@@ -69,10 +74,7 @@ export interface GoldenResizeCase {
   fsimc: number;
 }
 
-export const goldenResize: GoldenResizeCase[] = readFileSync(join(FIXTURES, 'golden_resize.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as GoldenResizeCase);
+export const goldenResize = readJsonl<GoldenResizeCase>('golden_resize.jsonl');
 
 /** The align option a golden_resize case stands for. */
 export const alignOf = (c: GoldenResizeCase) => ({ mode: c.resize, ...(c.size ? { size: c.size } : {}) });

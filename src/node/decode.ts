@@ -49,6 +49,16 @@ function checkRegularFile(name: string, info: { isFile(): boolean; isDirectory()
   }
 }
 
+/** Reads into `bytes` from `filled` up to `end` (or the end of the file); returns how far it got. */
+async function readUpTo(handle: FileHandle, bytes: Uint8Array, filled: number, end: number): Promise<number> {
+  while (filled < end) {
+    const { bytesRead } = await handle.read(bytes, filled, end - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+
 /**
  * The bytes of an image file. Only regular files are opened: a FIFO would block the open
  * itself, a device (/dev/zero) never ends; the size is checked on the inode before reading,
@@ -75,19 +85,10 @@ export async function readImageFile(path: string): Promise<Uint8Array> {
     const bytes = new Uint8Array(info.size);
     let filled = 0;
     // The signature first: a file that is no image of ours is refused before the rest is read.
-    const head = Math.min(bytes.length, SNIFF_BYTES);
-    while (filled < head) {
-      const { bytesRead } = await handle.read(bytes, filled, head - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    filled = await readUpTo(handle, bytes, filled, Math.min(bytes.length, SNIFF_BYTES));
     if (filled === 0) throw new FsimError('INPUT', `${name}: empty file`);
     if (!sniffFormat(bytes.subarray(0, filled))) throw notSupported(name);
-    while (filled < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    filled = await readUpTo(handle, bytes, filled, bytes.length);
     return filled === bytes.length ? bytes : bytes.subarray(0, filled);
   } catch (error) {
     throw error instanceof FsimError ? error : readError(name, error);
