@@ -1,16 +1,20 @@
 /**
  * fsim-gpu against the authors' reference implementation, whole processes, one run:
- *   npm run bench:reference -- --reference-dir DIR [--runs 5] [--sizes 512x384,1920x1080,3640x2400]
- * Both sides score the same files at the reference's own scale (auto), alternating A B A B,
+ *   npm run bench:reference -- --reference-dir DIR [--runs 5] [--sizes 512x384,1920x1080,3640x2400] [--scale 1]
+ * Both sides score the same files at the reference's own scale (auto), or at a fixed
+ * downsampling factor with --scale F, alternating A B A B,
  * and each side's median wall time (process start to exit) is compared; peak resident memory
  * comes from /usr/bin/time -v.
  *
  * The reference is not part of this project and is never committed: install GNU Octave with
  * its image package (`apt-get install octave octave-image`) and put the authors' FeatureSIM.m
- * (e.g. from github.com/yfor1008/image_quality_assessment) into DIR yourself.
+ * (e.g. from github.com/yfor1008/image_quality_assessment) into DIR yourself. The reference
+ * chooses F itself; for --scale F this script writes a copy of the user's file into a
+ * temporary folder with the one line that assigns F replaced by `F = <F>;` (nothing of the
+ * reference is stored here).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -23,6 +27,11 @@ if (!referenceDir || !existsSync(join(referenceDir, 'FeatureSIM.m'))) {
   process.exit(2);
 }
 const runs = Number(flag('runs') ?? 5);
+const scale = flag('scale');
+if (scale !== undefined && !/^[1-9]\d*$/.test(scale)) {
+  console.error('--scale must be a positive integer (the downsampling factor F)');
+  process.exit(2);
+}
 const sizes = (flag('sizes') ?? '512x384,1920x1080,3640x2400').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 
 interface Measured {
@@ -41,8 +50,21 @@ function measure(command: string, args: string[], parse: (stdout: string) => num
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'fsim-reference-'));
+/** Where Octave finds the FeatureSIM.m it runs: the user's, or the fixed-F copy. */
+let codeDir = referenceDir;
 try {
-  console.log(`# fsim-gpu (CPU path) against the reference (GNU Octave), whole processes, scale auto, medians of ${runs}\n${machine()}\n`);
+  if (scale !== undefined) {
+    const source = readFileSync(join(referenceDir, 'FeatureSIM.m'), 'utf8');
+    const assignments = source.match(/^[ \t]*F[ \t]*=.*$/gm) ?? [];
+    if (assignments.length !== 1) throw new Error(`expected one line assigning F in FeatureSIM.m, found ${assignments.length}`);
+    codeDir = join(dir, 'reference');
+    mkdirSync(codeDir);
+    writeFileSync(join(codeDir, 'FeatureSIM.m'), source.replace(/^[ \t]*F[ \t]*=.*$/m, `F = ${scale};`));
+  }
+  const scaleNote = scale === undefined ? 'scale auto' : `F = ${scale}`;
+  console.log(
+    `# fsim-gpu (CPU path) against the reference (GNU Octave), whole processes, ${scaleNote}, medians of ${runs}\n${machine()}\n`,
+  );
   console.log('| case | reference | fsim-gpu | speed-up | peak RSS reference / fsim-gpu | |ΔFSIM| |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const [width, height] of sizes) {
@@ -65,11 +87,16 @@ try {
           '--no-gui',
           '--quiet',
           '--eval',
-          `pkg load image; addpath('${referenceDir}'); [f, fc] = FeatureSIM(imread('${ref}'), imread('${dist}')); printf('%.12f %.12f\\n', f, fc);`,
+          `pkg load image; addpath('${codeDir}'); [f, fc] = FeatureSIM(imread('${ref}'), imread('${dist}')); printf('%.12f %.12f\\n', f, fc);`,
         ],
         (out) => Number(out.trim().split(/\s+/)[0]),
       );
-    const ours = () => measure(process.execPath, [BIN, 'compare', ref, dist, '--backend', 'cpu', '--json'], (out) => JSON.parse(out).fsim);
+    const ours = () =>
+      measure(
+        process.execPath,
+        [BIN, 'compare', ref, dist, '--backend', 'cpu', '--json', ...(scale === undefined ? [] : ['--scale', scale])],
+        (out) => JSON.parse(out).fsim,
+      );
     const a: Measured[] = [];
     const b: Measured[] = [];
     for (let k = 0; k < runs; k++) {
@@ -80,7 +107,7 @@ try {
     const [ma, mb] = [Math.max(...a.map((m) => m.rssMiB)), Math.max(...b.map((m) => m.rssMiB))];
     const delta = Math.abs(a[0].fsim - b[0].fsim);
     console.log(
-      `| ${width}×${height} | ${ta.toFixed(3)} s | ${tb.toFixed(3)} s | ${(ta / tb).toFixed(2)}× | ${ma.toFixed(0)} / ${mb.toFixed(0)} MiB | ${delta.toExponential(1)} |`,
+      `| ${width}×${height}, ${scaleNote} | ${ta.toFixed(3)} s | ${tb.toFixed(3)} s | ${(ta / tb).toFixed(2)}× | ${ma.toFixed(0)} / ${mb.toFixed(0)} MiB | ${delta.toExponential(1)} |`,
     );
   }
 } finally {

@@ -46,15 +46,24 @@ export function axisFrequencies(n: number): Float64Array {
 }
 
 function buildBank(rows: number, cols: number): FilterBank {
-  const n = rows * cols;
   const u = axisFrequencies(cols);
   const v = axisFrequencies(rows);
 
+  const radial = radialFilters(rows, cols, u, v);
+  const angular = angularSpreads(rows, cols, u, v);
+  return { rows, cols, radial, angular, noise: noiseSums(rows, cols, radial, angular) };
+}
+
+// Radial and angular parts are separate functions so that V8 optimises each loop as it gets
+// hot (a cold start's largest cost at small sizes).
+
+/** G_s for every scale: radial log-Gabor × low-pass, zero at DC. */
+function radialFilters(rows: number, cols: number, u: Float64Array, v: Float64Array): Float64Array[] {
   // Radial part: depends on |frequency| only, and both axes are mirror-symmetric
   // (f[k] = −f[n−k] exactly), so compute one quadrant and mirror it.
   const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
   const logFo = Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s)));
-  const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(n));
+  const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(rows * cols));
   const halfRows = Math.floor(rows / 2),
     halfCols = Math.floor(cols / 2);
   for (let r = 0; r <= halfRows; r++) {
@@ -77,11 +86,16 @@ function buildBank(rows: number, cols: number): FilterBank {
   }
   for (const g of radial) g[0] = 0;
 
+  return radial;
+}
+
+/** S_o for every orientation. */
+function angularSpreads(rows: number, cols: number, u: Float64Array, v: Float64Array): Float64Array[] {
   // Angular part: dθ = |θ − angle| wrapped to [0, π] — the angle the reference gets from
   // atan2(sinθ·cos a − cosθ·sin a, cosθ·cos a + sinθ·sin a), without three trig calls.
   const spreadDenominator = 2 * THETA_SIGMA * THETA_SIGMA;
   const angles = Array.from({ length: PC.norient }, (_, o) => (o * Math.PI) / PC.norient);
-  const angular = angles.map(() => sharedFloat64(n));
+  const angular = angles.map(() => sharedFloat64(rows * cols));
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
@@ -94,7 +108,7 @@ function buildBank(rows: number, cols: number): FilterBank {
     }
   }
 
-  return { rows, cols, radial, angular, noise: noiseSums(rows, cols, radial, angular) };
+  return angular;
 }
 
 /**

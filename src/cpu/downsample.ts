@@ -23,46 +23,103 @@ export function boxMeans(image: RasterImage, factor: number, channels: 1 | 3): F
     return out;
   }
   const lead = Math.floor((factor - 1) / 2);
-  const area = factor * factor * divisor;
-  // Pass 1: horizontal box sums at the sampled columns, for every input row and channel.
   const rowSums = Array.from({ length: channels }, () => new Float64Array(rows * outCols));
-  const [sums0, sums1, sums2] = rowSums;
-  for (let r = 0; r < rows; r++) {
-    const line = r * cols;
-    for (let j = 0; j < outCols; j++) {
-      const c0 = Math.max(0, j * factor - lead);
-      const c1 = Math.min(cols, j * factor - lead + factor);
-      // One sweep over the row's samples for every channel (the usual 1 and 3, unrolled).
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0;
-      for (let x = c0, at = (line + c0) * stride; x < c1; x++, at += stride) {
-        s0 += data[at];
-        if (channels === 3) {
-          s1 += data[at + 1];
-          s2 += data[at + 2];
-        }
-      }
-      sums0[r * outCols + j] = s0;
-      if (channels === 3) {
-        sums1[r * outCols + j] = s1;
-        sums2[r * outCols + j] = s2;
-      }
-    }
-  }
-  // Pass 2: vertical box sums at the sampled rows.
-  for (let c = 0; c < channels; c++) {
-    const sums = rowSums[c];
-    const plane = out[c];
-    for (let i = 0; i < outRows; i++) {
-      const r0 = Math.max(0, i * factor - lead);
-      const r1 = Math.min(rows, i * factor - lead + factor);
-      for (let j = 0; j < outCols; j++) {
-        let sum = 0;
-        for (let r = r0; r < r1; r++) sum += sums[r * outCols + j];
-        plane[i * outCols + j] = sum / area;
-      }
-    }
-  }
+  horizontalSums(data, rows, cols, stride, channels, factor, lead, rowSums);
+  for (let c = 0; c < channels; c++) verticalMeans(rowSums[c], rows, outRows, outCols, factor, lead, factor * factor * divisor, out[c]);
   return out;
+}
+
+// The two passes are separate functions so that V8 optimises each as it gets hot (one long
+// function is optimised on its first loop and deoptimised at the second).
+
+/** Pass 1: horizontal box sums at the sampled columns, for every input row and channel. */
+function horizontalSums(
+  data: RasterImage['data'],
+  rows: number,
+  cols: number,
+  stride: number,
+  channels: 1 | 3,
+  factor: number,
+  lead: number,
+  rowSums: Float64Array[],
+): void {
+  const outCols = Math.ceil(cols / factor);
+  if (channels === 1) {
+    for (let r = 0; r < rows; r++) boxRowSums1(data, r * cols, cols, stride, factor, lead, rowSums[0], r * outCols, outCols);
+  } else {
+    for (let r = 0; r < rows; r++) boxRowSums3(data, r * cols, cols, stride, factor, lead, rowSums, r * outCols, outCols);
+  }
+}
+
+/** One row's box sums at the sampled columns, first channel only. */
+function boxRowSums1(
+  data: RasterImage['data'],
+  line: number,
+  cols: number,
+  stride: number,
+  factor: number,
+  lead: number,
+  sums: Float64Array,
+  out: number,
+  outCols: number,
+): void {
+  for (let j = 0; j < outCols; j++) {
+    const c0 = Math.max(0, j * factor - lead);
+    const c1 = Math.min(cols, j * factor - lead + factor);
+    let s = 0;
+    for (let at = (line + c0) * stride, end = (line + c1) * stride; at < end; at += stride) s += data[at];
+    sums[out + j] = s;
+  }
+}
+
+/** One row's box sums at the sampled columns, first three channels in one sweep. */
+function boxRowSums3(
+  data: RasterImage['data'],
+  line: number,
+  cols: number,
+  stride: number,
+  factor: number,
+  lead: number,
+  rowSums: Float64Array[],
+  out: number,
+  outCols: number,
+): void {
+  const [sums0, sums1, sums2] = rowSums;
+  for (let j = 0; j < outCols; j++) {
+    const c0 = Math.max(0, j * factor - lead);
+    const c1 = Math.min(cols, j * factor - lead + factor);
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0;
+    for (let at = (line + c0) * stride, end = (line + c1) * stride; at < end; at += stride) {
+      s0 += data[at];
+      s1 += data[at + 1];
+      s2 += data[at + 2];
+    }
+    sums0[out + j] = s0;
+    sums1[out + j] = s1;
+    sums2[out + j] = s2;
+  }
+}
+
+/** Pass 2: vertical box sums at the sampled rows, divided by the box's area. */
+function verticalMeans(
+  sums: Float64Array,
+  rows: number,
+  outRows: number,
+  outCols: number,
+  factor: number,
+  lead: number,
+  area: number,
+  plane: Float64Array,
+): void {
+  for (let i = 0; i < outRows; i++) {
+    const r0 = Math.max(0, i * factor - lead);
+    const r1 = Math.min(rows, i * factor - lead + factor);
+    for (let j = 0; j < outCols; j++) {
+      let sum = 0;
+      for (let r = r0; r < r1; r++) sum += sums[r * outCols + j];
+      plane[i * outCols + j] = sum / area;
+    }
+  }
 }

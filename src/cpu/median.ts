@@ -9,7 +9,11 @@ function select(a: Float64Array, k: number, lo: number, hi: number): number {
     let x = a[lo],
       y = a[mid],
       z = a[hi];
-    if (x > y) [x, y] = [y, x];
+    if (x > y) {
+      const t = x;
+      x = y;
+      y = t;
+    }
     if (y > z) y = z;
     const pivot = Math.max(x, y);
     let i = lo,

@@ -4,7 +4,8 @@
  *   read:   regular files only (FIFOs, devices and directories are refused before any read),
  *           at most MAX_FILE_BYTES, checked before reading;
  *   sniff:  the format from the file's first bytes, before any decoder sees it: PNG, JPEG,
- *           GIF (first frame), WebP, TIFF, AVIF through sharp (libvips), BMP through bmp.ts;
+ *           GIF (first frame), WebP, TIFF, AVIF through sharp (libvips), BMP through bmp.ts,
+ *           PNG through png.ts up to its size limit (libvips above it; the same pixels);
  *           anything else (SVG, PDF, HEIC, …) is refused;
  *   decode: dimensions checked on the header (MAX_PIXELS) before pixels are allocated;
  *           8-bit samples as Uint8Array, 16-bit as Uint16Array (read as v / 257), CMYK
@@ -17,6 +18,7 @@ import { MAX_FILE_BYTES } from '../constants.js';
 import { FsimError, printable } from '../errors.js';
 import { checkPixelCount, type RasterImage } from '../image.js';
 import { decodeBmp, isBmp } from './bmp.js';
+import { decodePng } from './png.js';
 
 /** First line of an error message, without libvips' trailing noise. */
 function oneLine(error: unknown): string {
@@ -143,10 +145,11 @@ const DEPTH_NAMES: Record<string, string> = {
 /** Colour spaces decoded as stored; CMYK is converted (by libvips, documented). */
 const SPACES = new Set(['srgb', 'rgb', 'rgb16', 'b-w', 'grey16', 'cmyk']);
 
-/** libvips is loaded on the first file that needs it (BMP never does): ~70 ms off every start. */
+/** libvips is loaded on the first file that needs it (BMP and most PNGs never do): ~0.1 s off a start. */
 const loadSharp = async () => (await import('sharp')).default;
 
-async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: string): Promise<RasterImage> {
+/** Decoding through libvips; exported for the tests that hold png.ts to it. */
+export async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: string): Promise<RasterImage> {
   const sharp = await loadSharp();
   let meta: Metadata;
   try {
@@ -201,7 +204,9 @@ export async function decodeImage(bytes: Uint8Array, name = 'image'): Promise<Ra
   if (bytes.length > MAX_FILE_BYTES) throw new FsimError('SIZE', `${label}: ${bytes.length} bytes, over the ${MAX_FILE_BYTES}-byte limit`);
   const format = sniffFormat(bytes);
   if (!format) throw notSupported(label);
-  return format === 'bmp' ? decodeBmp(bytes, label) : decodeWithSharp(bytes, format, label);
+  if (format === 'bmp') return decodeBmp(bytes, label);
+  if (format === 'png') return decodePng(bytes, label) ?? decodeWithSharp(bytes, format, label);
+  return decodeWithSharp(bytes, format, label);
 }
 
 export async function decodeFile(path: string): Promise<RasterImage> {

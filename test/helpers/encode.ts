@@ -117,3 +117,107 @@ export function tiff(
   }
   return out;
 }
+
+export interface PngLayout {
+  width: number;
+  height: number;
+  colourType: 0 | 2 | 3 | 4 | 6;
+  bitDepth: 1 | 2 | 4 | 8 | 16;
+  /** Interleaved samples (palette indices for colour type 3), each within the bit depth. */
+  samples: ArrayLike<number>;
+  /** RGB triples for colour type 3. */
+  palette?: ArrayLike<number>;
+  /** Raw tRNS bytes, written after PLTE. */
+  transparency?: ArrayLike<number>;
+  interlaced?: boolean;
+  /** The filter of scanline k is filters[k % filters.length] (default [0]). */
+  filters?: number[];
+  /** Split the compressed data into IDAT chunks of this many bytes. */
+  idatBytes?: number;
+  /** Extra chunks written before the IDATs (e.g. gAMA). */
+  ancillary?: [string, Uint8Array][];
+}
+
+function filterScanline(filter: number, line: Uint8Array, prior: Uint8Array | null, bpp: number): Uint8Array {
+  const out = new Uint8Array(line.length + 1);
+  out[0] = filter;
+  for (let k = 0; k < line.length; k++) {
+    const a = k >= bpp ? line[k - bpp] : 0;
+    const b = prior ? prior[k] : 0;
+    const c = k >= bpp && prior ? prior[k - bpp] : 0;
+    let predictor = 0;
+    if (filter === 1) predictor = a;
+    else if (filter === 2) predictor = b;
+    else if (filter === 3) predictor = (a + b) >> 1;
+    else if (filter === 4) {
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+    out[k + 1] = (line[k] - predictor) & 0xff;
+  }
+  return out;
+}
+
+/** Packs one scanline of a (sub)image: samples at `bitDepth` bits, most significant first. */
+function packScanline(values: number[], bitDepth: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((values.length * bitDepth) / 8));
+  values.forEach((v, k) => {
+    if (bitDepth === 16) {
+      out[2 * k] = v >> 8;
+      out[2 * k + 1] = v & 0xff;
+    } else if (bitDepth === 8) out[k] = v;
+    else out[(k * bitDepth) >> 3] |= v << (8 - bitDepth - ((k * bitDepth) & 7));
+  });
+  return out;
+}
+
+/** A PNG of any layout the format allows, written independently of the decoder under test. */
+export function pngFile(layout: PngLayout): Buffer {
+  const { width, height, colourType, bitDepth, samples, interlaced = false, filters = [0] } = layout;
+  const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colourType];
+  const bpp = Math.max(1, (channels * bitDepth) >> 3);
+  const passes = interlaced
+    ? [
+        [0, 0, 8, 8],
+        [0, 4, 8, 8],
+        [4, 0, 8, 4],
+        [0, 2, 4, 4],
+        [2, 0, 4, 2],
+        [0, 1, 2, 2],
+        [1, 0, 2, 1],
+      ]
+    : [[0, 0, 1, 1]];
+  const lines: Uint8Array[] = [];
+  let count = 0;
+  for (const [r0, c0, dr, dc] of passes) {
+    let prior: Uint8Array | null = null;
+    for (let r = r0; r < height; r += dr) {
+      const values: number[] = [];
+      for (let c = c0; c < width; c += dc) for (let k = 0; k < channels; k++) values.push(samples[(r * width + c) * channels + k]);
+      if (values.length === 0) continue;
+      const line = packScanline(values, bitDepth);
+      lines.push(filterScanline(filters[count++ % filters.length], line, prior, bpp));
+      prior = line;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = bitDepth;
+  ihdr[9] = colourType;
+  ihdr[12] = interlaced ? 1 : 0;
+  const compressed = deflateSync(Buffer.concat(lines));
+  const step = layout.idatBytes ?? compressed.length;
+  const idats: Buffer[] = [];
+  for (let at = 0; at < compressed.length; at += step) idats.push(chunk('IDAT', compressed.subarray(at, at + step)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    ...(layout.ancillary ?? []).map(([type, data]) => chunk(type, data)),
+    ...(layout.palette ? [chunk('PLTE', Uint8Array.from(layout.palette))] : []),
+    ...(layout.transparency ? [chunk('tRNS', Uint8Array.from(layout.transparency))] : []),
+    ...idats,
+    chunk('IEND', new Uint8Array(0)),
+  ]);
+}
