@@ -65,7 +65,7 @@ describe('plans', () => {
 });
 
 describe('1-D transforms against a direct DFT', () => {
-  it.each([1, 2, 3, 4, 5, 7, 8, 13, 17, 23, 96, 255, 383, 511, 1000, 1080])('n = %i', (n) => {
+  it.each([1, 2, 3, 4, 5, 7, 8, 11, 13, 17, 23, 77, 96, 143, 255, 383, 511, 1000, 1001, 1080, 3640])('n = %i', (n) => {
     const fft = new Fft1D(n);
     const re = random(n),
       im = random(n);
@@ -88,6 +88,8 @@ describe('2-D transform of a real image', () => {
     [6, 8],
     [17, 23],
     [16, 9],
+    [77, 26],
+    [13, 22],
   ])('%i × %i', (rows, cols) => {
     const n = rows * cols;
     const src = random(n);

@@ -229,75 +229,516 @@ function stage5(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
   }
 }
 
-/**
- * Any odd radix R as a direct DFT folded over the pairs (r, R−r):
- * y_q = a_0 + Σ_{r ≤ (R−1)/2} [cos(2πrq/R)·(a_r + a_{R−r}) − i·sin(2πrq/R)·(a_r − a_{R−r})],
- * half the multiplications of the plain sum.
- */
-function stageOdd(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number, radix: number): void {
-  const g = n / radix;
-  const half = (radix - 1) / 2;
-  const cosTable = new Float64Array(radix * (half + 1)),
-    sinTable = new Float64Array(radix * (half + 1));
-  for (let q = 0; q < radix; q++) {
-    for (let r = 1; r <= half; r++) {
-      const angle = (2 * Math.PI * ((r * q) % radix)) / radix;
-      cosTable[q * (half + 1) + r] = Math.cos(angle);
-      sinTable[q * (half + 1) + r] = Math.sin(angle);
-    }
-  }
-  const ar = new Float64Array(radix),
-    ai = new Float64Array(radix);
-  const sumR = new Float64Array(half + 1),
-    sumI = new Float64Array(half + 1);
-  const difR = new Float64Array(half + 1),
-    difI = new Float64Array(half + 1);
+// Radices 7, 11 and 13 (3640 = 2³·5·7·13 is a common width; MAX_DIRECT_RADIX = 13), each a
+// direct DFT folded over the pairs (r, R−r):
+//   y_q = a_0 + Σ_{r ≤ (R−1)/2} [cos(2πrq/R)·(a_r + a_{R−r}) − i·sin(2πrq/R)·(a_r − a_{R−r})],
+// and y_{R−q} shares the cosine part with the sine part negated, so each sum serves two
+// outputs. Unrolled with every value in a local (written out by a script, not by hand): 6×
+// faster than one loop-based kernel for every odd radix over scratch arrays.
+
+const COS7 = [Math.cos((2 * Math.PI * 1) / 7), Math.cos((2 * Math.PI * 2) / 7), Math.cos((2 * Math.PI * 3) / 7)];
+const SIN7 = [Math.sin((2 * Math.PI * 1) / 7), Math.sin((2 * Math.PI * 2) / 7), Math.sin((2 * Math.PI * 3) / 7)];
+
+/** Radix 7. */
+function stage7(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+  const g = n / 7;
+  const gw = g * w,
+    sw = s * w;
+  const c1 = COS7[0],
+    s1 = SIN7[0],
+    c2 = COS7[1],
+    s2 = SIN7[1],
+    c3 = COS7[2],
+    s3 = SIN7[2];
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
+      const t = 12 * k;
       const i0 = (j0 + k) * w;
-      const o0 = (j0 * radix + k) * w;
+      const o0 = (j0 * 7 + k) * w;
       for (let c = 0; c < w; c++) {
-        ar[0] = xr[i0 + c];
-        ai[0] = xi[i0 + c];
-        for (let r = 1; r < radix; r++) {
-          const t = (k * (radix - 1) + r - 1) * 2;
-          const p = i0 + r * g * w + c;
-          const pr = xr[p],
-            pi = xi[p];
-          ar[r] = pr * tw[t] - pi * tw[t + 1];
-          ai[r] = pr * tw[t + 1] + pi * tw[t];
-        }
-        let y0r = ar[0],
-          y0i = ai[0];
-        for (let r = 1; r <= half; r++) {
-          sumR[r] = ar[r] + ar[radix - r];
-          sumI[r] = ai[r] + ai[radix - r];
-          difR[r] = ar[r] - ar[radix - r];
-          difI[r] = ai[r] - ai[radix - r];
-          y0r += sumR[r];
-          y0i += sumI[r];
-        }
-        yr[o0 + c] = y0r;
-        yi[o0 + c] = y0i;
-        for (let q = 1; q < radix; q++) {
-          let er = ar[0],
-            ei = ai[0],
-            or = 0,
-            oi = 0;
-          const row = q * (half + 1);
-          for (let r = 1; r <= half; r++) {
-            const cs = cosTable[row + r],
-              sn = sinTable[row + r];
-            er += cs * sumR[r];
-            ei += cs * sumI[r];
-            or += sn * difR[r];
-            oi += sn * difI[r];
-          }
-          // − i·(or + i·oi) = oi − i·or
-          const q0 = o0 + q * s * w + c;
-          yr[q0] = er + oi;
-          yi[q0] = ei - or;
-        }
+        const p0 = i0 + c;
+        const a0r = xr[p0],
+          a0i = xi[p0];
+        let p = p0,
+          pr = 0,
+          pi = 0,
+          wr = 0,
+          wi = 0;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 0];
+        wi = tw[t + 1];
+        const a1r = pr * wr - pi * wi,
+          a1i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 2];
+        wi = tw[t + 3];
+        const a2r = pr * wr - pi * wi,
+          a2i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 4];
+        wi = tw[t + 5];
+        const a3r = pr * wr - pi * wi,
+          a3i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 6];
+        wi = tw[t + 7];
+        const a4r = pr * wr - pi * wi,
+          a4i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 8];
+        wi = tw[t + 9];
+        const a5r = pr * wr - pi * wi,
+          a5i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 10];
+        wi = tw[t + 11];
+        const a6r = pr * wr - pi * wi,
+          a6i = pr * wi + pi * wr;
+        const u1r = a1r + a6r,
+          u1i = a1i + a6i,
+          v1r = a1r - a6r,
+          v1i = a1i - a6i;
+        const u2r = a2r + a5r,
+          u2i = a2i + a5i,
+          v2r = a2r - a5r,
+          v2i = a2i - a5i;
+        const u3r = a3r + a4r,
+          u3i = a3i + a4i,
+          v3r = a3r - a4r,
+          v3i = a3i - a4i;
+        const q0 = o0 + c;
+        yr[q0] = a0r + u1r + u2r + u3r;
+        yi[q0] = a0i + u1i + u2i + u3i;
+        const e1r = a0r + c1 * u1r + c2 * u2r + c3 * u3r,
+          e1i = a0i + c1 * u1i + c2 * u2i + c3 * u3i;
+        const f1r = s1 * v1r + s2 * v2r + s3 * v3r,
+          f1i = s1 * v1i + s2 * v2i + s3 * v3i;
+        yr[q0 + 1 * sw] = e1r + f1i;
+        yi[q0 + 1 * sw] = e1i - f1r;
+        yr[q0 + 6 * sw] = e1r - f1i;
+        yi[q0 + 6 * sw] = e1i + f1r;
+        const e2r = a0r + c2 * u1r + c3 * u2r + c1 * u3r,
+          e2i = a0i + c2 * u1i + c3 * u2i + c1 * u3i;
+        const f2r = s2 * v1r - s3 * v2r - s1 * v3r,
+          f2i = s2 * v1i - s3 * v2i - s1 * v3i;
+        yr[q0 + 2 * sw] = e2r + f2i;
+        yi[q0 + 2 * sw] = e2i - f2r;
+        yr[q0 + 5 * sw] = e2r - f2i;
+        yi[q0 + 5 * sw] = e2i + f2r;
+        const e3r = a0r + c3 * u1r + c1 * u2r + c2 * u3r,
+          e3i = a0i + c3 * u1i + c1 * u2i + c2 * u3i;
+        const f3r = s3 * v1r - s1 * v2r + s2 * v3r,
+          f3i = s3 * v1i - s1 * v2i + s2 * v3i;
+        yr[q0 + 3 * sw] = e3r + f3i;
+        yi[q0 + 3 * sw] = e3i - f3r;
+        yr[q0 + 4 * sw] = e3r - f3i;
+        yi[q0 + 4 * sw] = e3i + f3r;
+      }
+    }
+  }
+}
+
+const COS11 = [
+  Math.cos((2 * Math.PI * 1) / 11),
+  Math.cos((2 * Math.PI * 2) / 11),
+  Math.cos((2 * Math.PI * 3) / 11),
+  Math.cos((2 * Math.PI * 4) / 11),
+  Math.cos((2 * Math.PI * 5) / 11),
+];
+const SIN11 = [
+  Math.sin((2 * Math.PI * 1) / 11),
+  Math.sin((2 * Math.PI * 2) / 11),
+  Math.sin((2 * Math.PI * 3) / 11),
+  Math.sin((2 * Math.PI * 4) / 11),
+  Math.sin((2 * Math.PI * 5) / 11),
+];
+
+/** Radix 11. */
+function stage11(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+  const g = n / 11;
+  const gw = g * w,
+    sw = s * w;
+  const c1 = COS11[0],
+    s1 = SIN11[0],
+    c2 = COS11[1],
+    s2 = SIN11[1],
+    c3 = COS11[2],
+    s3 = SIN11[2],
+    c4 = COS11[3],
+    s4 = SIN11[3],
+    c5 = COS11[4],
+    s5 = SIN11[4];
+  for (let j0 = 0; j0 < g; j0 += s) {
+    for (let k = 0; k < s; k++) {
+      const t = 20 * k;
+      const i0 = (j0 + k) * w;
+      const o0 = (j0 * 11 + k) * w;
+      for (let c = 0; c < w; c++) {
+        const p0 = i0 + c;
+        const a0r = xr[p0],
+          a0i = xi[p0];
+        let p = p0,
+          pr = 0,
+          pi = 0,
+          wr = 0,
+          wi = 0;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 0];
+        wi = tw[t + 1];
+        const a1r = pr * wr - pi * wi,
+          a1i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 2];
+        wi = tw[t + 3];
+        const a2r = pr * wr - pi * wi,
+          a2i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 4];
+        wi = tw[t + 5];
+        const a3r = pr * wr - pi * wi,
+          a3i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 6];
+        wi = tw[t + 7];
+        const a4r = pr * wr - pi * wi,
+          a4i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 8];
+        wi = tw[t + 9];
+        const a5r = pr * wr - pi * wi,
+          a5i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 10];
+        wi = tw[t + 11];
+        const a6r = pr * wr - pi * wi,
+          a6i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 12];
+        wi = tw[t + 13];
+        const a7r = pr * wr - pi * wi,
+          a7i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 14];
+        wi = tw[t + 15];
+        const a8r = pr * wr - pi * wi,
+          a8i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 16];
+        wi = tw[t + 17];
+        const a9r = pr * wr - pi * wi,
+          a9i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 18];
+        wi = tw[t + 19];
+        const a10r = pr * wr - pi * wi,
+          a10i = pr * wi + pi * wr;
+        const u1r = a1r + a10r,
+          u1i = a1i + a10i,
+          v1r = a1r - a10r,
+          v1i = a1i - a10i;
+        const u2r = a2r + a9r,
+          u2i = a2i + a9i,
+          v2r = a2r - a9r,
+          v2i = a2i - a9i;
+        const u3r = a3r + a8r,
+          u3i = a3i + a8i,
+          v3r = a3r - a8r,
+          v3i = a3i - a8i;
+        const u4r = a4r + a7r,
+          u4i = a4i + a7i,
+          v4r = a4r - a7r,
+          v4i = a4i - a7i;
+        const u5r = a5r + a6r,
+          u5i = a5i + a6i,
+          v5r = a5r - a6r,
+          v5i = a5i - a6i;
+        const q0 = o0 + c;
+        yr[q0] = a0r + u1r + u2r + u3r + u4r + u5r;
+        yi[q0] = a0i + u1i + u2i + u3i + u4i + u5i;
+        const e1r = a0r + c1 * u1r + c2 * u2r + c3 * u3r + c4 * u4r + c5 * u5r,
+          e1i = a0i + c1 * u1i + c2 * u2i + c3 * u3i + c4 * u4i + c5 * u5i;
+        const f1r = s1 * v1r + s2 * v2r + s3 * v3r + s4 * v4r + s5 * v5r,
+          f1i = s1 * v1i + s2 * v2i + s3 * v3i + s4 * v4i + s5 * v5i;
+        yr[q0 + 1 * sw] = e1r + f1i;
+        yi[q0 + 1 * sw] = e1i - f1r;
+        yr[q0 + 10 * sw] = e1r - f1i;
+        yi[q0 + 10 * sw] = e1i + f1r;
+        const e2r = a0r + c2 * u1r + c4 * u2r + c5 * u3r + c3 * u4r + c1 * u5r,
+          e2i = a0i + c2 * u1i + c4 * u2i + c5 * u3i + c3 * u4i + c1 * u5i;
+        const f2r = s2 * v1r + s4 * v2r - s5 * v3r - s3 * v4r - s1 * v5r,
+          f2i = s2 * v1i + s4 * v2i - s5 * v3i - s3 * v4i - s1 * v5i;
+        yr[q0 + 2 * sw] = e2r + f2i;
+        yi[q0 + 2 * sw] = e2i - f2r;
+        yr[q0 + 9 * sw] = e2r - f2i;
+        yi[q0 + 9 * sw] = e2i + f2r;
+        const e3r = a0r + c3 * u1r + c5 * u2r + c2 * u3r + c1 * u4r + c4 * u5r,
+          e3i = a0i + c3 * u1i + c5 * u2i + c2 * u3i + c1 * u4i + c4 * u5i;
+        const f3r = s3 * v1r - s5 * v2r - s2 * v3r + s1 * v4r + s4 * v5r,
+          f3i = s3 * v1i - s5 * v2i - s2 * v3i + s1 * v4i + s4 * v5i;
+        yr[q0 + 3 * sw] = e3r + f3i;
+        yi[q0 + 3 * sw] = e3i - f3r;
+        yr[q0 + 8 * sw] = e3r - f3i;
+        yi[q0 + 8 * sw] = e3i + f3r;
+        const e4r = a0r + c4 * u1r + c3 * u2r + c1 * u3r + c5 * u4r + c2 * u5r,
+          e4i = a0i + c4 * u1i + c3 * u2i + c1 * u3i + c5 * u4i + c2 * u5i;
+        const f4r = s4 * v1r - s3 * v2r + s1 * v3r + s5 * v4r - s2 * v5r,
+          f4i = s4 * v1i - s3 * v2i + s1 * v3i + s5 * v4i - s2 * v5i;
+        yr[q0 + 4 * sw] = e4r + f4i;
+        yi[q0 + 4 * sw] = e4i - f4r;
+        yr[q0 + 7 * sw] = e4r - f4i;
+        yi[q0 + 7 * sw] = e4i + f4r;
+        const e5r = a0r + c5 * u1r + c1 * u2r + c4 * u3r + c2 * u4r + c3 * u5r,
+          e5i = a0i + c5 * u1i + c1 * u2i + c4 * u3i + c2 * u4i + c3 * u5i;
+        const f5r = s5 * v1r - s1 * v2r + s4 * v3r - s2 * v4r + s3 * v5r,
+          f5i = s5 * v1i - s1 * v2i + s4 * v3i - s2 * v4i + s3 * v5i;
+        yr[q0 + 5 * sw] = e5r + f5i;
+        yi[q0 + 5 * sw] = e5i - f5r;
+        yr[q0 + 6 * sw] = e5r - f5i;
+        yi[q0 + 6 * sw] = e5i + f5r;
+      }
+    }
+  }
+}
+
+const COS13 = [
+  Math.cos((2 * Math.PI * 1) / 13),
+  Math.cos((2 * Math.PI * 2) / 13),
+  Math.cos((2 * Math.PI * 3) / 13),
+  Math.cos((2 * Math.PI * 4) / 13),
+  Math.cos((2 * Math.PI * 5) / 13),
+  Math.cos((2 * Math.PI * 6) / 13),
+];
+const SIN13 = [
+  Math.sin((2 * Math.PI * 1) / 13),
+  Math.sin((2 * Math.PI * 2) / 13),
+  Math.sin((2 * Math.PI * 3) / 13),
+  Math.sin((2 * Math.PI * 4) / 13),
+  Math.sin((2 * Math.PI * 5) / 13),
+  Math.sin((2 * Math.PI * 6) / 13),
+];
+
+/** Radix 13. */
+function stage13(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+  const g = n / 13;
+  const gw = g * w,
+    sw = s * w;
+  const c1 = COS13[0],
+    s1 = SIN13[0],
+    c2 = COS13[1],
+    s2 = SIN13[1],
+    c3 = COS13[2],
+    s3 = SIN13[2],
+    c4 = COS13[3],
+    s4 = SIN13[3],
+    c5 = COS13[4],
+    s5 = SIN13[4],
+    c6 = COS13[5],
+    s6 = SIN13[5];
+  for (let j0 = 0; j0 < g; j0 += s) {
+    for (let k = 0; k < s; k++) {
+      const t = 24 * k;
+      const i0 = (j0 + k) * w;
+      const o0 = (j0 * 13 + k) * w;
+      for (let c = 0; c < w; c++) {
+        const p0 = i0 + c;
+        const a0r = xr[p0],
+          a0i = xi[p0];
+        let p = p0,
+          pr = 0,
+          pi = 0,
+          wr = 0,
+          wi = 0;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 0];
+        wi = tw[t + 1];
+        const a1r = pr * wr - pi * wi,
+          a1i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 2];
+        wi = tw[t + 3];
+        const a2r = pr * wr - pi * wi,
+          a2i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 4];
+        wi = tw[t + 5];
+        const a3r = pr * wr - pi * wi,
+          a3i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 6];
+        wi = tw[t + 7];
+        const a4r = pr * wr - pi * wi,
+          a4i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 8];
+        wi = tw[t + 9];
+        const a5r = pr * wr - pi * wi,
+          a5i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 10];
+        wi = tw[t + 11];
+        const a6r = pr * wr - pi * wi,
+          a6i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 12];
+        wi = tw[t + 13];
+        const a7r = pr * wr - pi * wi,
+          a7i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 14];
+        wi = tw[t + 15];
+        const a8r = pr * wr - pi * wi,
+          a8i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 16];
+        wi = tw[t + 17];
+        const a9r = pr * wr - pi * wi,
+          a9i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 18];
+        wi = tw[t + 19];
+        const a10r = pr * wr - pi * wi,
+          a10i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 20];
+        wi = tw[t + 21];
+        const a11r = pr * wr - pi * wi,
+          a11i = pr * wi + pi * wr;
+        p += gw;
+        pr = xr[p];
+        pi = xi[p];
+        wr = tw[t + 22];
+        wi = tw[t + 23];
+        const a12r = pr * wr - pi * wi,
+          a12i = pr * wi + pi * wr;
+        const u1r = a1r + a12r,
+          u1i = a1i + a12i,
+          v1r = a1r - a12r,
+          v1i = a1i - a12i;
+        const u2r = a2r + a11r,
+          u2i = a2i + a11i,
+          v2r = a2r - a11r,
+          v2i = a2i - a11i;
+        const u3r = a3r + a10r,
+          u3i = a3i + a10i,
+          v3r = a3r - a10r,
+          v3i = a3i - a10i;
+        const u4r = a4r + a9r,
+          u4i = a4i + a9i,
+          v4r = a4r - a9r,
+          v4i = a4i - a9i;
+        const u5r = a5r + a8r,
+          u5i = a5i + a8i,
+          v5r = a5r - a8r,
+          v5i = a5i - a8i;
+        const u6r = a6r + a7r,
+          u6i = a6i + a7i,
+          v6r = a6r - a7r,
+          v6i = a6i - a7i;
+        const q0 = o0 + c;
+        yr[q0] = a0r + u1r + u2r + u3r + u4r + u5r + u6r;
+        yi[q0] = a0i + u1i + u2i + u3i + u4i + u5i + u6i;
+        const e1r = a0r + c1 * u1r + c2 * u2r + c3 * u3r + c4 * u4r + c5 * u5r + c6 * u6r,
+          e1i = a0i + c1 * u1i + c2 * u2i + c3 * u3i + c4 * u4i + c5 * u5i + c6 * u6i;
+        const f1r = s1 * v1r + s2 * v2r + s3 * v3r + s4 * v4r + s5 * v5r + s6 * v6r,
+          f1i = s1 * v1i + s2 * v2i + s3 * v3i + s4 * v4i + s5 * v5i + s6 * v6i;
+        yr[q0 + 1 * sw] = e1r + f1i;
+        yi[q0 + 1 * sw] = e1i - f1r;
+        yr[q0 + 12 * sw] = e1r - f1i;
+        yi[q0 + 12 * sw] = e1i + f1r;
+        const e2r = a0r + c2 * u1r + c4 * u2r + c6 * u3r + c5 * u4r + c3 * u5r + c1 * u6r,
+          e2i = a0i + c2 * u1i + c4 * u2i + c6 * u3i + c5 * u4i + c3 * u5i + c1 * u6i;
+        const f2r = s2 * v1r + s4 * v2r + s6 * v3r - s5 * v4r - s3 * v5r - s1 * v6r,
+          f2i = s2 * v1i + s4 * v2i + s6 * v3i - s5 * v4i - s3 * v5i - s1 * v6i;
+        yr[q0 + 2 * sw] = e2r + f2i;
+        yi[q0 + 2 * sw] = e2i - f2r;
+        yr[q0 + 11 * sw] = e2r - f2i;
+        yi[q0 + 11 * sw] = e2i + f2r;
+        const e3r = a0r + c3 * u1r + c6 * u2r + c4 * u3r + c1 * u4r + c2 * u5r + c5 * u6r,
+          e3i = a0i + c3 * u1i + c6 * u2i + c4 * u3i + c1 * u4i + c2 * u5i + c5 * u6i;
+        const f3r = s3 * v1r + s6 * v2r - s4 * v3r - s1 * v4r + s2 * v5r + s5 * v6r,
+          f3i = s3 * v1i + s6 * v2i - s4 * v3i - s1 * v4i + s2 * v5i + s5 * v6i;
+        yr[q0 + 3 * sw] = e3r + f3i;
+        yi[q0 + 3 * sw] = e3i - f3r;
+        yr[q0 + 10 * sw] = e3r - f3i;
+        yi[q0 + 10 * sw] = e3i + f3r;
+        const e4r = a0r + c4 * u1r + c5 * u2r + c1 * u3r + c3 * u4r + c6 * u5r + c2 * u6r,
+          e4i = a0i + c4 * u1i + c5 * u2i + c1 * u3i + c3 * u4i + c6 * u5i + c2 * u6i;
+        const f4r = s4 * v1r - s5 * v2r - s1 * v3r + s3 * v4r - s6 * v5r - s2 * v6r,
+          f4i = s4 * v1i - s5 * v2i - s1 * v3i + s3 * v4i - s6 * v5i - s2 * v6i;
+        yr[q0 + 4 * sw] = e4r + f4i;
+        yi[q0 + 4 * sw] = e4i - f4r;
+        yr[q0 + 9 * sw] = e4r - f4i;
+        yi[q0 + 9 * sw] = e4i + f4r;
+        const e5r = a0r + c5 * u1r + c3 * u2r + c2 * u3r + c6 * u4r + c1 * u5r + c4 * u6r,
+          e5i = a0i + c5 * u1i + c3 * u2i + c2 * u3i + c6 * u4i + c1 * u5i + c4 * u6i;
+        const f5r = s5 * v1r - s3 * v2r + s2 * v3r - s6 * v4r - s1 * v5r + s4 * v6r,
+          f5i = s5 * v1i - s3 * v2i + s2 * v3i - s6 * v4i - s1 * v5i + s4 * v6i;
+        yr[q0 + 5 * sw] = e5r + f5i;
+        yi[q0 + 5 * sw] = e5i - f5r;
+        yr[q0 + 8 * sw] = e5r - f5i;
+        yi[q0 + 8 * sw] = e5i + f5r;
+        const e6r = a0r + c6 * u1r + c1 * u2r + c5 * u3r + c2 * u4r + c4 * u5r + c3 * u6r,
+          e6i = a0i + c6 * u1i + c1 * u2i + c5 * u3i + c2 * u4i + c4 * u5i + c3 * u6i;
+        const f6r = s6 * v1r - s1 * v2r + s5 * v3r - s2 * v4r + s4 * v5r - s3 * v6r,
+          f6i = s6 * v1i - s1 * v2i + s5 * v3i - s2 * v4i + s4 * v5i - s3 * v6i;
+        yr[q0 + 6 * sw] = e6r + f6i;
+        yi[q0 + 6 * sw] = e6i - f6r;
+        yr[q0 + 7 * sw] = e6r - f6i;
+        yi[q0 + 7 * sw] = e6i + f6r;
       }
     }
   }
@@ -323,8 +764,17 @@ function runStockham(plan: StockhamPlan, re: Arr, im: Arr, sr: Arr, si: Arr, w: 
       case 5:
         stage5(xr, xi, yr, yi, n, stride, twiddles, w);
         break;
+      case 7:
+        stage7(xr, xi, yr, yi, n, stride, twiddles, w);
+        break;
+      case 11:
+        stage11(xr, xi, yr, yi, n, stride, twiddles, w);
+        break;
+      case 13:
+        stage13(xr, xi, yr, yi, n, stride, twiddles, w);
+        break;
       default:
-        stageOdd(xr, xi, yr, yi, n, stride, twiddles, w, radix);
+        throw new RangeError(`no CPU butterfly for radix ${radix}`);
     }
     [xr, yr] = [yr, xr];
     [xi, yi] = [yi, xi];
