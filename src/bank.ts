@@ -18,11 +18,35 @@ export interface OrientationNoise {
 export interface FilterBank {
   readonly rows: number;
   readonly cols: number;
-  /** G_s: radial log-Gabor × low-pass, zero at DC; one map per scale. */
+  /**
+   * G_s: radial log-Gabor × low-pass, zero at DC; one map per scale, of one quadrant only
+   * (quadrantRows × quadrantCols): G is mirror-symmetric on both axes, and the quadrant is a
+   * quarter of the memory. Entry (r, c) of the full map is quadrant entry
+   * (mirrorIndex(r, rows), mirrorIndex(c, cols)); radialMap expands one.
+   */
   readonly radial: readonly Float64Array[];
-  /** S_o: angular spread; one map per orientation. The filter F_so is radial[s]·angular[o]. */
+  readonly quadrantRows: number;
+  readonly quadrantCols: number;
+  /** S_o: angular spread; one full map per orientation. The filter F_so is G_s·S_o. */
   readonly angular: readonly Float64Array[];
   readonly noise: readonly OrientationNoise[];
+}
+
+/** The quadrant index of DFT index k of an axis of length n: k, or n − k past the middle. */
+export function mirrorIndex(k: number, n: number): number {
+  return k <= n >> 1 ? k : n - k;
+}
+
+/** The full rows × cols map of G_s (for the GPU path's upload, and tests). */
+export function radialMap(bank: FilterBank, s: number): Float64Array {
+  const { rows, cols, quadrantCols } = bank;
+  const quadrant = bank.radial[s];
+  const map = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const q = mirrorIndex(r, rows) * quadrantCols;
+    for (let c = 0; c < cols; c++) map[r * cols + c] = quadrant[q + mirrorIndex(c, cols)];
+  }
+  return map;
 }
 
 /** Allocates a Float64Array that worker threads can share where the platform allows it. */
@@ -51,41 +75,36 @@ function buildBank(rows: number, cols: number): FilterBank {
 
   const radial = radialFilters(rows, cols, u, v);
   const angular = angularSpreads(rows, cols, u, v);
-  return { rows, cols, radial, angular, noise: noiseSums(rows, cols, radial, angular) };
+  const quadrantRows = (rows >> 1) + 1,
+    quadrantCols = (cols >> 1) + 1;
+  const bank = { rows, cols, radial, quadrantRows, quadrantCols, angular };
+  return { ...bank, noise: noiseSums(bank) };
 }
 
 // Radial and angular parts are separate functions so that V8 optimises each loop as it gets
 // hot (a cold start's largest cost at small sizes).
 
-/** G_s for every scale: radial log-Gabor × low-pass, zero at DC. */
+/** G_s for every scale on the quadrant 0…⌊rows/2⌋ × 0…⌊cols/2⌋: radial log-Gabor × low-pass, zero at DC. */
 function radialFilters(rows: number, cols: number, u: Float64Array, v: Float64Array): Float64Array[] {
   // Radial part: depends on |frequency| only, and both axes are mirror-symmetric
-  // (f[k] = −f[n−k] exactly), so compute one quadrant and mirror it.
+  // (f[k] = −f[n−k] exactly), so the quadrant holds every value.
   const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
   const logFo = Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s)));
-  const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(rows * cols));
-  const halfRows = Math.floor(rows / 2),
-    halfCols = Math.floor(cols / 2);
-  for (let r = 0; r <= halfRows; r++) {
-    const rm = r === 0 ? 0 : rows - r;
-    for (let c = 0; c <= halfCols; c++) {
-      const cm = c === 0 ? 0 : cols - c;
+  const quadrantRows = (rows >> 1) + 1,
+    quadrantCols = (cols >> 1) + 1;
+  const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(quadrantRows * quadrantCols));
+  for (let r = 0; r < quadrantRows; r++) {
+    for (let c = 0; c < quadrantCols; c++) {
       const radius = r === 0 && c === 0 ? 1 : Math.sqrt(u[c] * u[c] + v[r] * v[r]);
       const lowpass = 1 / (1 + (radius / PC.lowpassCutoff) ** (2 * PC.lowpassOrder));
       const logRadius = Math.log(radius);
       for (let s = 0; s < PC.nscale; s++) {
         const l = logRadius - logFo[s];
-        const g = Math.exp(-(l * l) / logSigma2) * lowpass;
-        const map = radial[s];
-        map[r * cols + c] = g;
-        map[r * cols + cm] = g;
-        map[rm * cols + c] = g;
-        map[rm * cols + cm] = g;
+        radial[s][r * quadrantCols + c] = Math.exp(-(l * l) / logSigma2) * lowpass;
       }
     }
   }
   for (const g of radial) g[0] = 0;
-
   return radial;
 }
 
@@ -117,7 +136,8 @@ function angularSpreads(rows: number, cols: number, u: Float64Array, v: Float64A
  * Σ_x f_i(x)·f_j(x) = n·(1/n)·Σ_k F_e,i(k)·F_e,j(k). The radial part is even already, so
  * F_e,s = G_s·S_e with S_e = (S_o(k) + S_o(−k))/2, and the scale sums factor out.
  */
-function noiseSums(rows: number, cols: number, radial: readonly Float64Array[], angular: readonly Float64Array[]): OrientationNoise[] {
+function noiseSums(bank: Omit<FilterBank, 'noise'>): OrientationNoise[] {
+  const { rows, cols, radial, angular, quadrantCols } = bank;
   const sumAn2 = new Float64Array(angular.length);
   const sumAiAj = new Float64Array(angular.length);
   const energy = new Float64Array(angular.length);
@@ -127,12 +147,13 @@ function noiseSums(rows: number, cols: number, radial: readonly Float64Array[], 
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       const mirror = rm * cols + (c === 0 ? 0 : cols - c);
+      const q = mirrorIndex(r, rows) * quadrantCols + mirrorIndex(c, cols);
       let squares = 0,
         products = 0;
       for (let a = 0; a < PC.nscale; a++) {
-        const ga = radial[a][i];
+        const ga = radial[a][q];
         squares += ga * ga;
-        for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][i];
+        for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][q];
       }
       for (let o = 0; o < angular.length; o++) {
         const spread = angular[o];
@@ -140,7 +161,7 @@ function noiseSums(rows: number, cols: number, radial: readonly Float64Array[], 
         const even2 = even * even;
         sumAn2[o] += even2 * squares;
         sumAiAj[o] += even2 * products;
-        const f0 = g0[i] * spread[i];
+        const f0 = g0[q] * spread[i];
         energy[o] += f0 * f0;
       }
     }

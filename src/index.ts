@@ -18,7 +18,7 @@ export {
   SAMPLE_RANGE,
 } from './constants.js';
 export { CpuBackend, cpuBytesPerPixel, type CpuBackendOptions } from './cpu/backend.js';
-export { InlineExecutor, type OrientationExecutor } from './cpu/executor.js';
+export { InlineExecutor, type TaskExecutor } from './cpu/executor.js';
 export {
   alignImage,
   axisWeights,

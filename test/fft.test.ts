@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
 import { fftPlan, radixSequence, smoothLengthAtLeast } from '../src/fft/plan.js';
-import { filterBank } from '../src/bank.js';
+import { filterBank, radialMap } from '../src/bank.js';
 import { PC } from '../src/constants.js';
 
 /** Direct DFT with exactly reduced angles: X_k = Σ_j x_j·exp(−2πi·(jk mod n)/n). */
@@ -135,6 +135,7 @@ describe('noise sums by Parseval against the spatial filters', () => {
       // f_s = Re(IDFT2(F_so))·√n, by a direct 2-D inverse DFT.
       const spatial: Float64Array[] = [];
       for (let s = 0; s < PC.nscale; s++) {
+        const g = radialMap(bank, s);
         const f = new Float64Array(n);
         for (let y = 0; y < rows; y++)
           for (let x = 0; x < cols; x++) {
@@ -143,12 +144,13 @@ describe('noise sums by Parseval against the spatial filters', () => {
               for (let u = 0; u < cols; u++) {
                 const i = v * cols + u;
                 const angle = 2 * Math.PI * (((y * v) % rows) / rows + ((x * u) % cols) / cols);
-                sum += bank.radial[s][i] * bank.angular[o][i] * Math.cos(angle);
+                sum += g[i] * bank.angular[o][i] * Math.cos(angle);
               }
             f[y * cols + x] = (sum / n) * Math.sqrt(n);
           }
         spatial.push(f);
       }
+      const g0 = radialMap(bank, 0);
       let sumAn2 = 0,
         sumAiAj = 0,
         em = 0;
@@ -157,12 +159,52 @@ describe('noise sums by Parseval against the spatial filters', () => {
           sumAn2 += spatial[a][p] ** 2;
           for (let b = a + 1; b < PC.nscale; b++) sumAiAj += spatial[a][p] * spatial[b][p];
         }
-        em += (bank.radial[0][p] * bank.angular[o][p]) ** 2;
+        em += (g0[p] * bank.angular[o][p]) ** 2;
       }
       const noise = bank.noise[o];
       expect(Math.abs(noise.sumAn2 - sumAn2) / sumAn2).toBeLessThan(1e-12);
       expect(Math.abs(noise.sumAiAj - sumAiAj) / Math.abs(sumAiAj)).toBeLessThan(1e-10);
       expect(noise.energyOfSmallestFilter).toBeCloseTo(em, 12);
+    }
+  });
+});
+
+describe('column blocks of a map, in place', () => {
+  // One pass (5, 13), several (96, 3640 = 4·2·5·7·13), Bluestein (17, 383).
+  it.each([5, 13, 17, 96, 383, 3640].flatMap((n) => [[n, false] as const, [n, true] as const]))('length %i, inverse %s', (n, inverse) => {
+    const ld = 11,
+      width = 4,
+      offset = 5;
+    const re = random(n * ld),
+      im = random(n * ld);
+    const outRe = Float64Array.from(re),
+      outIm = Float64Array.from(im);
+    new Fft1D(n, width).columns(outRe, outIm, offset, ld, inverse);
+    for (let c = 0; c < ld; c++) {
+      const colRe = new Float64Array(n),
+        colIm = new Float64Array(n);
+      for (let t = 0; t < n; t++) {
+        colRe[t] = re[t * ld + c];
+        colIm[t] = im[t * ld + c];
+      }
+      const gotRe = new Float64Array(n),
+        gotIm = new Float64Array(n);
+      for (let t = 0; t < n; t++) {
+        gotRe[t] = outRe[t * ld + c];
+        gotIm[t] = outIm[t * ld + c];
+      }
+      if (c < offset || c >= offset + width) {
+        // Columns outside the block are untouched.
+        expect(gotRe).toEqual(colRe);
+        expect(gotIm).toEqual(colIm);
+      } else if (inverse) {
+        // The unnormalised inverse DFT: conj(DFT(conj(x))).
+        const [dRe, dIm] = directDft(colRe, colIm.map((v) => -v));
+        expect(relativeError(gotRe, gotIm, dRe, dIm.map((v) => -v))).toBeLessThan(1e-12);
+      } else {
+        const [dRe, dIm] = directDft(colRe, colIm);
+        expect(relativeError(gotRe, gotIm, dRe, dIm)).toBeLessThan(1e-12);
+      }
     }
   });
 });

@@ -1,19 +1,22 @@
 /**
  * The float64 CPU backend: the reference computation, exactly (FSIM_SPEC.md), and the
  * yardstick the GPU path is tested against. prepare() reads top-down:
- * colour → downsample → FFT → log-Gabor bank → phase congruency → gradients.
+ * downsample → colour → FFT → log-Gabor bank → phase congruency → gradients,
+ * the last four split over the executor's threads as tasks on shared maps (tasks.ts).
  */
 import type { Backend, PoolResult, PreparedImage, Progress, StageTimings } from '../backend.js';
-import { filterBank, sharedFloat64 } from '../bank.js';
+import { filterBank, noiseThreshold, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
 import { toYiq } from './colour.js';
 import { boxMeans } from './downsample.js';
-import type { OrientationExecutor } from './executor.js';
-import { Fft2D } from './fft2d.js';
-import { gradientMagnitude } from './gradient.js';
+import type { TaskExecutor } from './executor.js';
+import { COLUMN_BLOCK } from './fft2d.js';
+import { medianInPlace } from './median.js';
+import { type PcMaps, pcMaps, type Spectrum } from './phaseCongruency.js';
+import type { CpuTask } from './tasks.js';
 import { checkPoolable } from '../pooling.js';
 import { poolScores, similarityMaps } from './pooling.js';
 
@@ -43,13 +46,14 @@ export class CpuPrepared implements PreparedImage {
 }
 
 /**
- * Resident bytes per downsampled pixel of one comparison (both images) on this path: spectra,
- * per-orientation sums and maps of two images, the filter bank, and 9 scratch maps per thread.
- * A model fitted to measured peaks (bench/README.md: 530 B at 1080p, 504 B at 3640×2400 with
- * 2 threads), used to refuse what would not fit before allocating it.
+ * Resident bytes per downsampled pixel of one comparison (both images) on this path, whatever
+ * the thread count: the filter bank (64), one set of phase-congruency maps shared by every
+ * thread (88), the spectrum of the image in progress (16), each image's planes and maps (y, i,
+ * q, pc, gm: 2 × 40) and the decoded rasters. A model fitted to measured peaks
+ * (bench/README.md), used to refuse what would not fit before allocating it.
  */
-export function cpuBytesPerPixel(threads: number): number {
-  return 380 + 72 * threads;
+export function cpuBytesPerPixel(): number {
+  return 280;
 }
 
 export interface CpuBackendOptions {
@@ -61,11 +65,13 @@ export interface CpuBackendOptions {
 
 export class CpuBackend implements Backend {
   readonly name: string;
-  private readonly fftCache = new Map<string, Fft2D>();
   private readonly memoryBudget: number;
+  private work: { spectrum: Spectrum; maps: PcMaps } | null = null;
+  /** Images take the workspace in turn. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly executor: OrientationExecutor,
+    private readonly executor: TaskExecutor,
     options: CpuBackendOptions = {},
   ) {
     const { note, memoryBudget = Infinity } = options;
@@ -74,7 +80,7 @@ export class CpuBackend implements Backend {
   }
 
   private checkMemory(h: number, w: number, factor: number): void {
-    const need = h * w * cpuBytesPerPixel(this.executor.threads);
+    const need = h * w * cpuBytesPerPixel();
     if (need > this.memoryBudget) {
       const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
       throw new FsimError(
@@ -99,63 +105,64 @@ export class CpuBackend implements Backend {
     const { y, i, q } = toYiq(means, greyscale);
     timings.colour = now() - t;
 
-    const pc = await this.phaseCongruency(y, h, w, timings, progress);
-
-    t = now();
-    const gm = gradientMagnitude(y, h, w);
-    timings.gradient = now() - t;
-
+    // Every thread works on one image at a time, in the engine's one set of maps.
+    const turn = this.queue.then(() => this.featureMaps(y, h, w, timings, progress));
+    this.queue = turn.catch(() => undefined);
+    const { pc, gm } = await turn;
     return new CpuPrepared(this.name, [rows, cols], [h, w], factor, !greyscale, timings, y, i, q, pc, gm);
   }
 
-  /** PC = Σ_o Energy_o / Σ_o sumAn_o, the orientations spread over the executor's threads. */
-  private async phaseCongruency(y: Float64Array, h: number, w: number, timings: StageTimings, progress?: Progress): Promise<Float64Array> {
+  /** FFT → log-Gabor bank → phase congruency → gradients, each step split over the threads. */
+  private async featureMaps(y: Float64Array, h: number, w: number, timings: StageTimings, progress?: Progress) {
     const n = h * w;
-    const pc = new Float64Array(n);
+    const parts = this.executor.parts(n);
+    const run = (tasks: CpuTask[]) => Promise.all(tasks.map((task) => this.executor.run(task)));
+    const rowRanges = split(h, parts, 1).map(([from, to]) => ({ rows: h, cols: w, from, to }));
+    const columnRanges = split(w, parts, COLUMN_BLOCK).map(([from, to]) => ({ rows: h, cols: w, from, to }));
+    const { spectrum, maps } = this.workspace(h, w);
+
+    // Phase congruency: PC = Σ_o max(Energy_o − T_o, 0) / Σ_o sumAn_o. Its numerator
+    // accumulates in the output, which then becomes PC in place.
+    const pc = sharedFloat64(n);
+    let t = now();
     // A constant image has an exactly zero response (every filter is zero at DC): no features.
     // Computing it would only turn FFT rounding noise into spurious congruency.
-    if (y.every((v) => v === y[0])) return pc;
+    if (!y.every((v) => v === y[0])) {
+      await run(split(h, parts, 2).map(([from, to]) => ({ kind: 'spectrumRows', rows: h, cols: w, from, to, y, spectrum })));
+      await run(columnRanges.map((range) => ({ kind: 'spectrumColumns', ...range, spectrum })));
+      timings.fft = now() - t;
 
-    let t = now();
-    const spectrum = { re: sharedFloat64(n), im: sharedFloat64(n) };
-    this.fft2d(h, w).forwardReal(y, spectrum.re, spectrum.im);
-    timings.fft = now() - t;
+      t = now();
+      const bank = filterBank(h, w);
+      progress?.(0, 'phase congruency');
+      for (let o = 0; o < PC.norient; o++) {
+        const first = o === 0;
+        await run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
+        await run(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
+        const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
+        await run(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
+        progress?.((o + 1) / PC.norient, 'phase congruency');
+      }
+      const { amplitude } = maps;
+      // Zero amplitude means every response is zero there: no feature (the reference gives 0/0).
+      for (let p = 0; p < n; p++) pc[p] = amplitude[p] > 0 ? pc[p] / amplitude[p] : 0;
+      timings.phaseCongruency = now() - t;
+    }
 
     t = now();
-    const bank = filterBank(h, w);
-    const energies = Array.from({ length: PC.norient }, () => sharedFloat64(n));
-    const amplitudes = Array.from({ length: PC.norient }, () => sharedFloat64(n));
-    let done = 0;
-    progress?.(0, 'phase congruency');
-    await Promise.all(
-      energies.map(async (energy, o) => {
-        await this.executor.run({ bank, spectrum, orientation: o, energy, amplitude: amplitudes[o] });
-        progress?.(++done / PC.norient, 'phase congruency');
-      }),
-    );
-    for (let p = 0; p < n; p++) {
-      let energy = 0,
-        amplitude = 0;
-      for (let o = 0; o < PC.norient; o++) {
-        energy += energies[o][p];
-        amplitude += amplitudes[o][p];
-      }
-      // Zero amplitude means every response is zero there: no feature (the reference gives 0/0).
-      pc[p] = amplitude > 0 ? energy / amplitude : 0;
-    }
-    timings.phaseCongruency = now() - t;
-    return pc;
+    const gm = sharedFloat64(n);
+    await run(rowRanges.map((range) => ({ kind: 'gradient', ...range, y, gm })));
+    timings.gradient = now() - t;
+    return { pc, gm };
   }
 
-  private fft2d(h: number, w: number): Fft2D {
-    const key = `${h}x${w}`;
-    let fft = this.fftCache.get(key);
-    if (!fft) {
-      this.fftCache.clear();
-      fft = new Fft2D(h, w);
-      this.fftCache.set(key, fft);
+  /** The spectrum and phase-congruency maps of the most recent size, reused across images and calls. */
+  private workspace(h: number, w: number): { spectrum: Spectrum; maps: PcMaps } {
+    if (!this.work || this.work.maps.rows !== h || this.work.maps.cols !== w) {
+      this.work = null;
+      this.work = { spectrum: { re: sharedFloat64(h * w), im: sharedFloat64(h * w) }, maps: pcMaps(h, w) };
     }
-    return fft;
+    return this.work;
   }
 
   async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
@@ -180,4 +187,14 @@ export class CpuBackend implements Backend {
   async dispose(): Promise<void> {
     await this.executor.dispose();
   }
+}
+
+/** [0, length) in `parts` ranges of near-equal size, each boundary a multiple of `align`. */
+function split(length: number, parts: number, align: number): [number, number][] {
+  const units = Math.ceil(length / align);
+  const count = Math.max(1, Math.min(parts, units));
+  return Array.from({ length: count }, (_, k) => [
+    Math.min(length, Math.floor((k * units) / count) * align),
+    Math.min(length, Math.floor(((k + 1) * units) / count) * align),
+  ]);
 }

@@ -9,6 +9,7 @@
  * equals converting and then averaging, up to float64 rounding (~1e-14), without ever
  * holding a full-resolution float64 plane per YIQ component.
  */
+import { sharedFloat64 } from '../bank.js';
 import { sampleDivisor, type RasterImage } from '../image.js';
 
 /** The F×F box means of the first `channels` channels of `image`, each ⌈H/F⌉ × ⌈W/F⌉, on the 0..255 scale. */
@@ -17,7 +18,8 @@ export function boxMeans(image: RasterImage, factor: number, channels: 1 | 3): F
   const divisor = sampleDivisor(data);
   const outRows = Math.ceil(rows / factor);
   const outCols = Math.ceil(cols / factor);
-  const out = Array.from({ length: channels }, () => new Float64Array(outRows * outCols));
+  // Shared: the luminance plane goes to the worker threads.
+  const out = Array.from({ length: channels }, () => sharedFloat64(outRows * outCols));
   if (factor === 1) {
     for (let p = 0; p < rows * cols; p++) for (let c = 0; c < channels; c++) out[c][p] = data[p * stride + c] / divisor;
     return out;

@@ -10,16 +10,29 @@ import { fftPlan, type BluesteinPlan, type FftPlan, type StockhamPlan } from '..
 
 type Arr = Float64Array;
 
-function stage2(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage2(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 2;
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const wr = tw[2 * k],
         wi = tw[2 * k + 1];
-      const i0 = (j0 + k) * w,
-        i1 = i0 + g * w;
-      const o0 = (j0 * 2 + k) * w,
-        o1 = o0 + s * w;
+      const i0 = xo + (j0 + k) * xl,
+        i1 = i0 + g * xl;
+      const o0 = yo + (j0 * 2 + k) * yl,
+        o1 = o0 + s * yl;
       for (let c = 0; c < w; c++) {
         const br = xr[i1 + c],
           bi = xi[i1 + c];
@@ -36,10 +49,23 @@ function stage2(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
   }
 }
 
-function stage4(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage4(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 4;
-  const gw = g * w,
-    sw = s * w;
+  const gw = g * xl,
+    sw = s * yl;
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const t = 6 * k;
@@ -49,8 +75,8 @@ function stage4(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
         w2i = tw[t + 3],
         w3r = tw[t + 4],
         w3i = tw[t + 5];
-      const i0 = (j0 + k) * w;
-      const o0 = (j0 * 4 + k) * w;
+      const i0 = xo + (j0 + k) * xl;
+      const o0 = yo + (j0 * 4 + k) * yl;
       for (let c = 0; c < w; c++) {
         const p0 = i0 + c,
           p1 = p0 + gw,
@@ -98,10 +124,23 @@ function stage4(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
 
 const SIN_60 = Math.sqrt(3) / 2;
 
-function stage3(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage3(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 3;
-  const gw = g * w,
-    sw = s * w;
+  const gw = g * xl,
+    sw = s * yl;
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const t = 4 * k;
@@ -109,8 +148,8 @@ function stage3(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
         w1i = tw[t + 1],
         w2r = tw[t + 2],
         w2i = tw[t + 3];
-      const i0 = (j0 + k) * w;
-      const o0 = (j0 * 3 + k) * w;
+      const i0 = xo + (j0 + k) * xl;
+      const o0 = yo + (j0 * 3 + k) * yl;
       for (let c = 0; c < w; c++) {
         const p0 = i0 + c,
           p1 = p0 + gw,
@@ -151,10 +190,23 @@ const C1 = Math.cos((2 * Math.PI) / 5),
 const S1 = Math.sin((2 * Math.PI) / 5),
   S2 = Math.sin((4 * Math.PI) / 5);
 
-function stage5(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage5(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 5;
-  const gw = g * w,
-    sw = s * w;
+  const gw = g * xl,
+    sw = s * yl;
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const t = 8 * k;
@@ -166,8 +218,8 @@ function stage5(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
         w3i = tw[t + 5],
         w4r = tw[t + 6],
         w4i = tw[t + 7];
-      const i0 = (j0 + k) * w;
-      const o0 = (j0 * 5 + k) * w;
+      const i0 = xo + (j0 + k) * xl;
+      const o0 = yo + (j0 * 5 + k) * yl;
       for (let c = 0; c < w; c++) {
         const p0 = i0 + c,
           p1 = p0 + gw,
@@ -240,10 +292,23 @@ const COS7 = [Math.cos((2 * Math.PI * 1) / 7), Math.cos((2 * Math.PI * 2) / 7), 
 const SIN7 = [Math.sin((2 * Math.PI * 1) / 7), Math.sin((2 * Math.PI * 2) / 7), Math.sin((2 * Math.PI * 3) / 7)];
 
 /** Radix 7. */
-function stage7(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage7(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 7;
-  const gw = g * w,
-    sw = s * w;
+  const gw = g * xl,
+    sw = s * yl;
   const c1 = COS7[0],
     s1 = SIN7[0],
     c2 = COS7[1],
@@ -253,8 +318,8 @@ function stage7(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Ar
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const t = 12 * k;
-      const i0 = (j0 + k) * w;
-      const o0 = (j0 * 7 + k) * w;
+      const i0 = xo + (j0 + k) * xl;
+      const o0 = yo + (j0 * 7 + k) * yl;
       for (let c = 0; c < w; c++) {
         const p0 = i0 + c;
         const a0r = xr[p0],
@@ -366,10 +431,23 @@ const SIN11 = [
 ];
 
 /** Radix 11. */
-function stage11(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage11(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 11;
-  const gw = g * w,
-    sw = s * w;
+  const gw = g * xl,
+    sw = s * yl;
   const c1 = COS11[0],
     s1 = SIN11[0],
     c2 = COS11[1],
@@ -383,8 +461,8 @@ function stage11(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: A
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const t = 20 * k;
-      const i0 = (j0 + k) * w;
-      const o0 = (j0 * 11 + k) * w;
+      const i0 = xo + (j0 + k) * xl;
+      const o0 = yo + (j0 * 11 + k) * yl;
       for (let c = 0; c < w; c++) {
         const p0 = i0 + c;
         const a0r = xr[p0],
@@ -550,10 +628,23 @@ const SIN13 = [
 ];
 
 /** Radix 13. */
-function stage13(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: Arr, w: number): void {
+function stage13(
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
   const g = n / 13;
-  const gw = g * w,
-    sw = s * w;
+  const gw = g * xl,
+    sw = s * yl;
   const c1 = COS13[0],
     s1 = SIN13[0],
     c2 = COS13[1],
@@ -569,8 +660,8 @@ function stage13(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: A
   for (let j0 = 0; j0 < g; j0 += s) {
     for (let k = 0; k < s; k++) {
       const t = 24 * k;
-      const i0 = (j0 + k) * w;
-      const o0 = (j0 * 13 + k) * w;
+      const i0 = xo + (j0 + k) * xl;
+      const o0 = yo + (j0 * 13 + k) * yl;
       for (let c = 0; c < w; c++) {
         const p0 = i0 + c;
         const a0r = xr[p0],
@@ -744,6 +835,43 @@ function stage13(xr: Arr, xi: Arr, yr: Arr, yi: Arr, n: number, s: number, tw: A
   }
 }
 
+/** One Stockham pass from (xr, xi) at offset xo, row stride xl to (yr, yi) at yo, yl. */
+function stage(
+  radix: number,
+  xr: Arr,
+  xi: Arr,
+  yr: Arr,
+  yi: Arr,
+  n: number,
+  s: number,
+  tw: Arr,
+  w: number,
+  xo: number,
+  xl: number,
+  yo: number,
+  yl: number,
+): void {
+  switch (radix) {
+    case 2:
+      return stage2(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    case 3:
+      return stage3(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    case 4:
+      return stage4(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    case 5:
+      return stage5(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    case 7:
+      return stage7(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    case 11:
+      return stage11(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    case 13:
+      return stage13(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+    default:
+      throw new RangeError(`no CPU butterfly for radix ${radix}`);
+  }
+}
+
+/** In place on the first n·w entries of (re, im), ping-ponging with the scratch (sr, si). */
 function runStockham(plan: StockhamPlan, re: Arr, im: Arr, sr: Arr, si: Arr, w: number): void {
   let xr = re,
     xi = im,
@@ -751,37 +879,60 @@ function runStockham(plan: StockhamPlan, re: Arr, im: Arr, sr: Arr, si: Arr, w: 
     yi = si;
   const n = plan.n;
   for (const { radix, stride, twiddles } of plan.stages) {
-    switch (radix) {
-      case 2:
-        stage2(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      case 3:
-        stage3(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      case 4:
-        stage4(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      case 5:
-        stage5(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      case 7:
-        stage7(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      case 11:
-        stage11(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      case 13:
-        stage13(xr, xi, yr, yi, n, stride, twiddles, w);
-        break;
-      default:
-        throw new RangeError(`no CPU butterfly for radix ${radix}`);
-    }
-    [xr, yr] = [yr, xr];
-    [xi, yi] = [yi, xi];
+    stage(radix, xr, xi, yr, yi, n, stride, twiddles, w, 0, w, 0, w);
+    const tr = xr,
+      ti = xi;
+    xr = yr;
+    xi = yi;
+    yr = tr;
+    yi = ti;
   }
   if (xr !== re) {
     re.set(xr.subarray(0, n * w));
     im.set(xi.subarray(0, n * w));
+  }
+}
+
+/**
+ * In place on w adjacent columns of a map: element t of column c at offset + t·ld + c. The
+ * first pass reads the map and the last writes it; the passes between run on two compact
+ * scratch pairs (n·w each), which stay in cache for a narrow block of columns.
+ */
+function runStockhamColumns(
+  plan: StockhamPlan,
+  re: Arr,
+  im: Arr,
+  offset: number,
+  ld: number,
+  a: [Arr, Arr],
+  b: [Arr, Arr],
+  w: number,
+): void {
+  const { n, stages } = plan;
+  const last = stages.length - 1;
+  let [xr, xi] = [re, im];
+  let xo = offset,
+    xl = ld;
+  for (let t = 0; t <= last; t++) {
+    const { radix, stride, twiddles } = stages[t];
+    // The last pass writes back into the map, unless it is also the first (then via a).
+    const toMap = t === last && t > 0;
+    const [yr, yi] = toMap ? [re, im] : t % 2 === 0 ? a : b;
+    const yo = toMap ? offset : 0,
+      yl = toMap ? ld : w;
+    stage(radix, xr, xi, yr, yi, n, stride, twiddles, w, xo, xl, yo, yl);
+    [xr, xi, xo, xl] = [yr, yi, yo, yl];
+  }
+  if (last === 0) copyColumns(xr, xi, 0, w, re, im, offset, ld, n, w);
+}
+
+/** Copies n rows of w values between row strides (from fo, fl) and (to, tl). */
+function copyColumns(fr: Arr, fi: Arr, fo: number, fl: number, tr: Arr, ti: Arr, to: number, tl: number, n: number, w: number): void {
+  for (let t = 0; t < n; t++) {
+    for (let c = 0; c < w; c++) {
+      tr[to + t * tl + c] = fr[fo + t * fl + c];
+      ti[to + t * tl + c] = fi[fo + t * fl + c];
+    }
   }
 }
 
@@ -796,6 +947,9 @@ export class Fft1D {
   private readonly plan: FftPlan;
   private readonly scratchRe: Arr;
   private readonly scratchIm: Arr;
+  /** The second scratch pair of inverseColumns, made on first use. */
+  private blockRe?: Arr;
+  private blockIm?: Arr;
   private readonly inner?: Fft1D;
   private readonly padRe?: Arr;
   private readonly padIm?: Arr;
@@ -822,6 +976,28 @@ export class Fft1D {
 
   inverse(re: Arr, im: Arr): void {
     this.forward(im, re);
+  }
+
+  /**
+   * Unnormalised DFT (or inverse DFT) of the `width` adjacent columns of a row-major map with
+   * row stride ld that start at column `offset`, in place.
+   */
+  columns(re: Arr, im: Arr, offset: number, ld: number, inverse: boolean): void {
+    // The inverse by the swap: DFT(im, re).
+    const [xr, xi] = inverse ? [im, re] : [re, im];
+    const { n, width: w } = this;
+    if (this.plan.kind === 'stockham') {
+      this.blockRe ??= new Float64Array(n * w);
+      this.blockIm ??= new Float64Array(n * w);
+      runStockhamColumns(this.plan, xr, xi, offset, ld, [this.scratchRe, this.scratchIm], [this.blockRe, this.blockIm], w);
+      return;
+    }
+    // Bluestein: on a compact copy.
+    const cr = new Float64Array(n * w),
+      ci = new Float64Array(n * w);
+    copyColumns(xr, xi, offset, ld, cr, ci, 0, w, n, w);
+    this.forward(cr, ci);
+    copyColumns(cr, ci, 0, w, xr, xi, offset, ld, n, w);
   }
 
   private bluestein(plan: BluesteinPlan, re: Arr, im: Arr): void {

@@ -1,16 +1,21 @@
 /**
- * 2-D transforms on row-major rows×cols maps: rows one at a time (contiguous), columns all
- * at once through the width-vectorised kernels (every pass streams whole rows).
+ * 2-D transforms on row-major rows×cols maps, by ranges so that threads can share one map:
+ * rows one at a time (contiguous), columns a block of COLUMN_BLOCK adjacent ones at a time
+ * through the width-vectorised kernels (the block's passes stay in cache; no scratch the size
+ * of the map). Scratch is per instance: one Fft2D per thread.
  */
 import { Fft1D } from './fft.js';
+
+/** Columns per block of a column pass. */
+export const COLUMN_BLOCK = 16;
 
 export class Fft2D {
   readonly rows: number;
   readonly cols: number;
   /** One row at a time. */
-  readonly rowFft: Fft1D;
-  /** Every column of a map at once. */
-  readonly columnFft: Fft1D;
+  private readonly rowFft: Fft1D;
+  /** A block of columns at a time, by block width (the last block of a range may be narrower). */
+  private readonly blockFfts = new Map<number, Fft1D>();
   private readonly pairRe: Float64Array;
   private readonly pairIm: Float64Array;
 
@@ -18,47 +23,39 @@ export class Fft2D {
     this.rows = rows;
     this.cols = cols;
     this.rowFft = new Fft1D(cols);
-    this.columnFft = new Fft1D(rows, cols);
     this.pairRe = new Float64Array(cols);
     this.pairIm = new Float64Array(cols);
   }
 
+  /** Forward DFT of a real image into (re, im): every row, then every column. */
+  forwardReal(src: Float64Array, re: Float64Array, im: Float64Array): void {
+    this.forwardRealRows(src, re, im, 0, this.rows);
+    this.columns(re, im, 0, this.cols, false);
+  }
+
   /**
-   * Forward DFT of a real image into (re, im). Rows go two at a time as one complex
-   * transform z = a + i·b, split by Hermitian symmetry: A(k) = (Z(k) + Z*(−k))/2,
+   * Row DFTs of rows [from, to) (from even) of a real image. Rows go two at a time as one
+   * complex transform z = a + i·b, split by Hermitian symmetry: A(k) = (Z(k) + Z*(−k))/2,
    * B(k) = (Z(k) − Z*(−k))/(2i).
    */
-  forwardReal(src: Float64Array, re: Float64Array, im: Float64Array): void {
-    const { rows, cols } = this;
+  forwardRealRows(src: Float64Array, re: Float64Array, im: Float64Array, from: number, to: number): void {
+    const { cols } = this;
     const zr = this.pairRe,
       zi = this.pairIm;
-    for (let r = 0; r < rows; r += 2) {
+    for (let r = from; r < to; r += 2) {
       const a = r * cols;
-      const hasB = r + 1 < rows;
+      const hasB = r + 1 < to;
       zr.set(src.subarray(a, a + cols));
       if (hasB) zi.set(src.subarray(a + cols, a + 2 * cols));
       else zi.fill(0);
       this.rowFft.forward(zr, zi);
-      for (let k = 0; k < cols; k++) {
-        const m = k === 0 ? 0 : cols - k;
-        const pr = zr[k],
-          pi = zi[k],
-          qr = zr[m],
-          qi = zi[m];
-        re[a + k] = (pr + qr) / 2;
-        im[a + k] = (pi - qi) / 2;
-        if (hasB) {
-          re[a + cols + k] = (pi + qi) / 2;
-          im[a + cols + k] = (qr - pr) / 2;
-        }
-      }
+      splitPair(zr, zi, re, im, a, cols, hasB);
     }
-    this.columnFft.forward(re, im);
   }
 
-  /** Unnormalised inverse DFT of every column of (re, im), in place. */
-  inverseColumns(re: Float64Array, im: Float64Array): void {
-    this.columnFft.inverse(re, im);
+  /** Unnormalised DFT (or inverse) of columns [from, to), in place. */
+  columns(re: Float64Array, im: Float64Array, from: number, to: number, inverse: boolean): void {
+    for (let c0 = from; c0 < to; c0 += COLUMN_BLOCK) this.blockFft(Math.min(COLUMN_BLOCK, to - c0)).columns(re, im, c0, this.cols, inverse);
   }
 
   /** Unnormalised inverse DFT of row r of (re, im), in place. */
@@ -66,5 +63,31 @@ export class Fft2D {
     const from = r * this.cols,
       to = from + this.cols;
     this.rowFft.inverse(re.subarray(from, to), im.subarray(from, to));
+  }
+
+  private blockFft(width: number): Fft1D {
+    let fft = this.blockFfts.get(width);
+    if (!fft) {
+      fft = new Fft1D(this.rows, width);
+      this.blockFfts.set(width, fft);
+    }
+    return fft;
+  }
+}
+
+/** The spectra of rows a and a + 1 (if hasB) from their joint transform z. */
+function splitPair(zr: Float64Array, zi: Float64Array, re: Float64Array, im: Float64Array, a: number, cols: number, hasB: boolean): void {
+  for (let k = 0; k < cols; k++) {
+    const m = k === 0 ? 0 : cols - k;
+    const pr = zr[k],
+      pi = zi[k],
+      qr = zr[m],
+      qi = zi[m];
+    re[a + k] = (pr + qr) / 2;
+    im[a + k] = (pi - qi) / 2;
+    if (hasB) {
+      re[a + cols + k] = (pi + qi) / 2;
+      im[a + cols + k] = (qr - pr) / 2;
+    }
   }
 }

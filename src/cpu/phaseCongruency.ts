@@ -1,90 +1,126 @@
 /**
- * Phase congruency of one orientation on the CPU (FSIM_SPEC.md §3, steps 1–4): the four
- * filtered inverse transforms, the energy sums, the exact-median noise threshold.
- * Runs unchanged on the main thread, in a Node worker or in a Web Worker.
+ * Phase congruency on the CPU (FSIM_SPEC.md §3, steps 1–4) as tasks over shared maps, so that
+ * every thread works on the same orientation and the memory is one set of maps, whatever the
+ * thread count. Per orientation o the backend runs, in order:
+ *   columns:   EO_so = IDFT over columns of (IM · G_s · S_o), the filter in one streaming pass,
+ *              then a block of adjacent columns at a time (its passes between the first and
+ *              the last stay in cache);
+ *   rows:      the inverse DFT over each row of the four scales, then the row's energy,
+ *              amplitude sum and smallest-scale energy (consumed while in cache);
+ *   (median:   the exact median of the smallest-scale energy gives the noise threshold T_o);
+ *   threshold: Σ_o max(Energy_o − T_o, 0) accumulated in orientation order.
+ * Each step covers a range of columns or rows, so threads can share it (tasks.ts); the steps
+ * run unchanged on the calling thread, in a Node worker or in a Web Worker.
  */
+import type { FilterBank } from '../bank.js';
+import { mirrorIndex, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
-import { noiseThreshold, type FilterBank } from '../bank.js';
-import { Fft2D } from './fft2d.js';
-import { medianInPlace } from './median.js';
+import type { Fft2D } from './fft2d.js';
 
 export interface Spectrum {
   readonly re: Float64Array;
   readonly im: Float64Array;
 }
 
-/** Scratch memory for one size, reused across orientations and images (11 maps of n doubles). */
-export class OrientationKernel {
+/** The maps one orientation's tasks share (shareable between threads): 88 bytes a pixel. */
+export interface PcMaps {
   readonly rows: number;
   readonly cols: number;
-  private readonly fft: Fft2D;
-  private readonly responseRe: Float64Array[];
-  private readonly responseIm: Float64Array[];
-  private readonly smallestScaleEnergy: Float64Array;
+  /** The four scales' responses EO_so: real (even) and imaginary (odd) parts, unnormalised. */
+  readonly responseRe: readonly Float64Array[];
+  readonly responseIm: readonly Float64Array[];
+  /** Energy_o before the noise threshold. */
+  readonly energy: Float64Array;
+  /** |EO_0o|², whose median gives the threshold (reordered by the median). */
+  readonly smallestScaleEnergy: Float64Array;
+  /** Σ_o Σ_s |EO_so|, accumulated over the orientations. */
+  readonly amplitude: Float64Array;
+}
 
-  constructor(rows: number, cols: number) {
-    this.rows = rows;
-    this.cols = cols;
-    this.fft = new Fft2D(rows, cols);
-    const n = rows * cols;
-    this.responseRe = Array.from({ length: PC.nscale }, () => new Float64Array(n));
-    this.responseIm = Array.from({ length: PC.nscale }, () => new Float64Array(n));
-    this.smallestScaleEnergy = new Float64Array(n);
+export function pcMaps(rows: number, cols: number): PcMaps {
+  const n = rows * cols;
+  const maps = () => Array.from({ length: PC.nscale }, () => sharedFloat64(n));
+  return {
+    rows,
+    cols,
+    responseRe: maps(),
+    responseIm: maps(),
+    energy: sharedFloat64(n),
+    smallestScaleEnergy: sharedFloat64(n),
+    amplitude: sharedFloat64(n),
+  };
+}
+
+/** Columns [from, to) of the four scales' responses of orientation o. */
+export function columnPass(fft: Fft2D, bank: FilterBank, spectrum: Spectrum, o: number, maps: PcMaps, from: number, to: number): void {
+  const { rows, cols } = maps;
+  const spread = bank.angular[o];
+  for (let s = 0; s < PC.nscale; s++) {
+    const re = maps.responseRe[s],
+      im = maps.responseIm[s];
+    filterColumns(spectrum, bank.radial[s], bank.quadrantCols, spread, rows, cols, from, to, re, im);
+    fft.columns(re, im, from, to, true);
   }
+}
 
-  /**
-   * Writes the thresholded energy max(Energy_o − T, 0) and the amplitude sum sumAn_o of
-   * orientation o into `energy` and `amplitude`; returns the threshold T.
-   */
-  run(bank: FilterBank, spectrum: Spectrum, o: number, energy: Float64Array, amplitude: Float64Array): number {
-    const { rows, cols, fft, responseRe, responseIm } = this;
-    const spread = bank.angular[o];
-    // EO_so = IDFT2(IM · G_s · S_o): filter, then all columns, …
-    for (let s = 0; s < PC.nscale; s++) {
-      filterSpectrum(spectrum, bank.radial[s], spread, responseRe[s], responseIm[s]);
-      fft.inverseColumns(responseRe[s], responseIm[s]);
-    }
-    // … then each row of the four responses, consumed while it is in cache.
-    for (let r = 0; r < rows; r++) {
-      for (let s = 0; s < PC.nscale; s++) fft.inverseRow(responseRe[s], responseIm[s], r);
-      energyRow(responseRe, responseIm, r * cols, (r + 1) * cols, 1 / (rows * cols), energy, amplitude, this.smallestScaleEnergy);
-    }
-    const threshold = noiseThreshold(bank.noise[o], medianInPlace(this.smallestScaleEnergy));
-    subtractThreshold(energy, threshold);
-    return threshold;
+/** Rows [from, to): inverse row transforms, then energy and amplitude (summed over orientations unless `first`). */
+export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, to: number): void {
+  const { rows, cols } = maps;
+  const inv = 1 / (rows * cols);
+  for (let r = from; r < to; r++) {
+    for (let s = 0; s < PC.nscale; s++) fft.inverseRow(maps.responseRe[s], maps.responseIm[s], r);
+    energyRow(maps, r * cols, (r + 1) * cols, inv, first);
   }
 }
 
 // Each loop is its own small function: V8 optimises them one by one as they get hot, where
-// one long function would be optimised on its first loop and then deoptimised at the next
-// (a cold start's largest cost at small sizes).
+// one long function would be optimised on its first loop and then deoptimised at the next.
 
-/** response = spectrum · radial · spread (the filter is real). */
-function filterSpectrum(spectrum: Spectrum, radial: Float64Array, spread: Float64Array, re: Float64Array, im: Float64Array): void {
+/**
+ * response = spectrum · G_s · S_o over columns [from, to) of every row (the filter is real),
+ * G_s read from its quadrant: columns up to the middle directly, those past it mirrored.
+ */
+function filterColumns(
+  spectrum: Spectrum,
+  radial: Float64Array,
+  quadrantCols: number,
+  spread: Float64Array,
+  rows: number,
+  cols: number,
+  from: number,
+  to: number,
+  re: Float64Array,
+  im: Float64Array,
+): void {
   const { re: sre, im: sim } = spectrum;
-  for (let i = 0; i < re.length; i++) {
-    const filter = radial[i] * spread[i];
-    re[i] = sre[i] * filter;
-    im[i] = sim[i] * filter;
+  const middle = Math.min(to, (cols >> 1) + 1);
+  for (let r = 0; r < rows; r++) {
+    const line = r * cols;
+    const q = mirrorIndex(r, rows) * quadrantCols;
+    for (let c = from; c < middle; c++) {
+      const i = line + c;
+      const filter = radial[q + c] * spread[i];
+      re[i] = sre[i] * filter;
+      im[i] = sim[i] * filter;
+    }
+    for (let c = Math.max(from, middle); c < to; c++) {
+      const i = line + c;
+      const filter = radial[q + cols - c] * spread[i];
+      re[i] = sre[i] * filter;
+      im[i] = sim[i] * filter;
+    }
   }
 }
 
 /**
- * Energy and amplitude sum of pixels [from, to) from the four scales' responses (still
- * unscaled by the inverse transform's 1/n), and the smallest scale's squared amplitude.
+ * Energy, amplitude (added to the earlier orientations' unless `first`) and the smallest
+ * scale's squared amplitude of pixels [from, to), from the four scales' responses (still
+ * unscaled by the inverse transform's 1/n).
  */
-function energyRow(
-  responseRe: Float64Array[],
-  responseIm: Float64Array[],
-  from: number,
-  to: number,
-  inv: number,
-  energy: Float64Array,
-  amplitude: Float64Array,
-  a0sq: Float64Array,
-): void {
-  const [e0, e1, e2, e3] = responseRe;
-  const [o0, o1, o2, o3] = responseIm;
+function energyRow(maps: PcMaps, from: number, to: number, inv: number, first: boolean): void {
+  const [e0, e1, e2, e3] = maps.responseRe;
+  const [o0, o1, o2, o3] = maps.responseIm;
+  const { energy, amplitude, smallestScaleEnergy: a0sq } = maps;
   const eps = PC.epsilon;
   for (let i = from; i < to; i++) {
     const er0 = e0[i] * inv,
@@ -98,7 +134,8 @@ function energyRow(
     const sumE = er0 + er1 + er2 + er3;
     const sumO = oi0 + oi1 + oi2 + oi3;
     const sq0 = er0 * er0 + oi0 * oi0;
-    amplitude[i] = Math.sqrt(sq0) + Math.sqrt(er1 * er1 + oi1 * oi1) + Math.sqrt(er2 * er2 + oi2 * oi2) + Math.sqrt(er3 * er3 + oi3 * oi3);
+    const sumAn = Math.sqrt(sq0) + Math.sqrt(er1 * er1 + oi1 * oi1) + Math.sqrt(er2 * er2 + oi2 * oi2) + Math.sqrt(er3 * er3 + oi3 * oi3);
+    amplitude[i] = first ? sumAn : amplitude[i] + sumAn;
     a0sq[i] = sq0;
     const x = Math.sqrt(sumE * sumE + sumO * sumO) + eps;
     const mE = sumE / x,
@@ -113,7 +150,10 @@ function energyRow(
   }
 }
 
-/** energy = max(energy − T, 0). */
-function subtractThreshold(energy: Float64Array, threshold: number): void {
-  for (let i = 0; i < energy.length; i++) energy[i] = Math.max(energy[i] - threshold, 0);
+/** total (=, or += unless first) max(energy − T, 0) over pixels [from, to). */
+export function addThresholded(total: Float64Array, energy: Float64Array, threshold: number, first: boolean, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const e = Math.max(energy[i] - threshold, 0);
+    total[i] = first ? e : total[i] + e;
+  }
 }

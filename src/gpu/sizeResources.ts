@@ -5,7 +5,7 @@
  * shared between images because each orientation is recorded into a single submission.
  */
 import { BINS, RADIX_PASSES } from '../../shaders/median.js';
-import { filterBank } from '../bank.js';
+import { filterBank, radialMap } from '../bank.js';
 import { PC } from '../constants.js';
 import { type BufferPool, uniformData } from './buffers.js';
 import { GpuFft2D, type Planes } from './fft.js';
@@ -54,7 +54,7 @@ export class SizeResources {
       device.queue.writeBuffer(buffer, 0, Float32Array.from(values));
       return buffer;
     };
-    this.radial = bank.radial.map((g, s) => upload(g, `radial${s}`));
+    this.radial = bank.radial.map((_, s) => upload(radialMap(bank, s), `radial${s}`));
     this.angular = bank.angular.map((a, o) => upload(a, `angular${o}`));
     this.fft = new GpuFft2D(programs, pool, rows, cols, fusedFft);
     const planes = (label: string): Planes => ({ re: this.own(pool.map(n, `${label}-re`)), im: this.own(pool.map(n, `${label}-im`)) });

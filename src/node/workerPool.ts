@@ -1,5 +1,5 @@
 /**
- * Node worker threads for the CPU backend's orientation jobs, one pool per process: every
+ * Node worker threads for the CPU backend's phase-congruency tasks, one pool per process: every
  * engine (and every concurrent compareFiles call) draws on it, so a process never runs more
  * threads than the largest `threads` among its live engines, and never more than
  * MAX_THREADS. Workers start on first use, idle ones are unref'd (they never keep the process
@@ -11,16 +11,17 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MAX_THREADS } from '../constants.js';
-import { KernelCache, type OrientationExecutor, type OrientationJob, runJob } from '../cpu/executor.js';
+import type { TaskExecutor } from '../cpu/executor.js';
+import { type CpuTask, TaskRunner } from '../cpu/tasks.js';
 import { FsimError } from '../errors.js';
 import { checkInteger } from '../options.js';
 
-/** Default thread count: the cores, at most 4 (an image has four orientation jobs). */
+/** Default thread count: the cores, at most 4. */
 export const DEFAULT_THREADS = Math.min(4, availableParallelism());
 
 interface Pending {
   owner: WorkerPoolExecutor;
-  job: OrientationJob;
+  task: CpuTask;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -30,12 +31,12 @@ interface Pending {
  * that registers tsx's loader in the worker first (Node 20 workers ignore --import).
  */
 function createWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./orientationWorker.js', import.meta.url));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./taskWorker.js', import.meta.url));
   // require.resolve finds tsx's CommonJS build; its ESM twin sits beside it.
   const tsx = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
     .replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./orientationWorker.ts', import.meta.url).href;
+  const entry = new URL('./taskWorker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true });
 }
@@ -137,7 +138,7 @@ class SharedPool {
   private dispatch(worker: Worker, pending: Pending): void {
     this.busy.set(worker, pending);
     worker.ref();
-    worker.postMessage({ id: 0, job: pending.job });
+    worker.postMessage({ id: 0, task: pending.task });
   }
 }
 
@@ -145,11 +146,11 @@ const shared = new SharedPool();
 
 /**
  * Images of at most this many (downsampled) pixels are computed on the calling thread: below
- * it, starting workers costs more than sharing the orientation jobs saves (whole-process
- * medians on 2 cores: 270×480 0.57 s inline vs 0.62 s on workers; 384×512 0.66 s vs 0.60 s).
+ * it, starting workers costs more than sharing the tasks saves (whole-process medians on 2
+ * cores: 270×480 0.51 s inline vs 0.56 s on workers; 192×256 0.25 s vs 0.31 s).
  */
 export const INLINE_PIXELS = 384 * 384;
-const inlineKernels = new KernelCache();
+const inline = new TaskRunner();
 
 /** Worker threads currently running in this process (for tests and benchmarks). */
 export function liveWorkerThreads(): number {
@@ -157,7 +158,7 @@ export function liveWorkerThreads(): number {
 }
 
 /** An engine's handle on the process's worker pool; `threads` is the most it may have running. */
-export class WorkerPoolExecutor implements OrientationExecutor {
+export class WorkerPoolExecutor implements TaskExecutor {
   readonly threads: number;
   private disposed = false;
 
@@ -166,14 +167,18 @@ export class WorkerPoolExecutor implements OrientationExecutor {
     shared.attach(this);
   }
 
-  run(job: OrientationJob): Promise<void> {
+  parts(pixels: number): number {
+    return pixels <= INLINE_PIXELS ? 1 : this.threads;
+  }
+
+  run(task: CpuTask): Promise<void> {
     if (this.disposed) return Promise.reject(new FsimError('USAGE', 'the engine was disposed'));
-    // Small images run here: starting a worker costs more than their four orientations.
-    if (job.bank.rows * job.bank.cols <= INLINE_PIXELS) {
-      runJob(inlineKernels, job);
+    // Small images run here: starting a worker costs more than sharing their work.
+    if (task.rows * task.cols <= INLINE_PIXELS) {
+      inline.run(task);
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => shared.run({ owner: this, job, resolve, reject }));
+    return new Promise((resolve, reject) => shared.run({ owner: this, task, resolve, reject }));
   }
 
   async dispose(): Promise<void> {

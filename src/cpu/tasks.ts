@@ -1,0 +1,71 @@
+/**
+ * The CPU path's parallel work as tasks over shared maps: each covers a range of rows or
+ * columns of one image, so every thread works on the same image and the maps exist once,
+ * whatever the thread count. The backend (backend.ts) splits each step into ranges and awaits
+ * them; a TaskRunner runs them on the calling thread, in a Node worker or in a Web Worker.
+ */
+import type { FilterBank } from '../bank.js';
+import { Fft2D } from './fft2d.js';
+import { gradientRows } from './gradient.js';
+import { addThresholded, columnPass, type PcMaps, rowPass, type Spectrum } from './phaseCongruency.js';
+
+/** Rows [from, to) or columns [from, to), as the kind says. */
+interface Range {
+  readonly rows: number;
+  readonly cols: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export type CpuTask = Range &
+  (
+    | /** Row DFTs of the luminance (rows from an even one). */
+    { readonly kind: 'spectrumRows'; readonly y: Float64Array; readonly spectrum: Spectrum }
+    /** Column DFTs, completing the spectrum. */
+    | { readonly kind: 'spectrumColumns'; readonly spectrum: Spectrum }
+    /** Phase congruency, orientation o: the filtered column inverse DFTs of the four scales. */
+    | {
+        readonly kind: 'pcColumns';
+        readonly bank: FilterBank;
+        readonly spectrum: Spectrum;
+        readonly orientation: number;
+        readonly maps: PcMaps;
+      }
+    /** The row inverse DFTs, energy and amplitude. */
+    | { readonly kind: 'pcRows'; readonly maps: PcMaps; readonly first: boolean }
+    /** total (= if first, else +=) max(energy − threshold, 0). */
+    | { readonly kind: 'pcThreshold'; readonly maps: PcMaps; readonly total: Float64Array; readonly threshold: number; readonly first: boolean }
+    /** Scharr gradient magnitude. */
+    | { readonly kind: 'gradient'; readonly y: Float64Array; readonly gm: Float64Array }
+  );
+
+/** Runs tasks on one thread, keeping the transforms (and their scratch) of the most recent size. */
+export class TaskRunner {
+  private fft: Fft2D | null = null;
+
+  private fftFor(rows: number, cols: number): Fft2D {
+    if (!this.fft || this.fft.rows !== rows || this.fft.cols !== cols) {
+      this.fft = null;
+      this.fft = new Fft2D(rows, cols);
+    }
+    return this.fft;
+  }
+
+  run(task: CpuTask): void {
+    const { rows, cols, from, to } = task;
+    switch (task.kind) {
+      case 'spectrumRows':
+        return this.fftFor(rows, cols).forwardRealRows(task.y, task.spectrum.re, task.spectrum.im, from, to);
+      case 'spectrumColumns':
+        return this.fftFor(rows, cols).columns(task.spectrum.re, task.spectrum.im, from, to, false);
+      case 'pcColumns':
+        return columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, from, to);
+      case 'pcRows':
+        return rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to);
+      case 'pcThreshold':
+        return addThresholded(task.total, task.maps.energy, task.threshold, task.first, from * cols, to * cols);
+      case 'gradient':
+        return gradientRows(task.y, rows, cols, task.gm, from, to);
+    }
+  }
+}
