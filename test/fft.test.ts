@@ -199,8 +199,18 @@ describe('column blocks of a map, in place', () => {
         expect(gotIm).toEqual(colIm);
       } else if (inverse) {
         // The unnormalised inverse DFT: conj(DFT(conj(x))).
-        const [dRe, dIm] = directDft(colRe, colIm.map((v) => -v));
-        expect(relativeError(gotRe, gotIm, dRe, dIm.map((v) => -v))).toBeLessThan(1e-12);
+        const [dRe, dIm] = directDft(
+          colRe,
+          colIm.map((v) => -v),
+        );
+        expect(
+          relativeError(
+            gotRe,
+            gotIm,
+            dRe,
+            dIm.map((v) => -v),
+          ),
+        ).toBeLessThan(1e-12);
       } else {
         const [dRe, dIm] = directDft(colRe, colIm);
         expect(relativeError(gotRe, gotIm, dRe, dIm)).toBeLessThan(1e-12);

@@ -17,8 +17,8 @@ import { COLUMN_BLOCK } from './fft2d.js';
 import { medianInPlace } from './median.js';
 import { type PcMaps, pcMaps, type Spectrum } from './phaseCongruency.js';
 import type { CpuTask } from './tasks.js';
-import { checkPoolable } from '../pooling.js';
-import { poolScores, similarityMaps } from './pooling.js';
+import { checkPoolable, finishScores } from '../pooling.js';
+import { addChunks, POOL_CHUNK, SUMS_PER_CHUNK, similarityMaps } from './pooling.js';
 
 const now = (): number => performance.now();
 
@@ -30,8 +30,7 @@ export class CpuPrepared implements PreparedImage {
     readonly factor: number,
     readonly colour: boolean,
     readonly timings: StageTimings,
-    /** Downsampled planes (chroma null for greyscale) and the per-image maps, float64. */
-    public y: Float64Array,
+    /** Downsampled chroma (null for greyscale) and the per-image maps, float64. */
     public i: Float64Array | null,
     public q: Float64Array | null,
     public pc: Float64Array,
@@ -40,20 +39,21 @@ export class CpuPrepared implements PreparedImage {
 
   release(): void {
     const empty = new Float64Array(0);
-    this.y = this.pc = this.gm = empty;
+    this.pc = this.gm = empty;
     this.i = this.q = null;
   }
 }
 
 /**
  * Resident bytes per downsampled pixel of one comparison (both images) on this path, whatever
- * the thread count: the filter bank (64), one set of phase-congruency maps shared by every
- * thread (88), the spectrum of the image in progress (16), each image's planes and maps (y, i,
- * q, pc, gm: 2 × 40) and the decoded rasters. A model fitted to measured peaks
- * (bench/README.md), used to refuse what would not fit before allocating it.
+ * the thread count: the filter bank (40: the radial part is one quadrant), one set of
+ * phase-congruency maps shared by every thread (88), one spectrum (16), each image's chroma
+ * and maps (i, q, pc, gm: 2 × 32), the luminance and the decoded rasters while an image is
+ * prepared. A model fitted to measured peaks (bench/README.md: 251 B at 3640×2400), used to
+ * refuse what would not fit before allocating it.
  */
 export function cpuBytesPerPixel(): number {
-  return 280;
+  return 250;
 }
 
 export interface CpuBackendOptions {
@@ -109,7 +109,7 @@ export class CpuBackend implements Backend {
     const turn = this.queue.then(() => this.featureMaps(y, h, w, timings, progress));
     this.queue = turn.catch(() => undefined);
     const { pc, gm } = await turn;
-    return new CpuPrepared(this.name, [rows, cols], [h, w], factor, !greyscale, timings, y, i, q, pc, gm);
+    return new CpuPrepared(this.name, [rows, cols], [h, w], factor, !greyscale, timings, i, q, pc, gm);
   }
 
   /** FFT → log-Gabor bank → phase congruency → gradients, each step split over the threads. */
@@ -173,14 +173,23 @@ export class CpuBackend implements Backend {
       (x) => x.pc.length === 0,
     );
     const t = now();
-    const out = poolScores(first, second, maps);
-    const timings: StageTimings = { pooling: now() - t };
+    const [h, w] = first.downsampled;
+    const n = h * w;
+    const chunks = Math.ceil(n / POOL_CHUNK);
+    const sums = sharedFloat64(chunks * SUMS_PER_CHUNK);
+    const similarity = maps ? sharedFloat64(n) : null;
+    const [a1, b1] = [first, second].map(({ pc, gm, i, q }) => ({ pc, gm, i, q }));
+    await Promise.all(
+      split(chunks, this.executor.parts(n), 1).map(([from, to]) =>
+        this.executor.run({ kind: 'pool', rows: h, cols: w, from, to, a: a1, b: b1, sums, similarity }),
+      ),
+    );
+    const chroma = first.i !== null || second.i !== null;
+    const scores = finishScores(addChunks(sums), n, chroma);
     return {
-      fsim: out.fsim,
-      fsimc: out.fsimc,
-      pooling: out.pooling,
-      maps: out.similarity ? similarityMaps(first, second, out.similarity) : undefined,
-      timings,
+      ...scores,
+      maps: similarity ? similarityMaps(first, second, similarity) : undefined,
+      timings: { pooling: now() - t },
     };
   }
 

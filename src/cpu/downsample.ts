@@ -21,7 +21,7 @@ export function boxMeans(image: RasterImage, factor: number, channels: 1 | 3): F
   // Shared: the luminance plane goes to the worker threads.
   const out = Array.from({ length: channels }, () => sharedFloat64(outRows * outCols));
   if (factor === 1) {
-    for (let p = 0; p < rows * cols; p++) for (let c = 0; c < channels; c++) out[c][p] = data[p * stride + c] / divisor;
+    for (let c = 0; c < channels; c++) copyChannel(data, stride, c, divisor, out[c]);
     return out;
   }
   const lead = Math.floor((factor - 1) / 2);
@@ -124,4 +124,9 @@ function verticalMeans(
       plane[i * outCols + j] = sum / area;
     }
   }
+}
+
+/** F = 1: channel c of the interleaved samples on the 0..255 scale. */
+function copyChannel(data: RasterImage['data'], stride: number, c: number, divisor: number, plane: Float64Array): void {
+  for (let p = 0, at = c; p < plane.length; p++, at += stride) plane[p] = data[at] / divisor;
 }

@@ -151,7 +151,14 @@ function energyRow(maps: PcMaps, from: number, to: number, inv: number, first: b
 }
 
 /** total (=, or += unless first) max(energy − T, 0) over pixels [from, to). */
-export function addThresholded(total: Float64Array, energy: Float64Array, threshold: number, first: boolean, from: number, to: number): void {
+export function addThresholded(
+  total: Float64Array,
+  energy: Float64Array,
+  threshold: number,
+  first: boolean,
+  from: number,
+  to: number,
+): void {
   for (let i = from; i < to; i++) {
     const e = Math.max(energy[i] - threshold, 0);
     total[i] = first ? e : total[i] + e;

@@ -1,7 +1,10 @@
-/** FSIM / FSIMc pooling (FSIM_SPEC.md §5) in float64: the per-pixel sums; src/pooling.ts finishes them. */
-import type { Pooling, SimilarityMaps } from '../backend.js';
+/**
+ * FSIM / FSIMc pooling (FSIM_SPEC.md §5) in float64: the per-pixel sums, by chunks that
+ * threads can share; src/pooling.ts finishes them.
+ */
+import type { SimilarityMaps } from '../backend.js';
 import { POOLING } from '../constants.js';
-import { finishScores } from '../pooling.js';
+import type { PooledSums } from '../pooling.js';
 
 export interface PoolingInput {
   readonly pc: Float64Array;
@@ -11,29 +14,53 @@ export interface PoolingInput {
   readonly q: Float64Array | null;
 }
 
-export interface PoolingOutput {
-  fsim: number;
-  fsimc: number;
-  pooling: Pooling;
-  similarity?: Float64Array;
-}
+/**
+ * Pixels per chunk of the pooling sums. Each chunk is summed on its own and the chunks' sums
+ * are added in order, so the scores do not depend on how many threads shared the chunks.
+ */
+export const POOL_CHUNK = 1 << 16;
+
+/** Number of values poolChunks writes per chunk (the five PooledSums). */
+export const SUMS_PER_CHUNK = 5;
 
 /** real(x^λ): for negative x the principal power, cos(λπ)·|x|^λ. */
 function realPower(x: number, lambda: number): number {
   return x >= 0 ? x ** lambda : Math.cos(lambda * Math.PI) * (-x) ** lambda;
 }
 
-export function poolScores(a: PoolingInput, b: PoolingInput, wantSimilarityMap: boolean): PoolingOutput {
-  const { T1, T2, T3, T4, lambda } = POOLING;
+/**
+ * The per-pixel pooling sums of chunks [from, to) into sums[SUMS_PER_CHUNK·k …], and
+ * S_L·PCm into `similarity` where asked.
+ */
+export function poolChunks(
+  a: PoolingInput,
+  b: PoolingInput,
+  from: number,
+  to: number,
+  sums: Float64Array,
+  similarity: Float64Array | null,
+): void {
   const n = a.pc.length;
+  for (let k = from; k < to; k++) poolChunk(a, b, k * POOL_CHUNK, Math.min(n, (k + 1) * POOL_CHUNK), sums, SUMS_PER_CHUNK * k, similarity);
+}
+
+function poolChunk(
+  a: PoolingInput,
+  b: PoolingInput,
+  start: number,
+  end: number,
+  sums: Float64Array,
+  at: number,
+  similarity: Float64Array | null,
+): void {
+  const { T1, T2, T3, T4, lambda } = POOLING;
   const chroma = a.i !== null || b.i !== null;
-  const similarity = wantSimilarityMap ? new Float64Array(n) : undefined;
   let weighted = 0,
     weightedC = 0,
     weights = 0;
   let plain = 0,
     plainC = 0;
-  for (let p = 0; p < n; p++) {
+  for (let p = start; p < end; p++) {
     const pc1 = a.pc[p],
       pc2 = b.pc[p];
     const gm1 = a.gm[p],
@@ -59,7 +86,24 @@ export function poolScores(a: PoolingInput, b: PoolingInput, wantSimilarityMap: 
     plainC += sL * sC;
     if (similarity) similarity[p] = sL * pcm;
   }
-  return { ...finishScores({ weighted, weightedC, weights, plain, plainC }, n, chroma), similarity };
+  sums[at] = weighted;
+  sums[at + 1] = weightedC;
+  sums[at + 2] = weights;
+  sums[at + 3] = plain;
+  sums[at + 4] = plainC;
+}
+
+/** The chunks' sums added in chunk order. */
+export function addChunks(sums: Float64Array): PooledSums {
+  const total: PooledSums = { weighted: 0, weightedC: 0, weights: 0, plain: 0, plainC: 0 };
+  for (let at = 0; at < sums.length; at += SUMS_PER_CHUNK) {
+    total.weighted += sums[at];
+    total.weightedC += sums[at + 1];
+    total.weights += sums[at + 2];
+    total.plain += sums[at + 3];
+    total.plainC += sums[at + 4];
+  }
+  return total;
 }
 
 function toFloat32(a: Float64Array): Float32Array {

@@ -7,9 +7,10 @@
 import type { FilterBank } from '../bank.js';
 import { Fft2D } from './fft2d.js';
 import { gradientRows } from './gradient.js';
+import { type PoolingInput, poolChunks } from './pooling.js';
 import { addThresholded, columnPass, type PcMaps, rowPass, type Spectrum } from './phaseCongruency.js';
 
-/** Rows [from, to) or columns [from, to), as the kind says. */
+/** Rows, columns or pooling chunks [from, to), as the kind says, of a rows × cols image. */
 interface Range {
   readonly rows: number;
   readonly cols: number;
@@ -34,9 +35,23 @@ export type CpuTask = Range &
     /** The row inverse DFTs, energy and amplitude. */
     | { readonly kind: 'pcRows'; readonly maps: PcMaps; readonly first: boolean }
     /** total (= if first, else +=) max(energy − threshold, 0). */
-    | { readonly kind: 'pcThreshold'; readonly maps: PcMaps; readonly total: Float64Array; readonly threshold: number; readonly first: boolean }
+    | {
+        readonly kind: 'pcThreshold';
+        readonly maps: PcMaps;
+        readonly total: Float64Array;
+        readonly threshold: number;
+        readonly first: boolean;
+      }
     /** Scharr gradient magnitude. */
     | { readonly kind: 'gradient'; readonly y: Float64Array; readonly gm: Float64Array }
+    /** Pooling sums of chunks [from, to) (POOL_CHUNK pixels each). */
+    | {
+        readonly kind: 'pool';
+        readonly a: PoolingInput;
+        readonly b: PoolingInput;
+        readonly sums: Float64Array;
+        readonly similarity: Float64Array | null;
+      }
   );
 
 /** Runs tasks on one thread, keeping the transforms (and their scratch) of the most recent size. */
@@ -66,6 +81,8 @@ export class TaskRunner {
         return addThresholded(task.total, task.maps.energy, task.threshold, task.first, from * cols, to * cols);
       case 'gradient':
         return gradientRows(task.y, rows, cols, task.gm, from, to);
+      case 'pool':
+        return poolChunks(task.a, task.b, from, to, task.sums, task.similarity);
     }
   }
 }
