@@ -853,19 +853,26 @@ function stage(
 ): void {
   switch (radix) {
     case 2:
-      return stage2(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage2(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     case 3:
-      return stage3(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage3(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     case 4:
-      return stage4(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage4(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     case 5:
-      return stage5(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage5(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     case 7:
-      return stage7(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage7(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     case 11:
-      return stage11(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage11(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     case 13:
-      return stage13(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      stage13(xr, xi, yr, yi, n, s, tw, w, xo, xl, yo, yl);
+      break;
     default:
       throw new RangeError(`no CPU butterfly for radix ${radix}`);
   }

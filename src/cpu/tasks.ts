@@ -70,19 +70,26 @@ export class TaskRunner {
     const { rows, cols, from, to } = task;
     switch (task.kind) {
       case 'spectrumRows':
-        return this.fftFor(rows, cols).forwardRealRows(task.y, task.spectrum.re, task.spectrum.im, from, to);
+        this.fftFor(rows, cols).forwardRealRows(task.y, task.spectrum.re, task.spectrum.im, from, to);
+        break;
       case 'spectrumColumns':
-        return this.fftFor(rows, cols).columns(task.spectrum.re, task.spectrum.im, from, to, false);
+        this.fftFor(rows, cols).columns(task.spectrum.re, task.spectrum.im, from, to, false);
+        break;
       case 'pcColumns':
-        return columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, from, to);
+        columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, from, to);
+        break;
       case 'pcRows':
-        return rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to);
+        rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to);
+        break;
       case 'pcThreshold':
-        return addThresholded(task.total, task.maps.energy, task.threshold, task.first, from * cols, to * cols);
+        addThresholded(task.total, task.maps.energy, task.threshold, task.first, from * cols, to * cols);
+        break;
       case 'gradient':
-        return gradientRows(task.y, rows, cols, task.gm, from, to);
+        gradientRows(task.y, rows, cols, task.gm, from, to);
+        break;
       case 'pool':
-        return poolChunks(task.a, task.b, from, to, task.sums, task.similarity);
+        poolChunks(task.a, task.b, from, to, task.sums, task.similarity);
+        break;
     }
   }
 }
