@@ -135,10 +135,15 @@ export class CpuBackend implements Backend {
       t = now();
       const bank = filterBank(h, w);
       progress?.(0, 'phase congruency');
+      const columns = (o: number) => run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
+      let nextColumns = columns(0);
       for (let o = 0; o < PC.norient; o++) {
         const first = o === 0;
-        await run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
+        await nextColumns;
         await run(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
+        // The next orientation's column pass touches neither the energy nor the smallest-scale
+        // map: the threads start it while this thread takes the (serial) median.
+        nextColumns = o + 1 < PC.norient ? columns(o + 1) : Promise.resolve([]);
         const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
         await run(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
         progress?.((o + 1) / PC.norient, 'phase congruency');
