@@ -1,7 +1,8 @@
 /**
  * Pooling (FSIM_SPEC.md §5). `chroma` writes real((S_I·S_Q)^λ) per pixel; `pool` forms
  * S_L = S_PC·S_G and reduces five sums per workgroup — Σ S_L·PCm, Σ S_L·S_C·PCm, Σ PCm and
- * the uniform fallbacks Σ S_L, Σ S_L·S_C — which the host adds up in float64.
+ * the uniform fallbacks Σ S_L, Σ S_L·S_C — which the host adds up in float64; `masked` leaves
+ * out the pixels a mask ignores.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { POOLING } from '../src/constants.js';
@@ -42,7 +43,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }
 `;
 
-export function poolShader({ chroma, similarityMap }: { chroma: boolean; similarityMap: boolean }): string {
+export function poolShader({ chroma, similarityMap, masked }: { chroma: boolean; similarityMap: boolean; masked: boolean }): string {
   return wgsl`
 struct Params { count: u32 };
 @group(0) @binding(0) var<uniform> params: Params;
@@ -57,6 +58,10 @@ struct Params { count: u32 };
 #if ${similarityMap}
 @group(0) @binding(7) var<storage, read_write> similarity: array<f32>;
 #endif
+#if ${masked}
+// 1 pooled, 0 left out (src/mask.ts), one per pixel.
+@group(0) @binding(8) var<storage, read> mask: array<f32>;
+#endif
 
 var<workgroup> sums: array<array<f32, ${WORKGROUP_SIZE}>, ${SUMS}>;
 
@@ -67,6 +72,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   for (var k = 0u; k < ${PIXELS_PER_INVOCATION}u; k++) {
     let id = block * ${WORKGROUP_SIZE * PIXELS_PER_INVOCATION}u + k * ${WORKGROUP_SIZE}u + lid;
     if (id >= params.count) { break; }
+#if ${masked}
+    if (mask[id] == 0.0) { continue; }
+#endif
     let p1 = pc1[id];
     let p2 = pc2[id];
     let g1 = gm1[id];

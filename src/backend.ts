@@ -1,6 +1,7 @@
 /** What every backend (CPU, WebGPU) provides, and the shapes of its results. */
 import type { Resized } from './align.js';
 import type { RasterImage } from './image.js';
+import type { MaskWeights } from './mask.js';
 
 /** Milliseconds per stage; a stage a backend does not time is absent. */
 export interface StageTimings {
@@ -66,7 +67,8 @@ export interface Backend {
   /** True for WebGPU on a software or fallback adapter (SwiftShader, lavapipe, WARP…). */
   readonly software?: boolean;
   prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage>;
-  pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult>;
+  /** `mask`: per downsampled pixel, 1 pooled, 0 left out (src/mask.ts). */
+  pool(a: PreparedImage, b: PreparedImage, maps: boolean, mask?: MaskWeights): Promise<PoolResult>;
   /** Releases threads and devices; the backend is unusable afterwards. */
   dispose(): Promise<void>;
 }

@@ -1,16 +1,18 @@
 /**
  * The `fsim` command.
- *   fsim compare REF DIST [--scale auto|N] [--backend cpu|gpu|auto] [--threshold T]
- *                         [--json] [--maps DIR] [--assert-similar]
- * Exit status: 0 done, 1 not similar under --assert-similar, 2 bad usage or input.
+ *   fsim compare REF DIST [--scale auto|N] [--backend cpu|gpu|auto] [--min-score S]
+ *                         [--json] [--maps DIR] [--diff FILE] [--mask FILE] [--assert-similar]
+ *   fsim compare --pairs FILE …, fsim rank REF CANDIDATE… (USAGE below).
+ * Exit status: 0 done, 1 not similar under --assert-similar (some failed: --pairs, rank),
+ * 2 bad usage or input, 3 sizes differ.
  */
 import { DEFAULT_THRESHOLD, MAX_PIXELS, MIN_SIDE } from './constants.js';
 import { constants } from 'node:fs';
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { access } from 'node:fs/promises';
 import { FsimError, printable } from './errors.js';
 import { describeResized, type AlignOption } from './align.js';
 import { checkThreshold, type FsimResult } from './fsim.js';
-import { validateImage } from './image.js';
 import type { ScaleOption } from './scale.js';
 import { type BackendKind, checkBackendKind } from './engine.js';
 import { ensureDir } from './node/ensureDir.js';
@@ -18,7 +20,6 @@ import type { RankResult } from './rank.js';
 
 // Engines, codecs and the GPU stack load when a command needs them: `fsim --help` loads none.
 const engines = () => import('./node/engine.js');
-const decoding = () => import('./node/decode.js');
 
 const USAGE = `usage: fsim compare REF DIST [options]
        fsim compare --pairs FILE [--ref-column NAME] [--dist-column NAME] [--root DIR] [--json|--csv] [options]
@@ -32,7 +33,8 @@ options:
   --scale auto|N       downsampling: auto (the reference: F = round(min side / 256)) or F = N ≥ 1
   --backend cpu|gpu|auto
                        cpu: float64 reference path; gpu: WebGPU (never falls back); auto (default)
-  --threshold T        "similar" when FSIMc ≥ T (default ${DEFAULT_THRESHOLD})
+  --min-score S        "similar" when FSIMc ≥ S (default ${DEFAULT_THRESHOLD}); --threshold is its
+                       older name (unlike pixelmatch's and odiff's --threshold, higher is stricter)
   --resize stretch|cover
                        compare images of different sizes: resample the distorted image (rank:
                        every candidate) to the reference's size, stretched or cropped to its
@@ -47,16 +49,21 @@ options:
   --csv                with --pairs: CSV out (the file's columns, fsim, fsimc, similar, error)
   --json               print one JSON object with the result on stdout (--pairs: one per line)
   --maps DIR           write PC, gradient and local-similarity heatmaps as PNG into DIR
+  --diff FILE.png      compare: write where the images differ over the reference (full size),
+                       and list the regions that differ most (in --json: regions)
+  --mask FILE          compare: ignore the reference's regions that are black in FILE (same size)
   --assert-similar     compare: exit with status 1 when the images are not similar
   --top K              rank: list the K best only
   --by fsim|fsimc      rank: sort key (default FSIMc for a colour reference, else FSIM)
   --progress           rank: progress bar on stderr even when it is not a terminal
   -h, --help           show this help
+  -V, --version        print the version
   --                   end of options: every later argument is a file (names starting with '-')
 
-exit status: compare: 0 done, 1 not similar (with --assert-similar), 2 bad usage or input;
-             rank: 0 every candidate scored, 1 some could not be (listed in errors),
-             2 bad usage or an unreadable reference`;
+exit status: compare: 0 done, 1 not similar (with --assert-similar), 2 bad usage or input,
+             3 the images differ in size (give --resize to compare them anyway);
+             compare --pairs, rank: 0 every pair or candidate scored, 1 some could not be
+             (reported on their lines / in errors), 2 bad usage or an unreadable file`;
 
 interface Args {
   positional: string[];
@@ -71,12 +78,25 @@ interface Args {
   threshold: number;
   json: boolean;
   maps?: string;
+  /** compare --diff FILE.png, --mask FILE. */
+  diff?: string;
+  mask?: string;
   assertSimilar: boolean;
   top?: number;
   by?: 'fsim' | 'fsimc';
   progress: boolean;
   /** From --resize and --size. */
   align?: AlignOption;
+}
+
+/** Exit statuses, documented in the help text and README. */
+const EXIT = { ok: 0, notSimilar: 1, someFailed: 1, usage: 2, sizesDiffer: 3 } as const;
+
+/** compare: the two images differ in size (and no --resize was given): exit 3, not 2. */
+class SizesDiffer extends FsimError {
+  constructor(message: string) {
+    super('SIZE', message);
+  }
 }
 
 function usageError(message: string): never {
@@ -101,106 +121,124 @@ function parseAlign(mode: string, size: string | undefined): AlignOption {
   return { mode, size: [height, width] };
 }
 
-/** Parses the options a command accepts (`allowed`), positional arguments in order. */
-function parseArgs(args: string[], allowed: readonly string[]): Args {
-  const out: Args = {
-    positional: [],
-    scale: 'auto',
-    backend: 'auto',
-    threshold: DEFAULT_THRESHOLD,
-    json: false,
-    csv: false,
-    assertSimilar: false,
-    progress: false,
-  };
-  let optionsEnded = false;
-  let resize: string | undefined;
-  let size: string | undefined;
-  for (let k = 0; k < args.length; k++) {
-    const arg = args[k];
-    // After `--` everything is a file name, even one that starts with '-'.
-    if (optionsEnded) {
-      out.positional.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      optionsEnded = true;
-      continue;
-    }
-    const value = (): string => {
-      const v = args[++k];
-      if (v === undefined) usageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg.startsWith('--') && !allowed.includes(arg)) usageError(`unknown option ${arg}`);
-    switch (arg) {
-      case '--scale':
-        out.scale = parseScale(value());
-        break;
-      case '--resize':
-        resize = value();
-        break;
-      case '--size':
-        size = value();
-        break;
-      case '--backend':
-        out.backend = checkBackendKind(value());
-        break;
-      case '--threshold': {
-        const v = value();
-        out.threshold = checkThreshold(/^[0-9.eE+-]+$/.test(v) ? Number(v) : NaN);
-        break;
-      }
-      case '--json':
-        out.json = true;
-        break;
-      case '--csv':
-        out.csv = true;
-        break;
-      case '--pairs':
-        out.pairs = value();
-        break;
-      case '--ref-column':
-        out.refColumn = value();
-        break;
-      case '--dist-column':
-        out.distColumn = value();
-        break;
-      case '--root':
-        out.root = value();
-        break;
-      case '--maps':
-        out.maps = value();
-        break;
-      case '--assert-similar':
-        out.assertSimilar = true;
-        break;
-      case '--progress':
-        out.progress = true;
-        break;
-      case '--top': {
-        const v = value();
-        if (!/^[0-9]+$/.test(v)) usageError(`--top must be a whole number, got '${v}'`);
-        out.top = Number(v);
-        break;
-      }
-      case '--by': {
-        const v = value();
-        if (v !== 'fsim' && v !== 'fsimc') usageError(`--by must be fsim or fsimc, got '${v}'`);
-        out.by = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('-') && arg !== '-') usageError(`unknown option ${arg}`);
-        out.positional.push(arg);
-    }
+/** Every option of every command: its type for util.parseArgs. */
+const OPTIONS = {
+  scale: { type: 'string' },
+  backend: { type: 'string' },
+  'min-score': { type: 'string' },
+  threshold: { type: 'string' },
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  resize: { type: 'string' },
+  size: { type: 'string' },
+  pairs: { type: 'string' },
+  'ref-column': { type: 'string' },
+  'dist-column': { type: 'string' },
+  root: { type: 'string' },
+  maps: { type: 'string' },
+  diff: { type: 'string' },
+  mask: { type: 'string' },
+  'assert-similar': { type: 'boolean' },
+  top: { type: 'string' },
+  by: { type: 'string' },
+  progress: { type: 'boolean' },
+} as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** util.parseArgs' errors as this CLI's one-line usage errors. */
+function parseError(error: unknown): never {
+  const { code, message } = error as { code?: string; message: string };
+  const option = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') usageError(`unknown option ${option}`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(message)) usageError(`${option} takes no value`);
+    if (/ambiguous/.test(message)) usageError(`${option} needs a value (write ${option}=VALUE for a value that starts with '-')`);
+    usageError(`${option} needs a value`);
   }
+  usageError(message.split('\n')[0]);
+}
+
+/**
+ * Parses the options a command accepts (`allowed`) with Node's util.parseArgs (strict: an
+ * unknown option or a missing value is a usage error; --name=value works; after `--` every
+ * argument is a file), positional arguments in order.
+ */
+function parseArgs(args: string[], allowed: readonly OptionName[]): Args {
+  // Before `--`: a value that starts with '-' still belongs to its option (util.parseArgs
+  // would call it ambiguous: '--size -3x4' should say what is wrong with -3x4), and a lone
+  // '-x' is no option of ours, refused whole (util.parseArgs would split it into -x).
+  const end = args.indexOf('--');
+  const head = end < 0 ? args : args.slice(0, end);
+  const joined: string[] = [];
+  for (let k = 0; k < head.length; k++) {
+    const arg = head[k];
+    const name = arg.startsWith('--') && !arg.includes('=') ? (arg.slice(2) as OptionName) : undefined;
+    if (name && allowed.includes(name) && OPTIONS[name].type === 'string' && head[k + 1]?.startsWith('-')) {
+      joined.push(`${arg}=${head[++k]}`);
+      continue;
+    }
+    if (/^-[^-]/.test(arg)) usageError(`unknown option ${arg}`);
+    joined.push(arg);
+  }
+  if (end >= 0) joined.push(...args.slice(end));
+  let parsed: { values: Partial<Record<OptionName, string | boolean>>; positionals: string[] };
+  try {
+    parsed = nodeParseArgs({
+      args: joined,
+      options: Object.fromEntries(allowed.map((name) => [name, OPTIONS[name]])),
+      allowPositionals: true,
+      strict: true,
+    }) as typeof parsed;
+  } catch (error) {
+    parseError(error);
+  }
+  const v = parsed.values;
+  const text = (name: OptionName) => v[name] as string | undefined;
+  const out: Args = {
+    positional: parsed.positionals,
+    scale: text('scale') === undefined ? 'auto' : parseScale(text('scale')!),
+    backend: text('backend') === undefined ? 'auto' : checkBackendKind(text('backend')),
+    threshold: DEFAULT_THRESHOLD,
+    json: v.json === true,
+    csv: v.csv === true,
+    assertSimilar: v['assert-similar'] === true,
+    progress: v.progress === true,
+    pairs: text('pairs'),
+    refColumn: text('ref-column'),
+    distColumn: text('dist-column'),
+    root: text('root'),
+    maps: text('maps'),
+    diff: text('diff'),
+    mask: text('mask'),
+  };
+  // --min-score, and --threshold its older name (pixelmatch's and odiff's --threshold mean the opposite).
+  if (text('min-score') !== undefined && text('threshold') !== undefined)
+    usageError('--min-score and --threshold are one option; give one');
+  const score = text('min-score') ?? text('threshold');
+  if (score !== undefined) {
+    const name = text('min-score') !== undefined ? 'min-score' : 'threshold';
+    if (!/^[0-9.eE+-]+$/.test(score) || !(Number(score) >= 0 && Number(score) <= 1))
+      usageError(`--${name} must be a number in [0, 1], got '${score}'`);
+    out.threshold = checkThreshold(Number(score));
+  }
+  const top = text('top');
+  if (top !== undefined) {
+    if (!/^[0-9]+$/.test(top)) usageError(`--top must be a whole number, got '${top}'`);
+    out.top = Number(top);
+  }
+  const by = text('by');
+  if (by !== undefined) {
+    if (by !== 'fsim' && by !== 'fsimc') usageError(`--by must be fsim or fsimc, got '${by}'`);
+    out.by = by;
+  }
+  const [resize, size] = [text('resize'), text('size')];
   if (size !== undefined && resize === undefined) usageError('--size needs --resize stretch|cover');
   if (resize !== undefined) out.align = parseAlign(resize, size);
   return out;
 }
 
-const COMMON = ['--scale', '--backend', '--threshold', '--json', '--resize', '--size'];
+const COMMON: OptionName[] = ['scale', 'backend', 'min-score', 'threshold', 'json', 'resize', 'size'];
 
 function formatHuman(r: FsimResult): string {
   const ms = (v?: number): string => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
@@ -220,14 +258,16 @@ function formatHuman(r: FsimResult): string {
 async function compareCommand(args: string[]): Promise<number> {
   const parsed = parseArgs(args, [
     ...COMMON,
-    '--maps',
-    '--assert-similar',
-    '--pairs',
-    '--ref-column',
-    '--dist-column',
-    '--root',
-    '--csv',
-    '--progress',
+    'maps',
+    'diff',
+    'mask',
+    'assert-similar',
+    'pairs',
+    'ref-column',
+    'dist-column',
+    'root',
+    'csv',
+    'progress',
   ]);
   if (parsed.pairs !== undefined) return pairsCommand(parsed);
   for (const option of ['refColumn', 'distColumn', 'root', 'csv', 'progress'] as const) {
@@ -235,29 +275,28 @@ async function compareCommand(args: string[]): Promise<number> {
   }
   if (parsed.positional.length !== 2) usageError(`compare takes two images, got ${parsed.positional.length}`);
   const opts = { ...parsed, ref: parsed.positional[0], dist: parsed.positional[1] };
+  if (opts.diff === '') usageError('--diff needs a file name');
   // A maps folder that cannot be written fails before any computing.
   if (opts.maps !== undefined) await prepareMapsDir(opts.maps);
-  const [{ createFsim }, { decodeFile }] = await Promise.all([engines(), decoding()]);
-  const [ref, dist] = await Promise.all([decodeFile(opts.ref), decodeFile(opts.dist)]);
-  validateImage(ref, printable(opts.ref));
-  validateImage(dist, printable(opts.dist));
-  const engine = await createFsim({ backend: opts.backend });
-  let result: FsimResult;
+  const { compareImages } = await import('./node/compareImages.js');
+  let result: Awaited<ReturnType<typeof compareImages>>;
   try {
-    result = await engine.compare(ref, dist, {
+    result = await compareImages(opts.ref, opts.dist, {
+      backend: opts.backend,
       scale: opts.scale,
-      threshold: opts.threshold,
+      minScore: opts.threshold,
+      resize: opts.align?.mode,
+      size: opts.align?.size ? [opts.align.size[1], opts.align.size[0]] : undefined,
+      mask: opts.mask,
+      diffPath: opts.diff,
       maps: opts.maps !== undefined,
-      align: opts.align,
     });
   } catch (error) {
     // The engine's size check names no file: here the distorted one is named.
     if (error instanceof FsimError && error.code === 'SIZE' && error.message.startsWith('size ')) {
-      throw new FsimError('SIZE', `${printable(opts.dist)}: ${error.message}`);
+      throw new SizesDiffer(`${printable(opts.dist)}: ${error.message}`);
     }
     throw error;
-  } finally {
-    await engine.dispose();
   }
   let written: string[] = [];
   if (opts.maps !== undefined && result.maps) {
@@ -271,16 +310,22 @@ async function compareCommand(args: string[]): Promise<number> {
       );
     }
   }
-  const { maps: _maps, ...fields } = result;
+  const { maps: _maps, version, ...fields } = result;
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ reference: opts.ref, distorted: opts.dist, ...fields, ...(opts.maps ? { mapFiles: written } : {}) })}\n`,
+      `${JSON.stringify({ version, reference: opts.ref, distorted: opts.dist, ...fields, ...(opts.maps ? { mapFiles: written } : {}) })}\n`,
     );
   } else {
     process.stdout.write(`${formatHuman(result)}\n`);
+    if (opts.diff !== undefined) {
+      process.stdout.write(`diff      ${printable(opts.diff)}\n`);
+      for (const r of result.regions) {
+        process.stdout.write(`region    ${r.width}×${r.height} at (${r.x}, ${r.y}): ${(100 * r.share).toFixed(1)}% of the difference\n`);
+      }
+    }
     if (written.length) process.stdout.write(`maps      ${written.join(', ')}\n`);
   }
-  return opts.assertSimilar && !result.similar ? 1 : 0;
+  return opts.assertSimilar && !result.similar ? EXIT.notSimilar : EXIT.ok;
 }
 
 async function prepareMapsDir(dir: string): Promise<void> {
@@ -307,9 +352,14 @@ async function prepareMapsDir(dir: string): Promise<void> {
  */
 async function pairsCommand(opts: Args): Promise<number> {
   if (opts.positional.length > 0) usageError(`compare --pairs takes no image arguments, got ${opts.positional.length}`);
-  if (opts.maps !== undefined || opts.assertSimilar) usageError('--maps and --assert-similar compare one pair; not with --pairs');
+  if (opts.maps !== undefined || opts.assertSimilar || opts.diff !== undefined || opts.mask !== undefined)
+    usageError('--maps, --diff, --mask and --assert-similar compare one pair; not with --pairs');
   if (opts.json && opts.csv) usageError('--json and --csv exclude each other');
-  const [{ createFsim }, { comparePairs, csvField, readPairs }] = await Promise.all([engines(), import('./node/pairs.js')]);
+  const [{ createFsim }, { comparePairs, csvField, readPairs }, { packageVersion }] = await Promise.all([
+    engines(),
+    import('./node/pairs.js'),
+    import('./node/version.js'),
+  ]);
   const table = await readPairs(opts.pairs!, { refColumn: opts.refColumn, distColumn: opts.distColumn, root: opts.root });
   const engine = await createFsim({ backend: opts.backend });
   const bar = progressBar(opts.progress || (process.stderr.isTTY ?? false));
@@ -323,7 +373,7 @@ async function pairsCommand(opts: Args): Promise<number> {
       const { columns } = r.row;
       if (opts.json) {
         const fields = r.error !== undefined ? { error: r.error } : { fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
-        process.stdout.write(`${JSON.stringify({ ...columns, ...fields })}\n`);
+        process.stdout.write(`${JSON.stringify({ version: packageVersion(), ...columns, ...fields })}\n`);
       } else if (opts.csv) {
         process.stdout.write(
           `${[...table.header.map((name) => columns[name]), r.fsim, r.fsimc, r.similar, r.error].map(csvField).join(',')}\n`,
@@ -343,7 +393,7 @@ async function pairsCommand(opts: Args): Promise<number> {
     await engine.dispose();
   }
   if (failed > 0) process.stderr.write(`fsim: ${failed} of ${table.rows.length} pairs could not be scored (see their lines)\n`);
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? EXIT.someFailed : EXIT.ok;
 }
 
 /** A one-line progress bar, redrawn in place on stderr. */
@@ -385,13 +435,13 @@ function formatRank(reference: string, r: RankResult): string {
 }
 
 async function rankCommand(args: string[]): Promise<number> {
-  const opts = parseArgs(args, [...COMMON, '--top', '--by', '--progress']);
+  const opts = parseArgs(args, [...COMMON, 'top', 'by', 'progress']);
   if (opts.positional.length < 2)
     usageError(
       `rank takes a reference and at least one candidate, got ${opts.positional.length} argument${opts.positional.length === 1 ? '' : 's'}`,
     );
   const [reference, ...candidates] = opts.positional;
-  const { createFsim, rankFiles } = await engines();
+  const [{ createFsim, rankFiles }, { packageVersion }] = await Promise.all([engines(), import('./node/version.js')]);
   const engine = await createFsim({ backend: opts.backend });
   const bar = progressBar(opts.progress || (process.stderr.isTTY ?? false));
   let result: RankResult;
@@ -410,27 +460,32 @@ async function rankCommand(args: string[]): Promise<number> {
   }
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ reference, by: result.by, threshold: result.threshold, backend: result.backend, results: result.results, errors: result.errors })}\n`,
+      `${JSON.stringify({ version: packageVersion(), reference, by: result.by, threshold: result.threshold, backend: result.backend, results: result.results, errors: result.errors })}\n`,
     );
   } else {
     process.stdout.write(`${formatRank(reference, result)}\n`);
   }
-  return result.errors.length > 0 ? 1 : 0;
+  return result.errors.length > 0 ? EXIT.someFailed : EXIT.ok;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const optionsEnd = argv.indexOf('--');
-  const json = (optionsEnd < 0 ? argv : argv.slice(0, optionsEnd)).includes('--json');
+  const flags = optionsEnd < 0 ? argv : argv.slice(0, optionsEnd);
+  const json = flags.includes('--json');
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? EXIT.usage : EXIT.ok;
     }
-    const flags = optionsEnd < 0 ? rest : rest.slice(0, rest.indexOf('--'));
     if (flags.includes('-h') || flags.includes('--help')) {
       process.stdout.write(`${USAGE}\n`);
-      return 0;
+      return EXIT.ok;
+    }
+    if (flags.includes('--version') || flags.includes('-V')) {
+      const { packageVersion } = await import('./node/version.js');
+      process.stdout.write(`fsim-gpu ${packageVersion()}\n`);
+      return EXIT.ok;
     }
     if (command === 'compare') return await compareCommand(rest);
     if (command === 'rank') return await rankCommand(rest);
@@ -441,7 +496,12 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof FsimError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`,
     );
     process.stderr.write(`fsim: ${message}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ error: message, code: error instanceof FsimError ? error.code : 'INTERNAL' })}\n`);
-    return 2;
+    if (json) {
+      const { packageVersion } = await import('./node/version.js');
+      process.stdout.write(
+        `${JSON.stringify({ version: packageVersion(), error: message, code: error instanceof FsimError ? error.code : 'INTERNAL' })}\n`,
+      );
+    }
+    return error instanceof SizesDiffer ? EXIT.sizesDiffer : EXIT.usage;
   }
 }

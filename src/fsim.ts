@@ -9,6 +9,7 @@ import { alignImage, checkAlign, type AlignOption, type Resized } from './align.
 import { DEFAULT_THRESHOLD } from './constants.js';
 import { FsimError } from './errors.js';
 import { validateImage, type RasterImage } from './image.js';
+import { maskWeights } from './mask.js';
 import { checkBoolean, checkFraction, checkFunction, checkInteger, checkOptions } from './options.js';
 import { scaleFactor, type ScaleOption } from './scale.js';
 
@@ -30,6 +31,11 @@ export interface CompareOptions extends PrepareOptions {
   threshold?: number;
   /** Also return the maps (PC, GM of each image and S_L·PCm) as Float32Arrays. */
   maps?: boolean;
+  /**
+   * Ignore regions: an image of the compared size (the reference's, or align.size) whose
+   * black pixels are left out of both poolings (src/mask.ts says how it is downsampled).
+   */
+  mask?: RasterImage;
 }
 
 export interface FsimResult {
@@ -51,6 +57,8 @@ export interface FsimResult {
   maps?: SimilarityMaps;
   /** With `align`: what was resampled, per side (a side left as it was is absent). */
   resized?: { reference?: Resized; distorted?: Resized };
+  /** With `mask`: how many downsampled pixels it left out, of how many. */
+  masked?: { ignored: number; of: number };
 }
 
 export type ImageInput = RasterImage | PreparedImage;
@@ -64,7 +72,7 @@ export function checkThreshold(threshold: unknown): number {
 }
 
 const PREPARE_OPTIONS = ['scale', 'progress', 'align'] as const;
-export const COMPARE_OPTIONS = [...PREPARE_OPTIONS, 'threshold', 'maps'] as const;
+export const COMPARE_OPTIONS = [...PREPARE_OPTIONS, 'threshold', 'maps', 'mask'] as const;
 
 /** Every prepare option checked, by name; `what` names the call in messages. */
 export function checkPrepareOptions(
@@ -87,6 +95,7 @@ export function checkCompareOptions(
   const checked: CompareOptions = checkPrepareOptions(options, what, allowed);
   if (checked.threshold !== undefined) checkThreshold(checked.threshold);
   if (checked.maps !== undefined) checkBoolean('maps', checked.maps);
+  if (checked.mask !== undefined) validateImage(checked.mask, 'mask');
   return checked;
 }
 
@@ -164,7 +173,8 @@ export class Fsim {
       for (const s of settled) if (s.status === 'rejected') throw s.reason;
       const [a, b] = settled.map((s) => (s as PromiseFulfilledResult<PreparedImage>).value);
       if (a.factor !== b.factor) throw new FsimError('USAGE', `images prepared at different scales (${a.factor} and ${b.factor})`);
-      const pooled = await this.backend.pool(a, b, options.maps ?? false);
+      const mask = options.mask ? maskWeights(options.mask, a.size, a.factor) : undefined;
+      const pooled = await this.backend.pool(a, b, options.maps ?? false, mask);
       const timings = sumTimings(isPrepared(ref) ? undefined : a.timings, isPrepared(dist) ? undefined : b.timings, pooled.timings);
       if (align) timings.align = alignTime;
       timings.total = performance.now() - started;
@@ -184,6 +194,7 @@ export class Fsim {
         colour: a.colour || b.colour,
         timings,
         ...(pooled.maps ? { maps: pooled.maps } : {}),
+        ...(mask ? { masked: { ignored: mask.weights.length - mask.kept, of: mask.weights.length } } : {}),
         ...(align
           ? {
               resized: {

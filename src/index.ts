@@ -30,3 +30,5 @@ export {
   type Resized,
 } from './align.js';
 export { rank, type RankCandidate, type RankOptions, type RankEntry, type RankResult } from './rank.js';
+export { type DiffRegion, diffImage, differenceMap, diffRegions } from './diff.js';
+export { type MaskWeights, maskWeights } from './mask.js';

@@ -95,6 +95,7 @@ describe('fsim compare --pairs', () => {
       .map((line) => JSON.parse(line));
     expect(out).toHaveLength(100);
     expect(out[17]).toEqual({
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       ref: 'images/I01.bmp',
       dist: 'images/missing.bmp',
       mos: '1.0',

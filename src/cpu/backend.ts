@@ -4,6 +4,7 @@
  * downsample → colour → FFT → log-Gabor bank → phase congruency → gradients,
  * the last four split over the executor's threads as tasks on shared maps (tasks.ts).
  */
+import type { MaskWeights } from '../mask.js';
 import type { Backend, PoolResult, PreparedImage, Progress, StageTimings } from '../backend.js';
 import { filterBank, noiseThreshold, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
@@ -135,7 +136,8 @@ export class CpuBackend implements Backend {
       t = now();
       const bank = filterBank(h, w);
       progress?.(0, 'phase congruency');
-      const columns = (o: number) => run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
+      const columns = (o: number) =>
+        run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
       let nextColumns = columns(0);
       for (let o = 0; o < PC.norient; o++) {
         const first = o === 0;
@@ -170,7 +172,7 @@ export class CpuBackend implements Backend {
     return this.work;
   }
 
-  async pool(a: PreparedImage, b: PreparedImage, maps: boolean): Promise<PoolResult> {
+  async pool(a: PreparedImage, b: PreparedImage, maps: boolean, mask?: MaskWeights): Promise<PoolResult> {
     const [first, second] = checkPoolable(
       a,
       b,
@@ -183,14 +185,19 @@ export class CpuBackend implements Backend {
     const chunks = Math.ceil(n / POOL_CHUNK);
     const sums = sharedFloat64(chunks * SUMS_PER_CHUNK);
     const similarity = maps ? sharedFloat64(n) : null;
+    let weights: Uint8Array | null = null;
+    if (mask) {
+      weights = new Uint8Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+      weights.set(mask.weights);
+    }
     const [a1, b1] = [first, second].map(({ pc, gm, i, q }) => ({ pc, gm, i, q }));
     await Promise.all(
       split(chunks, this.executor.parts(n), 1).map(([from, to]) =>
-        this.executor.run({ kind: 'pool', rows: h, cols: w, from, to, a: a1, b: b1, sums, similarity }),
+        this.executor.run({ kind: 'pool', rows: h, cols: w, from, to, a: a1, b: b1, sums, similarity, mask: weights }),
       ),
     );
     const chroma = first.i !== null || second.i !== null;
-    const scores = finishScores(addChunks(sums), n, chroma);
+    const scores = finishScores(addChunks(sums), mask ? mask.kept : n, chroma);
     return {
       ...scores,
       maps: similarity ? similarityMaps(first, second, similarity) : undefined,

@@ -30,7 +30,7 @@ function realPower(x: number, lambda: number): number {
 
 /**
  * The per-pixel pooling sums of chunks [from, to) into sums[SUMS_PER_CHUNK·k …], and
- * S_L·PCm into `similarity` where asked.
+ * S_L·PCm into `similarity` where asked; pixels where `mask` is 0 are left out.
  */
 export function poolChunks(
   a: PoolingInput,
@@ -39,9 +39,11 @@ export function poolChunks(
   to: number,
   sums: Float64Array,
   similarity: Float64Array | null,
+  mask: Uint8Array | null,
 ): void {
   const n = a.pc.length;
-  for (let k = from; k < to; k++) poolChunk(a, b, k * POOL_CHUNK, Math.min(n, (k + 1) * POOL_CHUNK), sums, SUMS_PER_CHUNK * k, similarity);
+  for (let k = from; k < to; k++)
+    poolChunk(a, b, k * POOL_CHUNK, Math.min(n, (k + 1) * POOL_CHUNK), sums, SUMS_PER_CHUNK * k, similarity, mask);
 }
 
 function poolChunk(
@@ -52,6 +54,7 @@ function poolChunk(
   sums: Float64Array,
   at: number,
   similarity: Float64Array | null,
+  mask: Uint8Array | null,
 ): void {
   const { T1, T2, T3, T4, lambda } = POOLING;
   const chroma = a.i !== null || b.i !== null;
@@ -61,6 +64,8 @@ function poolChunk(
   let plain = 0,
     plainC = 0;
   for (let p = start; p < end; p++) {
+    // Masked out: no part in any sum (its similarity stays 0).
+    if (mask && mask[p] === 0) continue;
     const pc1 = a.pc[p],
       pc2 = b.pc[p];
     const gm1 = a.gm[p],

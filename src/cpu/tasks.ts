@@ -51,6 +51,7 @@ export type CpuTask = Range &
         readonly b: PoolingInput;
         readonly sums: Float64Array;
         readonly similarity: Float64Array | null;
+        readonly mask: Uint8Array | null;
       }
   );
 
@@ -88,7 +89,7 @@ export class TaskRunner {
         gradientRows(task.y, rows, cols, task.gm, from, to);
         break;
       case 'pool':
-        poolChunks(task.a, task.b, from, to, task.sums, task.similarity);
+        poolChunks(task.a, task.b, from, to, task.sums, task.similarity, task.mask);
         break;
     }
   }

@@ -15,6 +15,7 @@ import { FsimError } from '../errors.js';
 import { isGreyscale, sampleDivisor, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
 import { checkPoolable, finishScores } from '../pooling.js';
+import type { MaskWeights } from '../mask.js';
 import { BufferPool, uniformData } from './buffers.js';
 import type { AcquiredDevice, DeviceManager } from './device.js';
 import type { Planes } from './fft.js';
@@ -410,7 +411,7 @@ export class GpuBackend implements Backend {
     );
   }
 
-  async pool(first: PreparedImage, second: PreparedImage, maps: boolean): Promise<PoolResult> {
+  async pool(first: PreparedImage, second: PreparedImage, maps: boolean, mask?: MaskWeights): Promise<PoolResult> {
     const [a, b] = checkPoolable(
       first,
       second,
@@ -456,7 +457,13 @@ export class GpuBackend implements Backend {
       });
     }
     const similarity = maps ? pool.map(n, 'similarity') : undefined;
-    const program = K.pool({ chroma, similarityMap: maps });
+    let maskBuffer: GPUBuffer | undefined;
+    if (mask) {
+      maskBuffer = pool.map(n, 'mask');
+      device.queue.writeBuffer(maskBuffer, 0, Float32Array.from(mask.weights));
+      temporaries.push(maskBuffer);
+    }
+    const program = K.pool({ chroma, similarityMap: maps, masked: mask !== undefined });
     dispatch(pass, programs, {
       program,
       bindGroup: programs.bindGroup(program, {
@@ -468,6 +475,7 @@ export class GpuBackend implements Backend {
         5: partials,
         ...(chromaTerm ? { 6: chromaTerm } : {}),
         ...(similarity ? { 7: similarity } : {}),
+        ...(maskBuffer ? { 8: maskBuffer } : {}),
       }),
       groups,
     });
@@ -499,7 +507,7 @@ export class GpuBackend implements Backend {
     const parts = arrays[0];
     for (let g = 0; g < groups; g++) for (let s = 0; s < SUMS; s++) sums[s] += parts[g * SUMS + s];
     const [weighted, weightedC, weights, plain, plainC] = sums;
-    const result: PoolResult = { ...finishScores({ weighted, weightedC, weights, plain, plainC }, n, chroma), timings };
+    const result: PoolResult = { ...finishScores({ weighted, weightedC, weights, plain, plainC }, mask ? mask.kept : n, chroma), timings };
     if (maps) {
       const [, pc1, pc2, gm1, gm2, sim] = arrays;
       result.maps = { pc1, pc2, gm1, gm2, similarity: sim } satisfies SimilarityMaps;

@@ -141,8 +141,8 @@ export const chroma: Program = {
     [5, W],
   ],
 };
-export const pool = (v: { chroma: boolean; similarityMap: boolean }): Program => ({
-  key: `pool${v.chroma ? '-chroma' : ''}${v.similarityMap ? '-map' : ''}`,
+export const pool = (v: { chroma: boolean; similarityMap: boolean; masked: boolean }): Program => ({
+  key: `pool${v.chroma ? '-chroma' : ''}${v.similarityMap ? '-map' : ''}${v.masked ? '-mask' : ''}`,
   source: () => poolShader(v),
   bindings: [
     [0, U],
@@ -153,5 +153,6 @@ export const pool = (v: { chroma: boolean; similarityMap: boolean }): Program =>
     [5, W],
     ...(v.chroma ? ([[6, R]] as const) : []),
     ...(v.similarityMap ? ([[7, W]] as const) : []),
+    ...(v.masked ? ([[8, R]] as const) : []),
   ],
 });

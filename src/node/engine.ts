@@ -32,9 +32,9 @@ export interface EngineOptions {
   limits?: LimitsPolicy;
 }
 
-const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
+export const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
 
-function checkEngineOptions(
+export function checkEngineOptions(
   options: EngineOptions | undefined,
   what = 'createFsim',
   allowed: readonly string[] = ENGINE_OPTIONS,

@@ -7,3 +7,6 @@ export { decodeFile, decodeImage } from './decode.js';
 export { compareFiles, createFsim, type EngineOptions, expandCandidates, rankFiles } from './engine.js';
 export { nodeGpu } from './webgpu.js';
 export { DEFAULT_THREADS, liveWorkerThreads, WorkerPoolExecutor } from './workerPool.js';
+export { type CompareImagesOptions, type CompareImagesResult, compareImages, type ImageSource, loadImage } from './compareImages.js';
+export { encodePng } from './png.js';
+export { packageVersion } from './version.js';

@@ -1,5 +1,6 @@
 /**
- * PNG decoding without libvips, for the common case: a PNG of moderate size is decoded here
+ * PNG without libvips: encoding (the CLI's diff image and heatmaps) and decoding, for the
+ * common case: a PNG of moderate size is decoded here
  * (zlib is built into Node), so a command that reads only such files never loads sharp
  * (~0.1 s of every start). The pixels are exactly libvips' (tested against it, every colour
  * type, depth, filter and interlace): samples as stored, no gamma (gAMA, sRGB, iCCP ignored),
@@ -7,7 +8,7 @@
  * tRNS dropped (FSIM ignores them). What is not well-formed is refused with a one-line reason:
  * a bad CRC, chunks out of order, a palette index past the palette, data cut short.
  */
-import { crc32, inflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { FsimError } from '../errors.js';
 import { checkPixelCount, type RasterImage } from '../image.js';
 
@@ -247,4 +248,30 @@ export function decodePng(bytes: Uint8Array, name: string): RasterImage | null {
     }
   }
   return { width, height, channels: outChannels, data: out };
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(body, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)) >>> 0, 8 + body.length);
+  return out;
+}
+
+/** An 8-bit grey (1 channel) or RGB (3) PNG of interleaved samples: every row Sub-filtered, deflated. */
+export function encodePng(width: number, height: number, channels: 1 | 3, samples: Uint8Array): Buffer {
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let r = 0; r < height; r++) {
+    const at = r * (stride + 1);
+    raw[at] = 1;
+    for (let k = 0; k < stride; k++) raw[at + 1 + k] = samples[r * stride + k] - (k >= channels ? samples[r * stride + k - channels] : 0);
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = channels === 3 ? 2 : 0;
+  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
 }
