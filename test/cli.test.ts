@@ -287,3 +287,91 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('conventions: --version, version in JSON, --min-score, exit statuses, --diff, --mask', () => {
+  const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
+
+  it('--version and -V print the package version', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = fsim(flag);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`fsim-gpu ${pkg.version}\n`);
+    }
+  });
+
+  it('every --json output carries the version: a result, an error, a ranking', () => {
+    const ok = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--json', '--backend', 'cpu');
+    expect(JSON.parse(ok.stdout).version).toBe(pkg.version);
+    const bad = fsim('compare', image('I01.bmp'), join(tmp, 'nope.png'), '--json');
+    expect(JSON.parse(bad.stdout)).toMatchObject({ version: pkg.version, code: 'INPUT' });
+    const ranked = fsim('rank', image('I01.bmp'), image('I01_dist.bmp'), '--json', '--backend', 'cpu');
+    expect(JSON.parse(ranked.stdout).version).toBe(pkg.version);
+  });
+
+  it('--min-score is the verdict threshold, --threshold its alias; both at once is a usage error', () => {
+    const strict = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--min-score', '0.95', '--assert-similar', '--backend', 'cpu');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/not similar \(FSIMc < 0\.95\)/);
+    const alias = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--threshold=0.9', '--assert-similar', '--backend', 'cpu');
+    expect(alias.code).toBe(0);
+    const both = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--min-score', '0.9', '--threshold', '0.9');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--min-score and --threshold are one option/);
+  });
+
+  it('exit statuses: 0 done, 1 not similar, 2 bad usage or input, 3 sizes differ', () => {
+    expect(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'cpu').code).toBe(0);
+    expect(fsim('compare', image('I01.bmp'), image('I03.bmp'), '--assert-similar', '--backend', 'cpu').code).toBe(1);
+    expect(fsim('compare', image('I01.bmp'), '--bogus').code).toBe(2);
+    expect(fsim('compare', image('I01.bmp'), join(tmp, 'nope.png')).code).toBe(2);
+    const sizes = fsim('compare', image('I01.bmp'), image('I01_640x1000.png'), '--backend', 'cpu');
+    expect(sizes.code).toBe(3);
+    expect(sizes.stderr).toMatch(/I01_640x1000\.png: size 1000×640 differs from the reference 512×384/);
+    expect(fsim('compare', image('I01.bmp'), image('I01_640x1000.png'), '--resize', 'cover', '--backend', 'cpu').code).toBe(0);
+  });
+
+  it('--diff writes a full-size diff image and lists the regions; --json has them', () => {
+    const path = join(tmp, 'i01-diff.png');
+    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--diff', path, '--json', '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.diffPath).toBe(path);
+    expect(out.regions.length).toBeGreaterThan(0);
+    for (const g of out.regions) {
+      expect(g.x + g.width).toBeLessThanOrEqual(512);
+      expect(g.y + g.height).toBeLessThanOrEqual(384);
+      expect(g.share).toBeGreaterThan(0);
+    }
+    const bytes = readFileSync(path);
+    expect(bytes.readUInt32BE(16)).toBe(512);
+    expect(bytes.readUInt32BE(20)).toBe(384);
+    const human = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--diff', path, '--backend', 'cpu');
+    expect(human.stdout).toMatch(/^diff {6}.*i01-diff\.png$/m);
+    expect(human.stdout).toMatch(/^region {4}\d+×\d+ at \(\d+, \d+\): \d+\.\d% of the difference$/m);
+  });
+
+  it('--mask leaves the black regions out', () => {
+    // A flat-grey mask with a black band: the result counts what it left out.
+    const mask = file(
+      'mask.png',
+      greyPng(512, 384, (_x, y) => (y >= 100 && y < 200 ? 0 : 200)),
+    );
+    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--mask', mask, '--json', '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // Rows 100…199 at F = 2: the boxes of rows 50…99 are all black (boxes start at 2i).
+    expect(out.masked).toEqual({ ignored: 50 * 256, of: 192 * 256 });
+    const wrong = fsim(
+      'compare',
+      image('I01.bmp'),
+      image('I01_dist.bmp'),
+      '--mask',
+      file(
+        'small.png',
+        greyPng(10, 10, () => 255),
+      ),
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/the mask is 10×10, not the compared size 512×384/);
+  });
+});

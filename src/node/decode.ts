@@ -18,6 +18,7 @@ import { MAX_FILE_BYTES } from '../constants.js';
 import { FsimError, printable } from '../errors.js';
 import { checkPixelCount, type RasterImage } from '../image.js';
 import { decodeBmp, isBmp } from './bmp.js';
+import { importOptional } from './optional.js';
 import { decodePng } from './png.js';
 
 /** First line of an error message, without libvips' trailing noise. */
@@ -146,11 +147,12 @@ const DEPTH_NAMES: Record<string, string> = {
 const SPACES = new Set(['srgb', 'rgb', 'rgb16', 'b-w', 'grey16', 'cmyk']);
 
 /** libvips is loaded on the first file that needs it (BMP and most PNGs never do): ~0.1 s off a start. */
-const loadSharp = async () => (await import('sharp')).default;
+const loadSharp = async (format: ImageFormat) =>
+  (await importOptional('sharp', () => import('sharp'), `decoding ${format.toUpperCase()}`)).default;
 
 /** Decoding through libvips; exported for the tests that hold png.ts to it. */
 export async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, name: string): Promise<RasterImage> {
-  const sharp = await loadSharp();
+  const sharp = await loadSharp(format);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();

@@ -2,10 +2,12 @@
  * WebGPU in Node through Dawn (the `webgpu` package), loaded on first use so CPU-only
  * callers never load it. Installs the WebGPU globals (GPUBufferUsage, …) the shared code uses.
  */
+import { importOptional } from './optional.js';
+
 let gpu: Promise<GPU | undefined> | undefined;
 
 export function nodeGpu(): Promise<GPU | undefined> {
-  gpu ??= import('webgpu').then(({ create, globals }) => {
+  gpu ??= importOptional('webgpu', () => import('webgpu'), 'the GPU backend in Node').then(({ create, globals }) => {
     Object.assign(globalThis, globals);
     return create([]) as GPU;
   });

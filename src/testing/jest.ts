@@ -1,0 +1,17 @@
+/**
+ * `import 'fsim-gpu/jest'` (e.g. in setupFilesAfterEach) adds toBeSimilarImage,
+ * toMatchImageBaseline and toLookLike to Jest's global expect (src/testing/matchers.ts).
+ */
+import { type FsimMatchers, fsimMatchers } from './matchers.js';
+
+const jestExpect = (globalThis as { expect?: { extend?: (matchers: object) => void } }).expect;
+if (typeof jestExpect?.extend !== 'function') throw new Error("fsim-gpu/jest: no global expect; import it from Jest's setup files");
+jestExpect.extend(fsimMatchers);
+
+declare global {
+  namespace jest {
+    interface Matchers<R> extends FsimMatchers<R> {}
+  }
+}
+
+export * from './matchers.js';

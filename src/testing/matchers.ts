@@ -1,0 +1,163 @@
+/**
+ * FSIM in test suites: matchers for Vitest and Jest (one implementation; `fsim-gpu/vitest` and
+ * `fsim-gpu/jest` register it with expect.extend) and a page helper for Playwright or
+ * Puppeteer. They tolerate rendering noise but catch structural change, and a failure says
+ * both scores, the threshold, where the images differ most and where the diff image is.
+ *
+ *   await expect(actual).toBeSimilarImage(expected, { minScore: 0.95 });
+ *   await expect(actual).toMatchImageBaseline('baselines/home.png');   // written on first run, -u rewrites
+ *   await expect(page).toLookLike('baselines/home.png', { minScore: 0.98 });
+ *
+ * Images are file paths, encoded bytes (Buffer, Uint8Array), decoded images
+ * ({ width, height, channels, data }) or ImageData-like objects ({ width, height, data } RGBA).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { FsimError } from '../errors.js';
+import type { RasterImage } from '../image.js';
+import { type CompareImagesOptions, type CompareImagesResult, compareImages, type ImageSource } from '../node/compareImages.js';
+import { encodePng } from '../node/png.js';
+
+/** Options of every matcher: compareImages' (minScore, scale, resize, mask, backend, …). */
+export type ImageMatcherOptions = Omit<CompareImagesOptions, 'maps'>;
+
+/** An image source, or an ImageData-like { width, height, data } (RGBA, as canvases give). */
+export type MatcherImage = ImageSource | { width: number; height: number; data: Uint8ClampedArray | Uint8Array };
+
+/** A page of Playwright or Puppeteer: anything that takes a PNG screenshot. */
+export interface ScreenshotPage {
+  screenshot(options?: { fullPage?: boolean }): Promise<Uint8Array>;
+}
+
+export interface MatcherResult {
+  pass: boolean;
+  message: () => string;
+}
+
+/** What expect.extend hands a matcher as `this` (the part used here). */
+interface MatcherContext {
+  isNot?: boolean;
+  /** Vitest's and Jest's snapshot state: `_updateSnapshot` is 'all' under -u (private in their types). */
+  snapshotState?: unknown;
+}
+
+function toSource(image: MatcherImage): ImageSource {
+  if (typeof image === 'string' || image instanceof Uint8Array) return image;
+  if (image !== null && typeof image === 'object' && 'data' in image && !('channels' in image)) {
+    const { width, height, data } = image;
+    if (data.length !== width * height * 4) throw new FsimError('INPUT', 'an image without channels must be RGBA (ImageData)');
+    return { width, height, channels: 4, data } satisfies RasterImage;
+  }
+  return image as ImageSource;
+}
+
+const score = (v: number) => v.toFixed(6);
+
+/** One readable message: both scores, the threshold, the regions that differ most, the diff image. */
+export function describeComparison(r: CompareImagesResult, pass: boolean, isNot: boolean): string {
+  const verdict = isNot
+    ? `expected the images not to be similar, but FSIMc ${score(r.fsimc)} ≥ min score ${r.minScore}`
+    : pass
+      ? `images are similar: FSIMc ${score(r.fsimc)} ≥ min score ${r.minScore}`
+      : `expected the images to be similar: FSIMc ${score(r.fsimc)} < min score ${r.minScore}`;
+  const lines = [`${verdict} (FSIM ${score(r.fsim)}, scale F = ${r.scale}, ${r.backend})`];
+  if (r.regions.length > 0) {
+    lines.push('regions that differ most (x, y, width × height, share of the difference):');
+    for (const g of r.regions) lines.push(`  (${g.x}, ${g.y}) ${g.width} × ${g.height}: ${(100 * g.share).toFixed(1)}%`);
+  }
+  if (r.diffPath) lines.push(`diff image: ${r.diffPath}`);
+  return lines.join('\n');
+}
+
+function defaultDiffPath(): string {
+  return join(tmpdir(), `fsim-diff-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.png`);
+}
+
+/** Compares, and on a failing verdict compares again with a diff image written (its path in the message). */
+async function judge(
+  context: MatcherContext,
+  actual: MatcherImage,
+  expected: MatcherImage,
+  options: ImageMatcherOptions = {},
+  diffPath?: string,
+): Promise<MatcherResult> {
+  const a = toSource(expected),
+    b = toSource(actual);
+  let result = await compareImages(a, b, { ...options, diffPath: undefined });
+  const pass = result.similar;
+  const isNot = context.isNot === true;
+  // The failing side of the verdict gets a diff image.
+  if (pass === isNot) result = await compareImages(a, b, { ...options, diffPath: options.diffPath ?? diffPath ?? defaultDiffPath() });
+  return { pass, message: () => describeComparison(result, pass, isNot) };
+}
+
+async function writePng(path: string, source: ImageSource): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  if (typeof source === 'string') throw new FsimError('USAGE', 'a baseline is written from image data, not from a path');
+  if (source instanceof Uint8Array) {
+    await writeFile(path, source);
+    return;
+  }
+  // A decoded image: 8-bit grey or RGB (alpha dropped).
+  const { width, height, channels, data } = source;
+  const out = channels === 1 ? 1 : 3;
+  const samples = new Uint8Array(width * height * out);
+  const scale = data instanceof Uint16Array ? 1 / 257 : 1;
+  for (let p = 0; p < width * height; p++) for (let c = 0; c < out; c++) samples[p * out + c] = Math.round(data[p * channels + c] * scale);
+  await writeFile(path, encodePng(width, height, out as 1 | 3, samples));
+}
+
+/** Baseline matchers: write the baseline when it is missing or when the run updates snapshots (-u). */
+async function againstBaseline(
+  context: MatcherContext,
+  actual: ImageSource,
+  baselinePath: string,
+  options?: ImageMatcherOptions,
+): Promise<MatcherResult> {
+  if (typeof baselinePath !== 'string' || baselinePath === '') throw new FsimError('USAGE', 'the baseline must be a file path');
+  const update = (context.snapshotState as { _updateSnapshot?: string } | undefined)?._updateSnapshot === 'all';
+  if (update || !existsSync(baselinePath)) {
+    await writePng(baselinePath, actual);
+    return { pass: !context.isNot, message: () => `baseline ${update ? 'updated' : 'written'}: ${baselinePath}` };
+  }
+  return judge(context, actual, baselinePath, options, baselinePath.replace(/(\.png)?$/i, '.diff.png'));
+}
+
+export const fsimMatchers = {
+  /** received and expected are similar: FSIMc ≥ minScore. */
+  async toBeSimilarImage(this: MatcherContext, received: MatcherImage, expected: MatcherImage, options?: ImageMatcherOptions) {
+    return judge(this, received, expected, options);
+  },
+
+  /** received is similar to the baseline PNG at baselinePath (written if missing, rewritten under -u). */
+  async toMatchImageBaseline(this: MatcherContext, received: MatcherImage, baselinePath: string, options?: ImageMatcherOptions) {
+    return againstBaseline(this, toSource(received), baselinePath, options);
+  },
+
+  /** A Playwright or Puppeteer page's screenshot is similar to the baseline (written if missing). */
+  async toLookLike(
+    this: MatcherContext,
+    page: ScreenshotPage,
+    baselinePath: string,
+    options?: ImageMatcherOptions & { fullPage?: boolean },
+  ) {
+    if (!page || typeof page.screenshot !== 'function') throw new FsimError('USAGE', 'toLookLike needs a page with screenshot()');
+    const { fullPage, ...rest } = options ?? {};
+    const shot = await page.screenshot({ fullPage });
+    return againstBaseline(this, new Uint8Array(shot), baselinePath, rest);
+  },
+};
+
+/** The same checks without a test framework: throws with the matcher's message when not similar. */
+export async function assertSimilarImage(actual: MatcherImage, expected: MatcherImage, options?: ImageMatcherOptions): Promise<void> {
+  const { pass, message } = await judge({}, actual, expected, options);
+  if (!pass) throw new Error(message());
+}
+
+export interface FsimMatchers<R = unknown> {
+  toBeSimilarImage(expected: MatcherImage, options?: ImageMatcherOptions): Promise<R>;
+  toMatchImageBaseline(baselinePath: string, options?: ImageMatcherOptions): Promise<R>;
+  toLookLike(baselinePath: string, options?: ImageMatcherOptions & { fullPage?: boolean }): Promise<R>;
+}
