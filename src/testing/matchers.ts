@@ -17,18 +17,29 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FsimError } from '../errors.js';
 import type { RasterImage } from '../image.js';
-import { type CompareImagesOptions, type CompareImagesResult, compareImages, type ImageSource } from '../node/compareImages.js';
+import { type CompareImagesOptions, compareImages, type ImageSource } from '../node/compareImages.js';
 import { encodePng } from '../node/png.js';
+import { describeComparison } from './message.js';
+
+export { describeComparison } from './message.js';
+
+/**
+ * An image source, or an ImageData-like { width, height, data } (RGBA, as canvases give).
+ * Canvases are for the browser matcher (Vitest browser mode: src/testing/browser.ts).
+ */
+export type MatcherImage =
+  | ImageSource
+  | { width: number; height: number; data: Uint8ClampedArray | Uint8Array }
+  | HTMLCanvasElement
+  | OffscreenCanvas;
 
 /** Options of every matcher: compareImages' (minScore, scale, resize, mask, backend, …). */
-export type ImageMatcherOptions = Omit<CompareImagesOptions, 'maps'>;
+export type ImageMatcherOptions = Omit<CompareImagesOptions, 'maps' | 'mask'> & { mask?: MatcherImage };
 
-/** An image source, or an ImageData-like { width, height, data } (RGBA, as canvases give). */
-export type MatcherImage = ImageSource | { width: number; height: number; data: Uint8ClampedArray | Uint8Array };
-
-/** A page of Playwright or Puppeteer: anything that takes a PNG screenshot. */
+/** A page or element (locator) of Playwright or Puppeteer: anything that takes a PNG screenshot. */
 export interface ScreenshotPage {
-  screenshot(options?: { fullPage?: boolean }): Promise<Uint8Array>;
+  // biome-ignore lint/suspicious/noExplicitAny: pages and locators take different screenshot options.
+  screenshot(options?: any): Promise<Uint8Array>;
 }
 
 export interface MatcherResult {
@@ -45,30 +56,13 @@ interface MatcherContext {
 
 function toSource(image: MatcherImage): ImageSource {
   if (typeof image === 'string' || image instanceof Uint8Array) return image;
+  if (!('data' in image)) throw new FsimError('INPUT', 'canvases are compared in the browser (fsim-gpu/vitest in Vitest browser mode)');
   if (image !== null && typeof image === 'object' && 'data' in image && !('channels' in image)) {
     const { width, height, data } = image;
     if (data.length !== width * height * 4) throw new FsimError('INPUT', 'an image without channels must be RGBA (ImageData)');
     return { width, height, channels: 4, data } satisfies RasterImage;
   }
   return image as ImageSource;
-}
-
-const score = (v: number) => v.toFixed(6);
-
-/** One readable message: both scores, the threshold, the regions that differ most, the diff image. */
-export function describeComparison(r: CompareImagesResult, pass: boolean, isNot: boolean): string {
-  const verdict = isNot
-    ? `expected the images not to be similar, but FSIMc ${score(r.fsimc)} ≥ min score ${r.minScore}`
-    : pass
-      ? `images are similar: FSIMc ${score(r.fsimc)} ≥ min score ${r.minScore}`
-      : `expected the images to be similar: FSIMc ${score(r.fsimc)} < min score ${r.minScore}`;
-  const lines = [`${verdict} (FSIM ${score(r.fsim)}, scale F = ${r.scale}, ${r.backend})`];
-  if (r.regions.length > 0) {
-    lines.push('regions that differ most (x, y, width × height, share of the difference):');
-    for (const g of r.regions) lines.push(`  (${g.x}, ${g.y}) ${g.width} × ${g.height}: ${(100 * g.share).toFixed(1)}%`);
-  }
-  if (r.diffPath) lines.push(`diff image: ${r.diffPath}`);
-  return lines.join('\n');
 }
 
 function defaultDiffPath(): string {
@@ -85,11 +79,12 @@ async function judge(
 ): Promise<MatcherResult> {
   const a = toSource(expected),
     b = toSource(actual);
-  let result = await compareImages(a, b, { ...options, diffPath: undefined });
+  const mask = options.mask === undefined ? undefined : toSource(options.mask);
+  let result = await compareImages(a, b, { ...options, mask, diffPath: undefined });
   const pass = result.similar;
   const isNot = context.isNot === true;
   // The failing side of the verdict gets a diff image.
-  if (pass === isNot) result = await compareImages(a, b, { ...options, diffPath: options.diffPath ?? diffPath ?? defaultDiffPath() });
+  if (pass === isNot) result = await compareImages(a, b, { ...options, mask, diffPath: options.diffPath ?? diffPath ?? defaultDiffPath() });
   return { pass, message: () => describeComparison(result, pass, isNot) };
 }
 
@@ -136,7 +131,7 @@ export const fsimMatchers = {
     return againstBaseline(this, toSource(received), baselinePath, options);
   },
 
-  /** A Playwright or Puppeteer page's screenshot is similar to the baseline (written if missing). */
+  /** A Playwright or Puppeteer page's (or locator's) screenshot is similar to the baseline (written if missing). */
   async toLookLike(
     this: MatcherContext,
     page: ScreenshotPage,
@@ -145,7 +140,7 @@ export const fsimMatchers = {
   ) {
     if (!page || typeof page.screenshot !== 'function') throw new FsimError('USAGE', 'toLookLike needs a page with screenshot()');
     const { fullPage, ...rest } = options ?? {};
-    const shot = await page.screenshot({ fullPage });
+    const shot = await page.screenshot(fullPage === undefined ? undefined : { fullPage });
     return againstBaseline(this, new Uint8Array(shot), baselinePath, rest);
   },
 };
