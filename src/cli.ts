@@ -319,7 +319,7 @@ async function compareCommand(args: string[]): Promise<number> {
     process.stdout.write(`${formatHuman(result)}\n`);
     if (opts.diff !== undefined) {
       process.stdout.write(`diff      ${printable(opts.diff)}\n`);
-      for (const r of result.regions) {
+      for (const r of result.regions ?? []) {
         process.stdout.write(`region    ${r.width}×${r.height} at (${r.x}, ${r.y}): ${(100 * r.share).toFixed(1)}% of the difference\n`);
       }
     }

@@ -10,7 +10,7 @@ import { FsimError, printable } from '../errors.js';
 import { checkThreshold, type FsimResult } from '../fsim.js';
 import { alignImage, checkAlign } from '../align.js';
 import { type RasterImage, validateImage } from '../image.js';
-import { checkOneOf, checkOptions } from '../options.js';
+import { checkBoolean, checkOneOf, checkOptions } from '../options.js';
 import { decodeFile, decodeImage } from './decode.js';
 import { checkEngineOptions, createFsim, ENGINE_OPTIONS, type EngineOptions } from './engine.js';
 import { encodePng } from './png.js';
@@ -35,20 +35,25 @@ export interface CompareImagesOptions extends EngineOptions {
   diffPath?: string;
   /** Also return the maps (as compare's `maps: true`). */
   maps?: boolean;
+  /** Find the regions that differ most (also done with diffPath or maps). */
+  regions?: boolean;
 }
 
 export interface CompareImagesResult extends FsimResult {
   /** The options' minScore (the verdict's threshold). */
   minScore: number;
-  /** The regions that differ most, largest share first, in the first image's pixels. */
-  regions: DiffRegion[];
+  /**
+   * The regions that differ most, largest share first, in the first image's pixels (with
+   * regions, diffPath or maps: they need the maps, which cost time on small images).
+   */
+  regions?: DiffRegion[];
   /** Where the diff image was written. */
   diffPath?: string;
   /** This package's version. */
   version: string;
 }
 
-const OPTIONS = [...ENGINE_OPTIONS, 'minScore', 'scale', 'resize', 'size', 'mask', 'diffPath', 'maps'] as const;
+const OPTIONS = [...ENGINE_OPTIONS, 'minScore', 'scale', 'resize', 'size', 'mask', 'diffPath', 'maps', 'regions'] as const;
 
 /** A decoded image from any source; `name` labels errors. */
 export async function loadImage(source: ImageSource, name: string): Promise<RasterImage> {
@@ -79,6 +84,9 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
     loadImage(b, typeof b === 'string' ? b : 'second image'),
     checked.mask === undefined ? undefined : loadImage(checked.mask, typeof checked.mask === 'string' ? checked.mask : 'mask'),
   ]);
+  if (checked.maps !== undefined) checkBoolean('maps', checked.maps);
+  if (checked.regions !== undefined) checkBoolean('regions', checked.regions);
+  const wantMaps = checked.maps === true || checked.regions === true || checked.diffPath !== undefined;
   // Checked here, so that errors name the files.
   validateImage(first, typeof a === 'string' ? printable(a) : 'first image');
   validateImage(second, typeof b === 'string' ? printable(b) : 'second image');
@@ -90,11 +98,13 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
       threshold: minScore,
       align,
       mask,
-      maps: true,
+      maps: wantMaps,
     });
   } finally {
     await engine.dispose();
   }
+  const version = packageVersion();
+  if (!wantMaps) return { ...result, minScore: result.threshold, version };
   const [rows, cols] = result.downsampled;
   const diff = differenceMap(result.maps!);
   const regions = diffRegions(diff, rows, cols, result.size, result.scale);
@@ -120,6 +130,6 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
     minScore: result.threshold,
     regions,
     ...(diffPath ? { diffPath } : {}),
-    version: packageVersion(),
+    version,
   };
 }

@@ -7,7 +7,7 @@ export interface JudgedComparison {
   minScore: number;
   scale: number;
   backend: string;
-  regions: readonly DiffRegion[];
+  regions?: readonly DiffRegion[];
   diffPath?: string;
 }
 
@@ -21,7 +21,7 @@ export function describeComparison(r: JudgedComparison, pass: boolean, isNot: bo
       ? `images are similar: FSIMc ${score(r.fsimc)} ≥ min score ${r.minScore}`
       : `expected the images to be similar: FSIMc ${score(r.fsimc)} < min score ${r.minScore}`;
   const lines = [`${verdict} (FSIM ${score(r.fsim)}, scale F = ${r.scale}, ${r.backend})`];
-  if (r.regions.length > 0) {
+  if (r.regions && r.regions.length > 0) {
     lines.push('regions that differ most (x, y, width × height, share of the difference):');
     for (const g of r.regions) lines.push(`  (${g.x}, ${g.y}) ${g.width} × ${g.height}: ${(100 * g.share).toFixed(1)}%`);
   }
