@@ -104,7 +104,10 @@ async function writePng(path: string, source: ImageSource): Promise<void> {
   await writeFile(path, encodePng(width, height, out as 1 | 3, samples));
 }
 
-/** Baseline matchers: write the baseline when it is missing or when the run updates snapshots (-u). */
+/**
+ * Baseline matchers: write the baseline when it is missing or when the run updates snapshots
+ * (Vitest's and Jest's -u; FSIM_UPDATE_BASELINES=1 for any runner, Playwright's included).
+ */
 async function againstBaseline(
   context: MatcherContext,
   actual: ImageSource,
@@ -112,7 +115,9 @@ async function againstBaseline(
   options?: ImageMatcherOptions,
 ): Promise<MatcherResult> {
   if (typeof baselinePath !== 'string' || baselinePath === '') throw new FsimError('USAGE', 'the baseline must be a file path');
-  const update = (context.snapshotState as { _updateSnapshot?: string } | undefined)?._updateSnapshot === 'all';
+  const update =
+    (context.snapshotState as { _updateSnapshot?: string } | undefined)?._updateSnapshot === 'all' ||
+    process.env.FSIM_UPDATE_BASELINES === '1';
   if (update || !existsSync(baselinePath)) {
     await writePng(baselinePath, actual);
     return { pass: !context.isNot, message: () => `baseline ${update ? 'updated' : 'written'}: ${baselinePath}` };
