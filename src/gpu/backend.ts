@@ -183,6 +183,11 @@ export class GpuBackend implements Backend {
     return new GpuBackend(manager, acquired, options);
   }
 
+  /** The device's limits (the adapter's maxima under limits 'adapter'). */
+  async limits(): Promise<GPUSupportedLimits> {
+    return (await this.device()).acquired.limits;
+  }
+
   /** Bytes of GPU buffers this backend holds now and at most (pooled buffers included). */
   async memory(): Promise<{ allocatedBytes: number; peakBytes: number }> {
     const { pool } = await this.device();
