@@ -12,7 +12,18 @@
  * one fails —, the golden check, then medians of timed runs) into fsim-device.json.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FIXTURES, FIXTURE_IMAGES } from '../scripts/fixtures.js';
 
@@ -67,7 +78,8 @@ if (!readdirSync(kit).some((f) => /^libvulkan1_.*_amd64\.deb$/.test(f))) throw n
 // Inputs: the I01 pair (golden check and, resampled, every timed size) and its golden lines.
 const inputs = join(kit, 'inputs');
 mkdirSync(inputs, { recursive: true });
-for (const file of ['I01.bmp', 'I01_dist.bmp', 'I01_x2.png', 'I01_dist_x2.png']) copyFileSync(join(FIXTURE_IMAGES, file), join(inputs, file));
+for (const file of ['I01.bmp', 'I01_dist.bmp', 'I01_x2.png', 'I01_dist_x2.png'])
+  copyFileSync(join(FIXTURE_IMAGES, file), join(inputs, file));
 const golden = readFileSync(join(FIXTURES, 'golden.jsonl'), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '' && (JSON.parse(line) as { ref: string; dist: string }).ref === 'I01.bmp')

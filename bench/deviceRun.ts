@@ -31,7 +31,9 @@ const flag = (name: string): string | undefined => {
 const inputs = flag('inputs');
 const out = flag('out');
 if (!inputs || !out) {
-  console.error('usage: deviceRun.js --inputs DIR --out FILE.json [--sizes WxH,…] [--runs N] [--limits adapter|default] [--allow-software]');
+  console.error(
+    'usage: deviceRun.js --inputs DIR --out FILE.json [--sizes WxH,…] [--runs N] [--limits adapter|default] [--allow-software]',
+  );
   process.exit(2);
 }
 const sizes = (flag('sizes') ?? '1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number) as [number, number]);
@@ -94,7 +96,10 @@ for (const c of golden) {
   checks.push({ case: c.case, fsim: r.fsim, fsimc: r.fsimc, delta });
   console.log(`golden ${c.case}: |Δ| ${delta.toExponential(2)}`);
   if (!(delta <= GPU_TOLERANCE)) {
-    writeFileSync(out, JSON.stringify({ ...report, golden: checks, failed: `golden case ${c.case}: |Δ| ${delta} > ${GPU_TOLERANCE}` }, null, 2));
+    writeFileSync(
+      out,
+      JSON.stringify({ ...report, golden: checks, failed: `golden case ${c.case}: |Δ| ${delta} > ${GPU_TOLERANCE}` }, null, 2),
+    );
     console.error(`FAILED: golden case ${c.case} is off by ${delta} (> ${GPU_TOLERANCE})`);
     process.exit(1);
   }

@@ -8,11 +8,51 @@
  * The adapter's maxima (larger workgroup storage lets the fused FFT take 4K rows and columns)
  * are what a GPU benchmark should measure; --limits default proves the browser's default path.
  * Sizes are width×height; 512×384 runs at scale auto (F = 2), the rest at full resolution.
+ *
+ *   node dist/bench/gpu.js --model [--json]
+ * needs no GPU: the traffic MODEL (src/gpu/trafficModel.ts) of an FSIMc pair at F = 1 for
+ * 1080p, 4K and 8K under 16 KiB (WebGPU's default) and 48 KiB (NVIDIA's) workgroup storage —
+ * dispatches, modelled DRAM bytes per pixel per stage, and the bandwidth-bound time on an
+ * H100 (3.35 TB/s) and an H200 (4.8 TB/s).
  */
 import { writeFileSync } from 'node:fs';
+import { modelTraffic } from '../src/gpu/trafficModel.js';
 import { createFsim, type FsimResult, type GpuBackend, type StageTimings } from '../src/node/index.js';
 import type { ScaleOption } from '../src/scale.js';
 import { flag, machine, median, pairAt } from './common.js';
+
+if (process.argv.includes('--model')) {
+  const BANDWIDTH = { H100: 3.35e12, H200: 4.8e12 };
+  const model = [];
+  for (const [width, height] of [
+    [1920, 1080],
+    [3640, 2400],
+    [7680, 4320],
+  ]) {
+    for (const storage of [16384, 49152]) model.push(await modelTraffic(height, width, storage));
+  }
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ model }));
+  } else {
+    console.log('TRAFFIC MODEL (not a measurement): one FSIMc pair at F = 1; each read-only binding read once,');
+    console.log('each read-write binding written once per dispatch (src/gpu/trafficModel.ts)\n');
+    console.log(
+      '| size | workgroup storage | dispatches | modelled DRAM traffic | bytes/pixel | per stage (dispatches, bytes/pixel) | H100 bound | H200 bound |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const m of model) {
+      const [rows, cols] = m.size;
+      const stages = Object.entries(m.stages)
+        .map(([name, t]) => `${name} ${t.dispatches}, ${(t.bytes / (rows * cols)).toFixed(0)}`)
+        .join('; ');
+      const ms = (bandwidth: number) => `${((m.bytes / bandwidth) * 1000).toFixed(1)} ms`;
+      console.log(
+        `| ${cols}×${rows} | ${m.workgroupStorage / 1024} KiB | ${m.dispatches} | ${(m.bytes / 1e9).toFixed(1)} GB | ${m.bytesPerPixel.toFixed(0)} | ${stages} | ${ms(BANDWIDTH.H100)} | ${ms(BANDWIDTH.H200)} |`,
+      );
+    }
+  }
+  process.exit(0);
+}
 
 const sizes = (flag('sizes') ?? '512x384,1920x1080,3640x2400,7680x4320')
   .split(',')
@@ -28,7 +68,9 @@ if (limits !== 'default' && limits !== 'adapter') throw new Error(`--limits must
 const gpu = await createFsim({ backend: 'gpu', limits });
 const backend = gpu.backend as GpuBackend;
 const { maxComputeWorkgroupStorageSize: storage, maxStorageBufferBindingSize: binding } = await backend.limits();
-console.log(`fsim-gpu GPU benchmark on ${machine()}\nadapter: ${backend.name}, ${limits} limits (workgroup storage ${storage} B, storage binding ${binding} B)`);
+console.log(
+  `fsim-gpu GPU benchmark on ${machine()}\nadapter: ${backend.name}, ${limits} limits (workgroup storage ${storage} B, storage binding ${binding} B)`,
+);
 const rows: Record<string, unknown>[] = [];
 
 function medians(results: FsimResult[]): Partial<Record<keyof StageTimings, number>> {
@@ -83,5 +125,9 @@ const out = flag('json');
 if (out)
   writeFileSync(
     out,
-    JSON.stringify({ machine: machine(), adapter: backend.name, limits, workgroupStorage: storage, storageBinding: binding, rows }, null, 2),
+    JSON.stringify(
+      { machine: machine(), adapter: backend.name, limits, workgroupStorage: storage, storageBinding: binding, rows },
+      null,
+      2,
+    ),
   );

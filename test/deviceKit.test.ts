@@ -19,7 +19,9 @@ describe('the device kit', () => {
   it('builds under 64 MiB and runs from an empty folder: adapter, limits, golden check, timings', () => {
     expect(existsSync(join(ROOT, 'dist/bench/deviceKit.js')), 'dist/ is missing: run the tests with `npm test`').toBe(true);
     const kit = join(dir, 'kit');
-    const build = spawnSync(process.execPath, [join(ROOT, 'dist/bench/deviceKit.js'), '--out', kit, '--xz-level', '0'], { encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(ROOT, 'dist/bench/deviceKit.js'), '--out', kit, '--xz-level', '0'], {
+      encoding: 'utf8',
+    });
     expect(build.status, build.stderr).toBe(0);
     expect(build.stdout).toMatch(/device kit: .*, \d+\.\d MiB \(limit 64 MiB\)/);
 
@@ -38,7 +40,8 @@ describe('the device kit', () => {
     expect(report.rows).toHaveLength(1);
     const [row] = report.rows;
     expect(row.size).toEqual([320, 240]);
-    for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'total']) expect(row.stagesMs[stage]).toBeGreaterThan(0);
+    for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'total'])
+      expect(row.stagesMs[stage]).toBeGreaterThan(0);
     expect(row.peakGpuMemoryMiB).toBeGreaterThan(0);
 
     // Without --allow-software the same adapter is refused, loudly.
