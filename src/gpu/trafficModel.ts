@@ -177,7 +177,8 @@ export async function modelTraffic(rows: number, cols: number, workgroupStorage:
   const stages: Record<string, StageTraffic> = {};
   let bytes = 0;
   for (const d of log) {
-    const s = (stages[d.stage] ??= { dispatches: 0, bytes: 0 });
+    stages[d.stage] ??= { dispatches: 0, bytes: 0 };
+    const s = stages[d.stage];
     s.dispatches++;
     s.bytes += d.bytesRead + d.bytesWritten;
     bytes += d.bytesRead + d.bytesWritten;
