@@ -1,4 +1,7 @@
 /** The FFT plans and CPU kernels against a direct float64 DFT, including awkward sizes. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
@@ -216,5 +219,22 @@ describe('column blocks of a map, in place', () => {
         expect(relativeError(gotRe, gotIm, dRe, dIm)).toBeLessThan(1e-12);
       }
     }
+  });
+});
+
+describe('the unrolled odd radices', () => {
+  it('are what scripts/oddRadix.ts writes', () => {
+    const root = resolve(import.meta.dirname, '..');
+    const generated = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/oddRadix.ts'), '7', '11', '13'], {
+      encoding: 'utf8',
+    });
+    const formatted = execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--stdin-file-path=fft.ts'], {
+      input: generated,
+      encoding: 'utf8',
+      cwd: root,
+    });
+    const source = readFileSync(join(root, 'src/cpu/fft.ts'), 'utf8');
+    const committed = source.slice(source.indexOf('const COS7 = '), source.indexOf('/** One Stockham pass from'));
+    expect(committed.trim()).toBe(formatted.trim());
   });
 });

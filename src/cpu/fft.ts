@@ -285,7 +285,7 @@ function stage5(
 // direct DFT folded over the pairs (r, R−r):
 //   y_q = a_0 + Σ_{r ≤ (R−1)/2} [cos(2πrq/R)·(a_r + a_{R−r}) − i·sin(2πrq/R)·(a_r − a_{R−r})],
 // and y_{R−q} shares the cosine part with the sine part negated, so each sum serves two
-// outputs. Unrolled with every value in a local (written out by a script, not by hand): 6×
+// outputs. Unrolled with every value in a local (written by scripts/oddRadix.ts, not by hand): 6×
 // faster than one loop-based kernel for every odd radix over scratch arrays.
 
 const COS7 = [Math.cos((2 * Math.PI * 1) / 7), Math.cos((2 * Math.PI * 2) / 7), Math.cos((2 * Math.PI * 3) / 7)];
