@@ -69,53 +69,77 @@ export function axisFrequencies(n: number): Float64Array {
   return f;
 }
 
-function buildBank(rows: number, cols: number): FilterBank {
-  const u = axisFrequencies(cols);
-  const v = axisFrequencies(rows);
+/** A bank whose maps are allocated (shareable) but not yet filled, and whose noise sums are not known. */
+export type BankMaps = Omit<FilterBank, 'noise'>;
 
-  const radial = radialFilters(rows, cols, u, v);
-  const angular = angularSpreads(rows, cols, u, v);
+export function bankMaps(rows: number, cols: number): BankMaps {
   const quadrantRows = (rows >> 1) + 1,
     quadrantCols = (cols >> 1) + 1;
-  const bank = { rows, cols, radial, quadrantRows, quadrantCols, angular };
-  return { ...bank, noise: noiseSums(bank) };
+  return {
+    rows,
+    cols,
+    quadrantRows,
+    quadrantCols,
+    radial: Array.from({ length: PC.nscale }, () => sharedFloat64(quadrantRows * quadrantCols)),
+    angular: Array.from({ length: PC.norient }, () => sharedFloat64(rows * cols)),
+  };
+}
+
+/**
+ * The bank is built in row ranges so that threads can share it (the CPU path's tasks);
+ * filterBank() runs the same ranges in one go. First the radial quadrant and the angular maps
+ * (any ranges, in any order), then the noise sums in NOISE_CHUNK_ROWS-row chunks, added in
+ * chunk order whoever computed them: the same bank, bit for bit, on any thread count.
+ */
+function buildBank(rows: number, cols: number): FilterBank {
+  const maps = bankMaps(rows, cols);
+  fillRadial(maps, 0, maps.quadrantRows);
+  fillAngular(maps, 0, rows);
+  const chunks = noiseChunkCount(rows);
+  const partial = new Float64Array(chunks * NOISE_SUMS_PER_CHUNK);
+  fillNoiseChunks(maps, 0, chunks, partial);
+  return { ...maps, noise: addNoiseChunks(partial) };
 }
 
 // Radial and angular parts are separate functions so that V8 optimises each loop as it gets
 // hot (a cold start's largest cost at small sizes).
 
-/** G_s for every scale on the quadrant 0…⌊rows/2⌋ × 0…⌊cols/2⌋: radial log-Gabor × low-pass, zero at DC. */
-function radialFilters(rows: number, cols: number, u: Float64Array, v: Float64Array): Float64Array[] {
-  // Radial part: depends on |frequency| only, and both axes are mirror-symmetric
-  // (f[k] = −f[n−k] exactly), so the quadrant holds every value.
+/**
+ * G_s for every scale on quadrant rows [from, to) of 0…⌊rows/2⌋ × 0…⌊cols/2⌋: radial
+ * log-Gabor × low-pass, zero at DC. G depends on |frequency| only, and both axes are
+ * mirror-symmetric (f[k] = −f[n−k] exactly), so the quadrant holds every value.
+ */
+export function fillRadial(bank: BankMaps, from: number, to: number): void {
+  const { rows, cols, quadrantCols, radial } = bank;
+  const u = axisFrequencies(cols),
+    v = axisFrequencies(rows);
   const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
   const logFo = Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s)));
-  const quadrantRows = (rows >> 1) + 1,
-    quadrantCols = (cols >> 1) + 1;
-  const radial = Array.from({ length: PC.nscale }, () => sharedFloat64(quadrantRows * quadrantCols));
-  for (let r = 0; r < quadrantRows; r++) {
+  for (let r = from; r < to; r++) {
     for (let c = 0; c < quadrantCols; c++) {
       const radius = r === 0 && c === 0 ? 1 : Math.sqrt(u[c] * u[c] + v[r] * v[r]);
       const lowpass = 1 / (1 + (radius / PC.lowpassCutoff) ** (2 * PC.lowpassOrder));
       const logRadius = Math.log(radius);
       for (let s = 0; s < PC.nscale; s++) {
         const l = logRadius - logFo[s];
-        radial[s][r * quadrantCols + c] = Math.exp(-(l * l) / logSigma2) * lowpass;
+        radial[s][r * quadrantCols + c] = r === 0 && c === 0 ? 0 : Math.exp(-(l * l) / logSigma2) * lowpass;
       }
     }
   }
-  for (const g of radial) g[0] = 0;
-  return radial;
 }
 
-/** S_o for every orientation. */
-function angularSpreads(rows: number, cols: number, u: Float64Array, v: Float64Array): Float64Array[] {
-  // Angular part: dθ = |θ − angle| wrapped to [0, π] — the angle the reference gets from
-  // atan2(sinθ·cos a − cosθ·sin a, cosθ·cos a + sinθ·sin a), without three trig calls.
+/**
+ * S_o for every orientation, rows [from, to): dθ = |θ − angle| wrapped to [0, π] — the angle
+ * the reference gets from atan2(sinθ·cos a − cosθ·sin a, cosθ·cos a + sinθ·sin a), without
+ * three trig calls.
+ */
+export function fillAngular(bank: BankMaps, from: number, to: number): void {
+  const { rows, cols, angular } = bank;
+  const u = axisFrequencies(cols),
+    v = axisFrequencies(rows);
   const spreadDenominator = 2 * THETA_SIGMA * THETA_SIGMA;
   const angles = Array.from({ length: PC.norient }, (_, o) => (o * Math.PI) / PC.norient);
-  const angular = angles.map(() => sharedFloat64(rows * cols));
-  for (let r = 0; r < rows; r++) {
+  for (let r = from; r < to; r++) {
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       const theta = Math.atan2(-v[r], u[c]);
@@ -126,8 +150,15 @@ function angularSpreads(rows: number, cols: number, u: Float64Array, v: Float64A
       }
     }
   }
+}
 
-  return angular;
+/** Rows per chunk of the noise sums. */
+export const NOISE_CHUNK_ROWS = 16;
+/** Values per chunk: Σ energy of the smallest filter, Σ An², Σ AiAj, per orientation. */
+export const NOISE_SUMS_PER_CHUNK = 3 * PC.norient;
+
+export function noiseChunkCount(rows: number): number {
+  return Math.ceil(rows / NOISE_CHUNK_ROWS);
 }
 
 /**
@@ -135,55 +166,82 @@ function angularSpreads(rows: number, cols: number, u: Float64Array, v: Float64A
  * Re(IDFT2(F)) is the IDFT2 of the even part F_e(k) = (F(k) + F(−k))/2 (F is real), so
  * Σ_x f_i(x)·f_j(x) = n·(1/n)·Σ_k F_e,i(k)·F_e,j(k). The radial part is even already, so
  * F_e,s = G_s·S_e with S_e = (S_o(k) + S_o(−k))/2, and the scale sums factor out.
+ * Chunks [from, to) into out[NOISE_SUMS_PER_CHUNK·k …]; they read mirrored rows of the angular
+ * maps, so every angular row must be filled first.
  */
-function noiseSums(bank: Omit<FilterBank, 'noise'>): OrientationNoise[] {
+export function fillNoiseChunks(bank: BankMaps, from: number, to: number, out: Float64Array): void {
   const { rows, cols, radial, angular, quadrantCols } = bank;
-  const sumAn2 = new Float64Array(angular.length);
-  const sumAiAj = new Float64Array(angular.length);
-  const energy = new Float64Array(angular.length);
   const [g0] = radial;
-  for (let r = 0; r < rows; r++) {
-    const rm = r === 0 ? 0 : rows - r;
-    for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
-      const mirror = rm * cols + (c === 0 ? 0 : cols - c);
-      const q = mirrorIndex(r, rows) * quadrantCols + mirrorIndex(c, cols);
-      let squares = 0,
-        products = 0;
-      for (let a = 0; a < PC.nscale; a++) {
-        const ga = radial[a][q];
-        squares += ga * ga;
-        for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][q];
-      }
-      for (let o = 0; o < angular.length; o++) {
-        const spread = angular[o];
-        const even = (spread[i] + spread[mirror]) / 2;
-        const even2 = even * even;
-        sumAn2[o] += even2 * squares;
-        sumAiAj[o] += even2 * products;
-        const f0 = g0[q] * spread[i];
-        energy[o] += f0 * f0;
+  for (let k = from; k < to; k++) {
+    const at = k * NOISE_SUMS_PER_CHUNK;
+    for (let r = k * NOISE_CHUNK_ROWS, end = Math.min(rows, (k + 1) * NOISE_CHUNK_ROWS); r < end; r++) {
+      const rm = r === 0 ? 0 : rows - r;
+      const qr = mirrorIndex(r, rows) * quadrantCols;
+      for (let c = 0; c < cols; c++) {
+        const i = r * cols + c;
+        const mirror = rm * cols + (c === 0 ? 0 : cols - c);
+        const q = qr + mirrorIndex(c, cols);
+        let squares = 0,
+          products = 0;
+        for (let a = 0; a < PC.nscale; a++) {
+          const ga = radial[a][q];
+          squares += ga * ga;
+          for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][q];
+        }
+        for (let o = 0; o < PC.norient; o++) {
+          const spread = angular[o];
+          const even = (spread[i] + spread[mirror]) / 2;
+          const even2 = even * even;
+          const f0 = g0[q] * spread[i];
+          out[at + o] += f0 * f0;
+          out[at + PC.norient + o] += even2 * squares;
+          out[at + 2 * PC.norient + o] += even2 * products;
+        }
       }
     }
   }
-  return angular.map((_, o) => ({ energyOfSmallestFilter: energy[o], sumAn2: sumAn2[o], sumAiAj: sumAiAj[o] }));
+}
+
+/** The chunks' noise sums added in chunk order. */
+export function addNoiseChunks(partial: Float64Array): OrientationNoise[] {
+  const n = PC.norient;
+  return Array.from({ length: n }, (_, o) => {
+    let energy = 0,
+      sumAn2 = 0,
+      sumAiAj = 0;
+    for (let at = 0; at < partial.length; at += NOISE_SUMS_PER_CHUNK) {
+      energy += partial[at + o];
+      sumAn2 += partial[at + n + o];
+      sumAiAj += partial[at + 2 * n + o];
+    }
+    return { energyOfSmallestFilter: energy, sumAn2, sumAiAj };
+  });
 }
 
 const bankCache = new Map<string, FilterBank>();
 const BANK_CACHE_LIMIT = 4;
 
-/** The filter bank for a rows × cols spectrum (least-recently-used cache of a few sizes). */
-export function filterBank(rows: number, cols: number): FilterBank {
+/** The cached bank of this size, if any (most recently used first). */
+export function cachedFilterBank(rows: number, cols: number): FilterBank | undefined {
   const key = `${rows}x${cols}`;
-  let bank = bankCache.get(key);
+  const bank = bankCache.get(key);
   if (bank) {
     bankCache.delete(key);
-  } else {
-    bank = buildBank(rows, cols);
-    if (bankCache.size >= BANK_CACHE_LIMIT) bankCache.delete(bankCache.keys().next().value!);
+    bankCache.set(key, bank);
   }
-  bankCache.set(key, bank);
   return bank;
+}
+
+/** Keeps a bank built elsewhere (the CPU path's threads) in the cache. */
+export function cacheFilterBank(bank: FilterBank): FilterBank {
+  if (bankCache.size >= BANK_CACHE_LIMIT) bankCache.delete(bankCache.keys().next().value!);
+  bankCache.set(`${bank.rows}x${bank.cols}`, bank);
+  return bank;
+}
+
+/** The filter bank for a rows × cols spectrum (least-recently-used cache of a few sizes). */
+export function filterBank(rows: number, cols: number): FilterBank {
+  return cachedFilterBank(rows, cols) ?? cacheFilterBank(buildBank(rows, cols));
 }
 
 /** The noise threshold T of one orientation from the median of |EO_0o|² (FSIM_SPEC.md §3 step 4). */

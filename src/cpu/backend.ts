@@ -6,7 +6,17 @@
  */
 import type { MaskWeights } from '../mask.js';
 import type { Backend, PoolResult, PreparedImage, Progress, StageTimings } from '../backend.js';
-import { filterBank, noiseThreshold, sharedFloat64 } from '../bank.js';
+import {
+  addNoiseChunks,
+  bankMaps,
+  cacheFilterBank,
+  cachedFilterBank,
+  type FilterBank,
+  NOISE_SUMS_PER_CHUNK,
+  noiseChunkCount,
+  noiseThreshold,
+  sharedFloat64,
+} from '../bank.js';
 import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
@@ -134,7 +144,7 @@ export class CpuBackend implements Backend {
       timings.fft = now() - t;
 
       t = now();
-      const bank = filterBank(h, w);
+      const bank = cachedFilterBank(h, w) ?? (await this.buildBank(h, w, parts));
       progress?.(0, 'phase congruency');
       const columns = (o: number) =>
         run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
@@ -161,6 +171,21 @@ export class CpuBackend implements Backend {
     await run(rowRanges.map((range) => ({ kind: 'gradient', ...range, y, gm })));
     timings.gradient = now() - t;
     return { pc, gm };
+  }
+
+  /** The filter bank of a size, built by the threads in row ranges (bank.ts says how). */
+  private async buildBank(h: number, w: number, parts: number): Promise<FilterBank> {
+    const run = (tasks: CpuTask[]) => Promise.all(tasks.map((task) => this.executor.run(task)));
+    const bank = bankMaps(h, w);
+    const ranges = (length: number) => split(length, parts, 1).map(([from, to]) => ({ rows: h, cols: w, from, to }));
+    await run([
+      ...ranges(bank.quadrantRows).map((range) => ({ kind: 'bankRadial' as const, ...range, bank })),
+      ...ranges(h).map((range) => ({ kind: 'bankAngular' as const, ...range, bank })),
+    ]);
+    const chunks = noiseChunkCount(h);
+    const sums = sharedFloat64(chunks * NOISE_SUMS_PER_CHUNK);
+    await run(ranges(chunks).map((range) => ({ kind: 'bankNoise', ...range, bank, sums })));
+    return cacheFilterBank({ ...bank, noise: addNoiseChunks(sums) });
   }
 
   /** The spectrum and phase-congruency maps of the most recent size, reused across images and calls. */

@@ -4,7 +4,7 @@
  * whatever the thread count. The backend (backend.ts) splits each step into ranges and awaits
  * them; a TaskRunner runs them on the calling thread, in a Node worker or in a Web Worker.
  */
-import type { FilterBank } from '../bank.js';
+import { type BankMaps, type FilterBank, fillAngular, fillNoiseChunks, fillRadial } from '../bank.js';
 import { Fft2D } from './fft2d.js';
 import { gradientRows } from './gradient.js';
 import { type PoolingInput, poolChunks } from './pooling.js';
@@ -42,6 +42,10 @@ export type CpuTask = Range &
         readonly threshold: number;
         readonly first: boolean;
       }
+    /** The filter bank's radial quadrant (quadrant rows) or angular maps (rows). */
+    | { readonly kind: 'bankRadial' | 'bankAngular'; readonly bank: BankMaps }
+    /** The bank's noise sums, chunks [from, to) of NOISE_CHUNK_ROWS rows, into `sums`. */
+    | { readonly kind: 'bankNoise'; readonly bank: BankMaps; readonly sums: Float64Array }
     /** Scharr gradient magnitude. */
     | { readonly kind: 'gradient'; readonly y: Float64Array; readonly gm: Float64Array }
     /** Pooling sums of chunks [from, to) (POOL_CHUNK pixels each). */
@@ -84,6 +88,15 @@ export class TaskRunner {
         break;
       case 'pcThreshold':
         addThresholded(task.total, task.maps.energy, task.threshold, task.first, from * cols, to * cols);
+        break;
+      case 'bankRadial':
+        fillRadial(task.bank, from, to);
+        break;
+      case 'bankAngular':
+        fillAngular(task.bank, from, to);
+        break;
+      case 'bankNoise':
+        fillNoiseChunks(task.bank, from, to, task.sums);
         break;
       case 'gradient':
         gradientRows(task.y, rows, cols, task.gm, from, to);
