@@ -8,7 +8,7 @@
  */
 import { PIXELS_PER_INVOCATION, SUMS } from '../../shaders/pooling.js';
 import { RANGE_VALUES_PER_INVOCATION } from '../../shaders/colour.js';
-import { VALUES_PER_INVOCATION } from '../../shaders/median.js';
+import { SELECT_GROUPS, VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import type { Backend, PoolResult, PreparedImage, Progress, SimilarityMaps, StageTimings } from '../backend.js';
 import { PC, YIQ } from '../constants.js';
 import { FsimError } from '../errors.js';
@@ -369,7 +369,7 @@ export class GpuBackend implements Backend {
           { 0: radixPass, 1: res.smallestScaleEnergy, 2: res.selection, 3: res.histogram },
           groupsFor(n, VALUES_PER_INVOCATION),
         );
-        run(pass, K.select, { 0: radixPass, 1: res.selection, 2: res.histogram }, 1);
+        run(pass, K.select, { 0: radixPass, 1: res.selection, 2: res.histogram }, SELECT_GROUPS);
       }
       run(pass, K.threshold, { 0: u.threshold[o], 1: res.energy, 2: res.selection, 3: energyAll }, groupsFor(n));
       if (o === PC.norient - 1) run(pass, K.finish, { 0: u.scale[0][0], 1: energyAll, 2: amplitudeAll, 3: range, 4: pc }, groupsFor(n));

@@ -1,6 +1,6 @@
 /** Each GPU stage against the float64 CPU path, and the GPU-only machinery (median, loss, concurrency). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BINS, RADIX_PASSES } from '../../shaders/median.js';
+import { BINS, RADIX_PASSES, SELECT_GROUPS } from '../../shaders/median.js';
 import { CpuPrepared } from '../../src/cpu/backend.js';
 import { BufferPool, uniformData } from '../../src/gpu/buffers.js';
 import { DeviceManager } from '../../src/gpu/device.js';
@@ -84,7 +84,7 @@ describe('exact median by radix selection', () => {
       dispatch(pass, programs, {
         program: K.select,
         bindGroup: programs.bindGroup(K.select, { 0: u, 1: selection, 2: histogram }),
-        groups: 1,
+        groups: SELECT_GROUPS,
       });
     });
     pass.end();
