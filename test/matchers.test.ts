@@ -99,6 +99,12 @@ describe('toMatchImageBaseline', () => {
     expect(readFileSync(baseline).equals(jpeg)).toBe(true);
   });
 
+  it('writes a baseline from a file path as a copy of the file', async () => {
+    const baseline = join(dir, 'from-path.png');
+    await expect(image('goldhill.png')).toMatchImageBaseline(baseline);
+    expect(readFileSync(baseline).equals(readFileSync(image('goldhill.png')))).toBe(true);
+  });
+
   it('writes a baseline from a decoded image as PNG', async () => {
     const baseline = join(dir, 'decoded.png');
     const { ref } = await changedPair();

@@ -12,7 +12,7 @@
  * ({ width, height, channels, data }) or ImageData-like objects ({ width, height, data } RGBA).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FsimError } from '../errors.js';
@@ -90,7 +90,11 @@ async function judge(
 
 async function writePng(path: string, source: ImageSource): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  if (typeof source === 'string') throw new FsimError('USAGE', 'a baseline is written from image data, not from a path');
+  if (typeof source === 'string') {
+    // A file becomes the baseline as it is (its format kept: baselines are compared, never parsed by name).
+    await copyFile(source, path);
+    return;
+  }
   if (source instanceof Uint8Array) {
     await writeFile(path, source);
     return;
