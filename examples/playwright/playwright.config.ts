@@ -10,6 +10,8 @@ const PORT = 4179;
 
 export default defineConfig({
   testDir: '.',
+  // Results (and Playwright's last-run record) beside the example, ignored by git.
+  outputDir: './test-results',
   timeout: 180_000,
   workers: 1,
   reporter: 'list',
