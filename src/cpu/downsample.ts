@@ -46,40 +46,16 @@ function horizontalSums(
   rowSums: Float64Array[],
 ): void {
   const outCols = Math.ceil(cols / factor);
-  if (channels === 1) {
-    for (let r = 0; r < rows; r++) boxRowSums1(data, r * cols, cols, stride, factor, lead, rowSums[0], r * outCols, outCols);
-  } else {
-    for (let r = 0; r < rows; r++) boxRowSums3(data, r * cols, cols, stride, factor, lead, rowSums, r * outCols, outCols);
-  }
+  for (let r = 0; r < rows; r++) boxRowSums(data, r * cols, cols, stride, channels, factor, lead, rowSums, r * outCols, outCols);
 }
 
-/** One row's box sums at the sampled columns, first channel only. */
-function boxRowSums1(
+/** One row's box sums at the sampled columns: the first channel, or the first three in one sweep. */
+function boxRowSums(
   data: RasterImage['data'],
   line: number,
   cols: number,
   stride: number,
-  factor: number,
-  lead: number,
-  sums: Float64Array,
-  out: number,
-  outCols: number,
-): void {
-  for (let j = 0; j < outCols; j++) {
-    const c0 = Math.max(0, j * factor - lead);
-    const c1 = Math.min(cols, j * factor - lead + factor);
-    let s = 0;
-    for (let at = (line + c0) * stride, end = (line + c1) * stride; at < end; at += stride) s += data[at];
-    sums[out + j] = s;
-  }
-}
-
-/** One row's box sums at the sampled columns, first three channels in one sweep. */
-function boxRowSums3(
-  data: RasterImage['data'],
-  line: number,
-  cols: number,
-  stride: number,
+  channels: 1 | 3,
   factor: number,
   lead: number,
   rowSums: Float64Array[],
@@ -95,12 +71,16 @@ function boxRowSums3(
       s2 = 0;
     for (let at = (line + c0) * stride, end = (line + c1) * stride; at < end; at += stride) {
       s0 += data[at];
-      s1 += data[at + 1];
-      s2 += data[at + 2];
+      if (channels === 3) {
+        s1 += data[at + 1];
+        s2 += data[at + 2];
+      }
     }
     sums0[out + j] = s0;
-    sums1[out + j] = s1;
-    sums2[out + j] = s2;
+    if (channels === 3) {
+      sums1[out + j] = s1;
+      sums2[out + j] = s2;
+    }
   }
 }
 
