@@ -954,7 +954,7 @@ export class Fft1D {
   private readonly plan: FftPlan;
   private readonly scratchRe: Arr;
   private readonly scratchIm: Arr;
-  /** The second scratch pair of inverseColumns, made on first use. */
+  /** columns(): the second scratch pair (Stockham) or the compact copy (Bluestein), made on first use. */
   private blockRe?: Arr;
   private blockIm?: Arr;
   private readonly inner?: Fft1D;
@@ -993,18 +993,16 @@ export class Fft1D {
     // The inverse by the swap: DFT(im, re).
     const [xr, xi] = inverse ? [im, re] : [re, im];
     const { n, width: w } = this;
+    this.blockRe ??= new Float64Array(n * w);
+    this.blockIm ??= new Float64Array(n * w);
     if (this.plan.kind === 'stockham') {
-      this.blockRe ??= new Float64Array(n * w);
-      this.blockIm ??= new Float64Array(n * w);
       runStockhamColumns(this.plan, xr, xi, offset, ld, [this.scratchRe, this.scratchIm], [this.blockRe, this.blockIm], w);
       return;
     }
-    // Bluestein: on a compact copy.
-    const cr = new Float64Array(n * w),
-      ci = new Float64Array(n * w);
-    copyColumns(xr, xi, offset, ld, cr, ci, 0, w, n, w);
-    this.forward(cr, ci);
-    copyColumns(cr, ci, 0, w, xr, xi, offset, ld, n, w);
+    // Bluestein: on a compact copy of the block.
+    copyColumns(xr, xi, offset, ld, this.blockRe, this.blockIm, 0, w, n, w);
+    this.forward(this.blockRe, this.blockIm);
+    copyColumns(this.blockRe, this.blockIm, 0, w, xr, xi, offset, ld, n, w);
   }
 
   private bluestein(plan: BluesteinPlan, re: Arr, im: Arr): void {

@@ -1,12 +1,6 @@
 /** Scharr gradient magnitude (FSIM_SPEC.md §4): 3×3 convolution, zero padding, same size. */
 import { SCHARR_X, SCHARR_Y } from '../constants.js';
 
-export function gradientMagnitude(y: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  gradientRows(y, rows, cols, out, 0, rows);
-  return out;
-}
-
 /** Rows [from, to) of the gradient magnitude of y into out. */
 export function gradientRows(y: Float64Array, rows: number, cols: number, out: Float64Array, from: number, to: number): void {
   for (let r = from; r < to; r++) {
