@@ -127,9 +127,8 @@ export class CpuBackend implements Backend {
   private async featureMaps(y: Float64Array, h: number, w: number, timings: StageTimings, progress?: Progress) {
     const n = h * w;
     const parts = this.executor.parts(n);
-    const run = (tasks: CpuTask[]) => Promise.all(tasks.map((task) => this.executor.run(task)));
-    const rowRanges = split(h, parts, 1).map(([from, to]) => ({ rows: h, cols: w, from, to }));
-    const columnRanges = split(w, parts, COLUMN_BLOCK).map(([from, to]) => ({ rows: h, cols: w, from, to }));
+    const rowRanges = ranges(h, w, h, parts, 1);
+    const columnRanges = ranges(h, w, w, parts, COLUMN_BLOCK);
     const { spectrum, maps } = this.workspace(h, w);
 
     // Phase congruency: PC = Σ_o max(Energy_o − T_o, 0) / Σ_o sumAn_o. Its numerator
@@ -139,25 +138,26 @@ export class CpuBackend implements Backend {
     // A constant image has an exactly zero response (every filter is zero at DC): no features.
     // Computing it would only turn FFT rounding noise into spurious congruency.
     if (!y.every((v) => v === y[0])) {
-      await run(split(h, parts, 2).map(([from, to]) => ({ kind: 'spectrumRows', rows: h, cols: w, from, to, y, spectrum })));
-      await run(columnRanges.map((range) => ({ kind: 'spectrumColumns', ...range, spectrum })));
+      // Rows go in pairs (one complex transform per two real rows): ranges start at even rows.
+      await this.runAll(ranges(h, w, h, parts, 2).map((range) => ({ kind: 'spectrumRows', ...range, y, spectrum })));
+      await this.runAll(columnRanges.map((range) => ({ kind: 'spectrumColumns', ...range, spectrum })));
       timings.fft = now() - t;
 
       t = now();
       const bank = cachedFilterBank(h, w) ?? (await this.buildBank(h, w, parts));
       progress?.(0, 'phase congruency');
       const columns = (o: number) =>
-        run(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
+        this.runAll(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
       let nextColumns = columns(0);
       for (let o = 0; o < PC.norient; o++) {
         const first = o === 0;
         await nextColumns;
-        await run(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
+        await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
         // The next orientation's column pass touches neither the energy nor the smallest-scale
         // map: the threads start it while this thread takes the (serial) median.
         nextColumns = o + 1 < PC.norient ? columns(o + 1) : Promise.resolve([]);
         const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
-        await run(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
+        await this.runAll(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
         progress?.((o + 1) / PC.norient, 'phase congruency');
       }
       const { amplitude } = maps;
@@ -168,24 +168,27 @@ export class CpuBackend implements Backend {
 
     t = now();
     const gm = sharedFloat64(n);
-    await run(rowRanges.map((range) => ({ kind: 'gradient', ...range, y, gm })));
+    await this.runAll(rowRanges.map((range) => ({ kind: 'gradient', ...range, y, gm })));
     timings.gradient = now() - t;
     return { pc, gm };
   }
 
   /** The filter bank of a size, built by the threads in row ranges (bank.ts says how). */
   private async buildBank(h: number, w: number, parts: number): Promise<FilterBank> {
-    const run = (tasks: CpuTask[]) => Promise.all(tasks.map((task) => this.executor.run(task)));
     const bank = bankMaps(h, w);
-    const ranges = (length: number) => split(length, parts, 1).map(([from, to]) => ({ rows: h, cols: w, from, to }));
-    await run([
-      ...ranges(bank.quadrantRows).map((range) => ({ kind: 'bankRadial' as const, ...range, bank })),
-      ...ranges(h).map((range) => ({ kind: 'bankAngular' as const, ...range, bank })),
+    await this.runAll([
+      ...ranges(h, w, bank.quadrantRows, parts, 1).map((range) => ({ kind: 'bankRadial' as const, ...range, bank })),
+      ...ranges(h, w, h, parts, 1).map((range) => ({ kind: 'bankAngular' as const, ...range, bank })),
     ]);
     const chunks = noiseChunkCount(h);
     const sums = sharedFloat64(chunks * NOISE_SUMS_PER_CHUNK);
-    await run(ranges(chunks).map((range) => ({ kind: 'bankNoise', ...range, bank, sums })));
+    await this.runAll(ranges(h, w, chunks, parts, 1).map((range) => ({ kind: 'bankNoise', ...range, bank, sums })));
     return cacheFilterBank({ ...bank, noise: addNoiseChunks(sums) });
+  }
+
+  /** Runs tasks on the executor, all at once, and waits for them all. */
+  private runAll(tasks: CpuTask[]): Promise<void[]> {
+    return Promise.all(tasks.map((task) => this.executor.run(task)));
   }
 
   /** The spectrum and phase-congruency maps of the most recent size, reused across images and calls. */
@@ -216,10 +219,16 @@ export class CpuBackend implements Backend {
       weights.set(mask.weights);
     }
     const [a1, b1] = [first, second].map(({ pc, gm, i, q }) => ({ pc, gm, i, q }));
-    await Promise.all(
-      split(chunks, this.executor.parts(n), 1).map(([from, to]) =>
-        this.executor.run({ kind: 'pool', rows: h, cols: w, from, to, a: a1, b: b1, sums, similarity, mask: weights }),
-      ),
+    await this.runAll(
+      ranges(h, w, chunks, this.executor.parts(n), 1).map((range) => ({
+        kind: 'pool',
+        ...range,
+        a: a1,
+        b: b1,
+        sums,
+        similarity,
+        mask: weights,
+      })),
     );
     const chroma = first.i !== null || second.i !== null;
     const scores = finishScores(addChunks(sums), mask ? mask.kept : n, chroma);
@@ -235,12 +244,17 @@ export class CpuBackend implements Backend {
   }
 }
 
-/** [0, length) in `parts` ranges of near-equal size, each boundary a multiple of `align`. */
-function split(length: number, parts: number, align: number): [number, number][] {
+/**
+ * [0, length) in `parts` ranges of near-equal size, each boundary a multiple of `align`, as
+ * the task ranges of a rows × cols image (rows, columns or chunks, as the task says).
+ */
+function ranges(rows: number, cols: number, length: number, parts: number, align: number) {
   const units = Math.ceil(length / align);
   const count = Math.max(1, Math.min(parts, units));
-  return Array.from({ length: count }, (_, k) => [
-    Math.min(length, Math.floor((k * units) / count) * align),
-    Math.min(length, Math.floor(((k + 1) * units) / count) * align),
-  ]);
+  return Array.from({ length: count }, (_, k) => ({
+    rows,
+    cols,
+    from: Math.min(length, Math.floor((k * units) / count) * align),
+    to: Math.min(length, Math.floor(((k + 1) * units) / count) * align),
+  }));
 }
