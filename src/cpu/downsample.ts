@@ -34,7 +34,7 @@ export function boxMeans(image: RasterImage, factor: number, channels: 1 | 3): F
 // The two passes are separate functions so that V8 optimises each as it gets hot (one long
 // function is optimised on its first loop and deoptimised at the second).
 
-/** Pass 1: horizontal box sums at the sampled columns, for every input row and channel. */
+/** Pass 1: horizontal box sums at the sampled columns, for every input row: the first channel, or the first three in one sweep. */
 function horizontalSums(
   data: RasterImage['data'],
   rows: number,
@@ -46,40 +46,28 @@ function horizontalSums(
   rowSums: Float64Array[],
 ): void {
   const outCols = Math.ceil(cols / factor);
-  for (let r = 0; r < rows; r++) boxRowSums(data, r * cols, cols, stride, channels, factor, lead, rowSums, r * outCols, outCols);
-}
-
-/** One row's box sums at the sampled columns: the first channel, or the first three in one sweep. */
-function boxRowSums(
-  data: RasterImage['data'],
-  line: number,
-  cols: number,
-  stride: number,
-  channels: 1 | 3,
-  factor: number,
-  lead: number,
-  rowSums: Float64Array[],
-  out: number,
-  outCols: number,
-): void {
   const [sums0, sums1, sums2] = rowSums;
-  for (let j = 0; j < outCols; j++) {
-    const c0 = Math.max(0, j * factor - lead);
-    const c1 = Math.min(cols, j * factor - lead + factor);
-    let s0 = 0,
-      s1 = 0,
-      s2 = 0;
-    for (let at = (line + c0) * stride, end = (line + c1) * stride; at < end; at += stride) {
-      s0 += data[at];
-      if (channels === 3) {
-        s1 += data[at + 1];
-        s2 += data[at + 2];
+  for (let r = 0; r < rows; r++) {
+    const line = r * cols,
+      out = r * outCols;
+    for (let j = 0; j < outCols; j++) {
+      const c0 = Math.max(0, j * factor - lead);
+      const c1 = Math.min(cols, j * factor - lead + factor);
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0;
+      for (let at = (line + c0) * stride, end = (line + c1) * stride; at < end; at += stride) {
+        s0 += data[at];
+        if (channels === 3) {
+          s1 += data[at + 1];
+          s2 += data[at + 2];
+        }
       }
-    }
-    sums0[out + j] = s0;
-    if (channels === 3) {
-      sums1[out + j] = s1;
-      sums2[out + j] = s2;
+      sums0[out + j] = s0;
+      if (channels === 3) {
+        sums1[out + j] = s1;
+        sums2[out + j] = s2;
+      }
     }
   }
 }
