@@ -2,7 +2,7 @@
  * The test-suite matchers (fsim-gpu/vitest, fsim-gpu/jest): they pass and fail where they
  * should, write baselines and diff images, and say why in one readable message.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,10 @@ describe('toBeSimilarImage', () => {
   });
 
   it('passes for a JPEG-distorted copy at a tolerant threshold, fails at a strict one', async () => {
-    await expect(image('goldhill_jpeg.png')).toBeSimilarImage(image('goldhill.png'), { minScore: 0.8 });
+    // A pass writes no diff image: only the failing side of the verdict gets one.
+    const unused = join(dir, 'passing.png');
+    await expect(image('goldhill_jpeg.png')).toBeSimilarImage(image('goldhill.png'), { minScore: 0.8, diffPath: unused });
+    expect(existsSync(unused)).toBe(false);
     const message = await failure(() => expect(image('goldhill_jpeg.png')).toBeSimilarImage(image('goldhill.png'), { minScore: 0.999 }));
     expect(message).toMatch(/expected the images to be similar: FSIMc 0\.\d{6} < min score 0\.999 \(FSIM 0\.\d{6}/);
   });

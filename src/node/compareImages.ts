@@ -33,6 +33,11 @@ export interface CompareImagesOptions extends EngineOptions {
   mask?: ImageSource;
   /** Write a full-size diff image (PNG) here: the first image dimmed, the differences in heat colours. */
   diffPath?: string;
+  /**
+   * With diffPath: write it 'always' (default), or only for the verdict a caller reports on —
+   * 'dissimilar' or 'similar' (the test-suite matchers: their failing side).
+   */
+  diffWhen?: 'always' | 'dissimilar' | 'similar';
   /** Also return the maps (as compare's `maps: true`). */
   maps?: boolean;
   /** Find the regions that differ most (also done with diffPath or maps). */
@@ -53,7 +58,7 @@ export interface CompareImagesResult extends FsimResult {
   version: string;
 }
 
-const OPTIONS = [...ENGINE_OPTIONS, 'minScore', 'scale', 'resize', 'size', 'mask', 'diffPath', 'maps', 'regions'] as const;
+const OPTIONS = [...ENGINE_OPTIONS, 'minScore', 'scale', 'resize', 'size', 'mask', 'diffPath', 'diffWhen', 'maps', 'regions'] as const;
 
 /** A decoded image from any source; `name` labels errors. */
 export async function loadImage(source: ImageSource, name: string): Promise<RasterImage> {
@@ -79,6 +84,7 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
   if (checked.diffPath !== undefined && (typeof checked.diffPath !== 'string' || checked.diffPath === '')) {
     throw new FsimError('USAGE', 'diffPath must be a file path');
   }
+  const diffWhen = checked.diffWhen === undefined ? 'always' : checkOneOf('diffWhen', checked.diffWhen, ['always', 'dissimilar', 'similar'] as const);
   const [first, second, mask] = await Promise.all([
     loadImage(a, typeof a === 'string' ? a : 'first image'),
     loadImage(b, typeof b === 'string' ? b : 'second image'),
@@ -109,7 +115,7 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
   const diff = differenceMap(result.maps!);
   const regions = diffRegions(diff, rows, cols, result.size, result.scale);
   let diffPath: string | undefined;
-  if (checked.diffPath !== undefined) {
+  if (checked.diffPath !== undefined && (diffWhen === 'always' || (diffWhen === 'similar') === result.similar)) {
     // The first image as compared (aligned only when it was resampled).
     const shown = result.resized?.reference ? alignImage(first, result.size, align!.mode).image : first;
     const pixels = diffImage(shown, diff, rows, cols, result.scale);

@@ -34,7 +34,7 @@ export type MatcherImage =
   | OffscreenCanvas;
 
 /** Options of every matcher: compareImages' (minScore, scale, resize, mask, backend, …). */
-export type ImageMatcherOptions = Omit<CompareImagesOptions, 'maps' | 'mask'> & { mask?: MatcherImage };
+export type ImageMatcherOptions = Omit<CompareImagesOptions, 'maps' | 'mask' | 'diffWhen'> & { mask?: MatcherImage };
 
 /** A page or element (locator) of Playwright or Puppeteer: anything that takes a PNG screenshot. */
 export interface ScreenshotPage {
@@ -69,7 +69,7 @@ function defaultDiffPath(): string {
   return join(tmpdir(), `fsim-diff-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.png`);
 }
 
-/** Compares, and on a failing verdict compares again with a diff image written (its path in the message). */
+/** Compares once; the failing side of the verdict gets a diff image (its path in the message). */
 async function judge(
   context: MatcherContext,
   actual: MatcherImage,
@@ -77,14 +77,14 @@ async function judge(
   options: ImageMatcherOptions = {},
   diffPath?: string,
 ): Promise<MatcherResult> {
-  const a = toSource(expected),
-    b = toSource(actual);
-  const mask = options.mask === undefined ? undefined : toSource(options.mask);
-  let result = await compareImages(a, b, { ...options, mask, diffPath: undefined });
-  const pass = result.similar;
   const isNot = context.isNot === true;
-  // The failing side of the verdict gets a diff image.
-  if (pass === isNot) result = await compareImages(a, b, { ...options, mask, diffPath: options.diffPath ?? diffPath ?? defaultDiffPath() });
+  const result = await compareImages(toSource(expected), toSource(actual), {
+    ...options,
+    mask: options.mask === undefined ? undefined : toSource(options.mask),
+    diffPath: options.diffPath ?? diffPath ?? defaultDiffPath(),
+    diffWhen: isNot ? 'similar' : 'dissimilar',
+  });
+  const pass = result.similar;
   return { pass, message: () => describeComparison(result, pass, isNot) };
 }
 
