@@ -84,7 +84,8 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
   if (checked.diffPath !== undefined && (typeof checked.diffPath !== 'string' || checked.diffPath === '')) {
     throw new FsimError('USAGE', 'diffPath must be a file path');
   }
-  const diffWhen = checked.diffWhen === undefined ? 'always' : checkOneOf('diffWhen', checked.diffWhen, ['always', 'dissimilar', 'similar'] as const);
+  const diffWhen =
+    checked.diffWhen === undefined ? 'always' : checkOneOf('diffWhen', checked.diffWhen, ['always', 'dissimilar', 'similar'] as const);
   const [first, second, mask] = await Promise.all([
     loadImage(a, typeof a === 'string' ? a : 'first image'),
     loadImage(b, typeof b === 'string' ? b : 'second image'),
