@@ -155,7 +155,7 @@ export class CpuBackend implements Backend {
         await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
         // The next orientation's column pass touches neither the energy nor the smallest-scale
         // map: the threads start it while this thread takes the (serial) median.
-        nextColumns = o + 1 < PC.norient ? columns(o + 1) : Promise.resolve([]);
+        nextColumns = o + 1 < PC.norient ? columns(o + 1) : Promise.resolve();
         const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
         await this.runAll(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
         progress?.((o + 1) / PC.norient, 'phase congruency');
@@ -187,8 +187,8 @@ export class CpuBackend implements Backend {
   }
 
   /** Runs tasks on the executor, all at once, and waits for them all. */
-  private runAll(tasks: CpuTask[]): Promise<void[]> {
-    return Promise.all(tasks.map((task) => this.executor.run(task)));
+  private async runAll(tasks: CpuTask[]): Promise<void> {
+    await Promise.all(tasks.map((task) => this.executor.run(task)));
   }
 
   /** The spectrum and phase-congruency maps of the most recent size, reused across images and calls. */
