@@ -1,7 +1,6 @@
 /** Shared helpers for the benchmarks: fixture inputs at any size, statistics, the machine. */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { FIXTURE_IMAGES } from '../scripts/fixtures.js';
 import type { RasterImage } from '../src/image.js';
 
@@ -13,6 +12,8 @@ export function fixture(name: string): string {
 
 /** A fixture photo resampled to width × height (Lanczos), as RGB. */
 export async function photoAt(name: string, width: number, height: number): Promise<RasterImage> {
+  // Loaded here, not on import: the device kit runs bench code without sharp.
+  const { default: sharp } = await import('sharp');
   const { data, info } = await sharp(fixture(name))
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .removeAlpha()

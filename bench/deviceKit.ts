@@ -26,13 +26,9 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FIXTURES, FIXTURE_IMAGES } from '../scripts/fixtures.js';
+import { flag } from './common.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const argv = process.argv;
-const flag = (name: string): string | undefined => {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 ? argv[at + 1] : undefined;
-};
 const kit = resolve(flag('out') ?? join(ROOT, '.device-kit'));
 const xzLevel = flag('xz-level') ?? '6';
 const LIMIT = 64 * 2 ** 20;
@@ -59,7 +55,8 @@ const pkg = join(kit, 'pkg');
 const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 mkdirSync(pkg, { recursive: true });
 writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, type: 'module', private: true }, null, 2));
-for (const part of ['src', 'shaders', 'bench']) cpSync(join(ROOT, 'dist', part), join(pkg, 'dist', part), { recursive: true });
+// bench/common.js finds the package root through scripts/fixtures.js.
+for (const part of ['src', 'shaders', 'bench', 'scripts']) cpSync(join(ROOT, 'dist', part), join(pkg, 'dist', part), { recursive: true });
 cpSync(join(ROOT, 'node_modules/wgsl-preprocessor'), join(pkg, 'node_modules/wgsl-preprocessor'), { recursive: true });
 const webgpu = join(pkg, 'node_modules/webgpu');
 mkdirSync(join(webgpu, 'dist/linux-x64'), { recursive: true });

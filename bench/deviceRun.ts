@@ -12,7 +12,6 @@
  * Everything goes into one JSON file, labelled with the machine, the adapter and its limits.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { alignImage } from '../src/align.js';
 import type { StageTimings } from '../src/backend.js';
@@ -22,12 +21,9 @@ import { DeviceManager, type LimitsPolicy } from '../src/gpu/device.js';
 import type { RasterImage } from '../src/image.js';
 import { decodeFile } from '../src/node/decode.js';
 import { nodeGpu } from '../src/node/webgpu.js';
+import { flag, machine, median } from './common.js';
 
 const argv = process.argv;
-const flag = (name: string): string | undefined => {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 ? argv[at + 1] : undefined;
-};
 const inputs = flag('inputs');
 const out = flag('out');
 if (!inputs || !out) {
@@ -41,12 +37,6 @@ const runs = Number(flag('runs') ?? 10);
 const limits = (flag('limits') ?? 'adapter') as LimitsPolicy;
 const STAGES: (keyof StageTimings)[] = ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total'];
 const GPU_TOLERANCE = 1e-4;
-
-const median = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // 1. The adapter.
 const manager = new DeviceManager(nodeGpu, { limits, noAdapterHint: 'no Vulkan driver was found: set VK_DRIVER_FILES to the NVIDIA ICD' });
@@ -66,7 +56,7 @@ if (acquired.isFallbackAdapter && !argv.includes('--allow-software')) {
 const engine = new Fsim(await GpuBackend.create(manager));
 const backend = engine.backend as GpuBackend;
 const report: Record<string, unknown> = {
-  machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  machine: machine(),
   adapter: acquired.adapterName,
   software: acquired.isFallbackAdapter,
   limitsPolicy: limits,
