@@ -152,8 +152,8 @@ function parseError(error: unknown): never {
   const option = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') usageError(`unknown option ${option}`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    // (No "ambiguous" value: parseArgs below joins a value that starts with '-' to its option.)
     if (/does not take an argument/.test(message)) usageError(`${option} takes no value`);
-    if (/ambiguous/.test(message)) usageError(`${option} needs a value (write ${option}=VALUE for a value that starts with '-')`);
     usageError(`${option} needs a value`);
   }
   usageError(message.split('\n')[0]);
