@@ -27,7 +27,10 @@ export interface FilterBank {
   readonly radial: readonly Float64Array[];
   readonly quadrantRows: number;
   readonly quadrantCols: number;
-  /** S_o: angular spread; one full map per orientation. The filter F_so is G_s·S_o. */
+  /**
+   * S_o: angular spread, stored as angularLayout(o) says (about two full maps for the four
+   * orientations); angularRow and angularMap expand it. The filter F_so is G_s·S_o.
+   */
   readonly angular: readonly Float64Array[];
   readonly noise: readonly OrientationNoise[];
 }
@@ -46,6 +49,64 @@ export function radialMap(bank: FilterBank, s: number): Float64Array {
     const q = mirrorIndex(r, rows) * quadrantCols;
     for (let c = 0; c < cols; c++) map[r * cols + c] = quadrant[q + mirrorIndex(c, cols)];
   }
+  return map;
+}
+
+/**
+ * How S_o is stored. S depends on the direction of the frequency only, and the mirror
+ * u → −u turns orientation angle a into π − a (v → −v turns a into −a):
+ *   'upperRows':   a = 0 is symmetric in v: rows 0…⌊rows/2⌋ (quadrantRows × cols);
+ *   'leftColumns': a = π/2 is symmetric in u: columns 0…⌊cols/2⌋ (rows × quadrantCols);
+ *   'full':        0 < a < π/2: rows × cols;
+ *   'mirror':      π/2 < a < π is the u-mirror of orientation `of` (a' = π − a): only
+ *                  column 0 (rows values; at DC the direction is atan2's convention, not a
+ *                  mirror) and, for an even width, the column u = −1/2 (rows more, as its
+ *                  mirror +1/2 is not on the grid) are stored.
+ * Mirrored entries equal the reference's to within an ulp (atan2(−v, −u) = π − atan2(−v, u)).
+ */
+export type AngularLayout = { readonly kind: 'upperRows' | 'leftColumns' | 'full' } | { readonly kind: 'mirror'; readonly of: number };
+
+export function angularLayout(o: number): AngularLayout {
+  const half = PC.norient / 2;
+  if (o === 0) return { kind: 'upperRows' };
+  if (o === half) return { kind: 'leftColumns' };
+  return o < half ? { kind: 'full' } : { kind: 'mirror', of: PC.norient - o };
+}
+
+/** Row r of S_o, columns [from, to), into out[0 …]. */
+export function angularRow(bank: BankMaps, o: number, r: number, from: number, to: number, out: Float64Array): void {
+  const { rows, cols, quadrantCols } = bank;
+  const stored = bank.angular[o];
+  const layout = angularLayout(o);
+  switch (layout.kind) {
+    case 'full':
+      out.set(stored.subarray(r * cols + from, r * cols + to));
+      break;
+    case 'upperRows': {
+      const line = mirrorIndex(r, rows) * cols;
+      out.set(stored.subarray(line + from, line + to));
+      break;
+    }
+    case 'leftColumns':
+      for (let c = from, line = r * quadrantCols; c < to; c++) out[c - from] = stored[line + mirrorIndex(c, cols)];
+      break;
+    case 'mirror': {
+      const source = bank.angular[layout.of];
+      const line = r * cols;
+      const nyquist = cols % 2 === 0 ? cols >> 1 : -1;
+      for (let c = from; c < to; c++) {
+        out[c - from] = c === 0 ? stored[r] : c === nyquist ? stored[rows + r] : source[line + cols - c];
+      }
+      break;
+    }
+  }
+}
+
+/** The full rows × cols map of S_o (for the GPU path's upload, and tests). */
+export function angularMap(bank: BankMaps, o: number): Float64Array {
+  const { rows, cols } = bank;
+  const map = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) angularRow(bank, o, r, 0, cols, map.subarray(r * cols, (r + 1) * cols));
   return map;
 }
 
@@ -81,8 +142,21 @@ export function bankMaps(rows: number, cols: number): BankMaps {
     quadrantRows,
     quadrantCols,
     radial: Array.from({ length: PC.nscale }, () => sharedFloat64(quadrantRows * quadrantCols)),
-    angular: Array.from({ length: PC.norient }, () => sharedFloat64(rows * cols)),
+    angular: Array.from({ length: PC.norient }, (_, o) => sharedFloat64(angularLength(rows, cols, angularLayout(o)))),
   };
+}
+
+function angularLength(rows: number, cols: number, layout: AngularLayout): number {
+  switch (layout.kind) {
+    case 'full':
+      return rows * cols;
+    case 'upperRows':
+      return ((rows >> 1) + 1) * cols;
+    case 'leftColumns':
+      return rows * ((cols >> 1) + 1);
+    case 'mirror':
+      return cols % 2 === 0 ? 2 * rows : rows;
+  }
 }
 
 /**
@@ -129,24 +203,32 @@ export function fillRadial(bank: BankMaps, from: number, to: number): void {
 }
 
 /**
- * S_o for every orientation, rows [from, to): dθ = |θ − angle| wrapped to [0, π] — the angle
- * the reference gets from atan2(sinθ·cos a − cosθ·sin a, cosθ·cos a + sinθ·sin a), without
- * three trig calls.
+ * The stored part of S_o (angularLayout) for every orientation, rows [from, to): dθ = |θ − angle|
+ * wrapped to [0, π] — the angle the reference gets from atan2(sinθ·cos a − cosθ·sin a,
+ * cosθ·cos a + sinθ·sin a), without three trig calls.
  */
 export function fillAngular(bank: BankMaps, from: number, to: number): void {
-  const { rows, cols, angular } = bank;
+  const { rows, cols, quadrantRows, quadrantCols, angular } = bank;
   const u = axisFrequencies(cols),
     v = axisFrequencies(rows);
   const spreadDenominator = 2 * THETA_SIGMA * THETA_SIGMA;
   const angles = Array.from({ length: PC.norient }, (_, o) => (o * Math.PI) / PC.norient);
+  const layouts = Array.from({ length: PC.norient }, (_, o) => angularLayout(o));
+  const nyquist = cols % 2 === 0 ? cols >> 1 : -1;
   for (let r = from; r < to; r++) {
     for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
       const theta = Math.atan2(-v[r], u[c]);
       for (let o = 0; o < PC.norient; o++) {
+        const kind = layouts[o].kind;
+        let at: number;
+        if (kind === 'full') at = r * cols + c;
+        else if (kind === 'upperRows') at = r < quadrantRows ? r * cols + c : -1;
+        else if (kind === 'leftColumns') at = c < quadrantCols ? r * quadrantCols + c : -1;
+        else at = c === 0 ? r : c === nyquist ? rows + r : -1;
+        if (at < 0) continue;
         let d = Math.abs(theta - angles[o]);
         if (d > Math.PI) d = 2 * Math.PI - d;
-        angular[o][i] = Math.exp(-(d * d) / spreadDenominator);
+        angular[o][at] = Math.exp(-(d * d) / spreadDenominator);
       }
     }
   }
@@ -170,34 +252,52 @@ export function noiseChunkCount(rows: number): number {
  * maps, so every angular row must be filled first.
  */
 export function fillNoiseChunks(bank: BankMaps, from: number, to: number, out: Float64Array): void {
-  const { rows, cols, radial, angular, quadrantCols } = bank;
+  const { rows, cols, radial, quadrantCols } = bank;
   const [g0] = radial;
+  // Row r and its mirror row of every S_o, expanded (angularRow).
+  const here = Array.from({ length: PC.norient }, () => new Float64Array(cols));
+  const there = Array.from({ length: PC.norient }, () => new Float64Array(cols));
   for (let k = from; k < to; k++) {
     const at = k * NOISE_SUMS_PER_CHUNK;
     for (let r = k * NOISE_CHUNK_ROWS, end = Math.min(rows, (k + 1) * NOISE_CHUNK_ROWS); r < end; r++) {
-      const rm = r === 0 ? 0 : rows - r;
-      const qr = mirrorIndex(r, rows) * quadrantCols;
-      for (let c = 0; c < cols; c++) {
-        const i = r * cols + c;
-        const mirror = rm * cols + (c === 0 ? 0 : cols - c);
-        const q = qr + mirrorIndex(c, cols);
-        let squares = 0,
-          products = 0;
-        for (let a = 0; a < PC.nscale; a++) {
-          const ga = radial[a][q];
-          squares += ga * ga;
-          for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][q];
-        }
-        for (let o = 0; o < PC.norient; o++) {
-          const spread = angular[o];
-          const even = (spread[i] + spread[mirror]) / 2;
-          const even2 = even * even;
-          const f0 = g0[q] * spread[i];
-          out[at + o] += f0 * f0;
-          out[at + PC.norient + o] += even2 * squares;
-          out[at + 2 * PC.norient + o] += even2 * products;
-        }
+      for (let o = 0; o < PC.norient; o++) {
+        angularRow(bank, o, r, 0, cols, here[o]);
+        angularRow(bank, o, r === 0 ? 0 : rows - r, 0, cols, there[o]);
       }
+      noiseRow(radial, g0, mirrorIndex(r, rows) * quadrantCols, cols, here, there, out, at);
+    }
+  }
+}
+
+/** One row's terms of the noise sums, added into out[at …]. */
+function noiseRow(
+  radial: readonly Float64Array[],
+  g0: Float64Array,
+  qr: number,
+  cols: number,
+  here: Float64Array[],
+  there: Float64Array[],
+  out: Float64Array,
+  at: number,
+): void {
+  for (let c = 0; c < cols; c++) {
+    const mirror = c === 0 ? 0 : cols - c;
+    const q = qr + mirrorIndex(c, cols);
+    let squares = 0,
+      products = 0;
+    for (let a = 0; a < PC.nscale; a++) {
+      const ga = radial[a][q];
+      squares += ga * ga;
+      for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][q];
+    }
+    for (let o = 0; o < PC.norient; o++) {
+      const spread = here[o][c];
+      const even = (spread + there[o][mirror]) / 2;
+      const even2 = even * even;
+      const f0 = g0[q] * spread;
+      out[at + o] += f0 * f0;
+      out[at + PC.norient + o] += even2 * squares;
+      out[at + 2 * PC.norient + o] += even2 * products;
     }
   }
 }

@@ -22,6 +22,16 @@ export function sampleDivisor(data: SampleArray): number {
   return data instanceof Uint16Array ? 257 : 1;
 }
 
+/**
+ * Sample storage for decoders: shareable between threads where the platform allows, so that
+ * the CPU path's threads read the samples (chroma at F = 1) without a copy.
+ */
+export function allocateSamples(length: number, sixteenBit: boolean): Uint8Array | Uint16Array {
+  const bytes = sixteenBit ? 2 * length : length;
+  const buffer = typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return sixteenBit ? new Uint16Array(buffer) : new Uint8Array(buffer);
+}
+
 const SAMPLE_TYPES = [Uint8Array, Uint8ClampedArray, Uint16Array, Float32Array, Float64Array];
 
 /** Rejects sizes no path accepts, before anything of that size is allocated. */

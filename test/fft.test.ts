@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
 import { fftPlan, radixSequence, smoothLengthAtLeast } from '../src/fft/plan.js';
-import { filterBank, radialMap } from '../src/bank.js';
-import { PC } from '../src/constants.js';
+import { angularMap, filterBank, radialMap } from '../src/bank.js';
+import { PC, THETA_SIGMA } from '../src/constants.js';
 
 /** Direct DFT with exactly reduced angles: X_k = Σ_j x_j·exp(−2πi·(jk mod n)/n). */
 function directDft(re: Float64Array, im: Float64Array, sign = -1): [Float64Array, Float64Array] {
@@ -96,9 +96,12 @@ describe('2-D transform of a real image', () => {
   ])('%i × %i', (rows, cols) => {
     const n = rows * cols;
     const src = random(n);
-    const re = new Float64Array(n),
-      im = new Float64Array(n);
-    new Fft2D(rows, cols).forwardReal(src, re, im);
+    const fft = new Fft2D(rows, cols);
+    const half = fft.halfCols;
+    expect(half).toBe(Math.floor(cols / 2) + 1);
+    const re = new Float64Array(rows * half),
+      im = new Float64Array(rows * half);
+    fft.forwardReal(src, re, im);
     // Reference: direct DFT of every row, then of every column.
     const tRe = new Float64Array(n),
       tIm = new Float64Array(n);
@@ -107,9 +110,10 @@ describe('2-D transform of a real image', () => {
       tRe.set(a, r * cols);
       tIm.set(b, r * cols);
     }
-    const refRe = new Float64Array(n),
-      refIm = new Float64Array(n);
-    for (let c = 0; c < cols; c++) {
+    // The kept columns 0…⌊cols/2⌋ (the rest are their conjugate mirrors).
+    const refRe = new Float64Array(rows * half),
+      refIm = new Float64Array(rows * half);
+    for (let c = 0; c < half; c++) {
       const colRe = new Float64Array(rows),
         colIm = new Float64Array(rows);
       for (let r = 0; r < rows; r++) {
@@ -118,11 +122,52 @@ describe('2-D transform of a real image', () => {
       }
       const [a, b] = directDft(colRe, colIm);
       for (let r = 0; r < rows; r++) {
-        refRe[r * cols + c] = a[r];
-        refIm[r * cols + c] = b[r];
+        refRe[r * half + c] = a[r];
+        refIm[r * half + c] = b[r];
       }
     }
     expect(relativeError(re, im, refRe, refIm)).toBeLessThan(1e-12);
+  });
+});
+
+describe('angular spread, stored by its mirror symmetries', () => {
+  // phasecong2's own formula on its own grid (FSIM_SPEC.md §3), at every frequency.
+  function referenceSpread(rows: number, cols: number, o: number): Float64Array {
+    const axis = (n: number) => {
+      const half = Math.floor(n / 2),
+        d = n % 2 === 0 ? n : n - 1;
+      return Float64Array.from({ length: n }, (_, k) => (((k + half) % n) - half) / d);
+    };
+    const u = axis(cols),
+      v = axis(rows);
+    const angle = (o * Math.PI) / PC.norient;
+    const out = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        const theta = Math.atan2(-v[r], u[c]);
+        const ds = Math.sin(theta) * Math.cos(angle) - Math.cos(theta) * Math.sin(angle);
+        const dc = Math.cos(theta) * Math.cos(angle) + Math.sin(theta) * Math.sin(angle);
+        const d = Math.abs(Math.atan2(ds, dc));
+        out[r * cols + c] = Math.exp(-(d * d) / (2 * THETA_SIGMA * THETA_SIGMA));
+      }
+    return out;
+  }
+
+  it.each([
+    [8, 12],
+    [9, 13],
+    [10, 7],
+    [7, 10],
+  ])('%i × %i: every orientation expands to the reference map', (rows, cols) => {
+    const bank = filterBank(rows, cols);
+    for (let o = 0; o < PC.norient; o++) {
+      const map = angularMap(bank, o);
+      const expected = referenceSpread(rows, cols, o);
+      for (let i = 0; i < map.length; i++) expect(Math.abs(map[i] - expected[i])).toBeLessThan(1e-15);
+    }
+    // About two full maps for the four orientations, not four.
+    const stored = bank.angular.reduce((sum, a) => sum + a.length, 0);
+    expect(stored).toBeLessThanOrEqual(2 * rows * cols + 3 * rows + cols);
   });
 });
 
@@ -135,6 +180,7 @@ describe('noise sums by Parseval against the spatial filters', () => {
     const n = rows * cols;
     const bank = filterBank(rows, cols);
     for (let o = 0; o < PC.norient; o++) {
+      const spread = angularMap(bank, o);
       // f_s = Re(IDFT2(F_so))·√n, by a direct 2-D inverse DFT.
       const spatial: Float64Array[] = [];
       for (let s = 0; s < PC.nscale; s++) {
@@ -147,7 +193,7 @@ describe('noise sums by Parseval against the spatial filters', () => {
               for (let u = 0; u < cols; u++) {
                 const i = v * cols + u;
                 const angle = 2 * Math.PI * (((y * v) % rows) / rows + ((x * u) % cols) / cols);
-                sum += g[i] * bank.angular[o][i] * Math.cos(angle);
+                sum += g[i] * spread[i] * Math.cos(angle);
               }
             f[y * cols + x] = (sum / n) * Math.sqrt(n);
           }
@@ -162,7 +208,7 @@ describe('noise sums by Parseval against the spatial filters', () => {
           sumAn2 += spatial[a][p] ** 2;
           for (let b = a + 1; b < PC.nscale; b++) sumAiAj += spatial[a][p] * spatial[b][p];
         }
-        em += (g0[p] * bank.angular[o][p]) ** 2;
+        em += (g0[p] * angularMap(bank, o)[p]) ** 2;
       }
       const noise = bank.noise[o];
       expect(Math.abs(noise.sumAn2 - sumAn2) / sumAn2).toBeLessThan(1e-12);

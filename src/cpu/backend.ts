@@ -21,7 +21,8 @@ import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
-import { toYiq } from './colour.js';
+import { type Chroma, chromaSamples, integerSamples } from './chroma.js';
+import { luminance, toYiq } from './colour.js';
 import { boxMeans } from './downsample.js';
 import type { TaskExecutor } from './executor.js';
 import { COLUMN_BLOCK } from './fft2d.js';
@@ -41,9 +42,8 @@ export class CpuPrepared implements PreparedImage {
     readonly factor: number,
     readonly colour: boolean,
     readonly timings: StageTimings,
-    /** Downsampled chroma (null for greyscale) and the per-image maps, float64. */
-    public i: Float64Array | null,
-    public q: Float64Array | null,
+    /** Chroma (null for greyscale; chroma.ts) and the per-image maps, float64. */
+    public chroma: Chroma,
     public pc: Float64Array,
     public gm: Float64Array,
   ) {}
@@ -51,20 +51,21 @@ export class CpuPrepared implements PreparedImage {
   release(): void {
     const empty = new Float64Array(0);
     this.pc = this.gm = empty;
-    this.i = this.q = null;
+    this.chroma = null;
   }
 }
 
 /**
  * Resident bytes per downsampled pixel of one comparison (both images) on this path, whatever
- * the thread count: the filter bank (40: the radial part is one quadrant), one set of
- * phase-congruency maps shared by every thread (88), one spectrum (16), each image's chroma
- * and maps (i, q, pc, gm: 2 × 32), the luminance and the decoded rasters while an image is
- * prepared. A model fitted to measured peaks (bench/README.md: 251 B at 3640×2400), used to
- * refuse what would not fit before allocating it.
+ * the thread count: the filter bank (24: one quadrant of the radial part, the angular part by
+ * its mirrors), one set of phase-congruency maps shared by every thread (72; the luminance
+ * borrows one of them), half a spectrum (8), each image's PC and gradient maps (2 × 16), the
+ * decoded 8-bit samples (2 × 3) and the runtime. At F > 1 each image also keeps two chroma
+ * planes (2 × 16). A model fitted to measured peaks (bench/README.md: 163 B at 3640×2400,
+ * F = 1), used to refuse what would not fit before allocating it.
  */
-export function cpuBytesPerPixel(): number {
-  return 250;
+export function cpuBytesPerPixel(factor = 1): number {
+  return factor === 1 ? 165 : 197;
 }
 
 export interface CpuBackendOptions {
@@ -91,7 +92,7 @@ export class CpuBackend implements Backend {
   }
 
   private checkMemory(h: number, w: number, factor: number): void {
-    const need = h * w * cpuBytesPerPixel();
+    const need = h * w * cpuBytesPerPixel(factor);
     if (need > this.memoryBudget) {
       const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
       throw new FsimError(
@@ -107,70 +108,115 @@ export class CpuBackend implements Backend {
     const { height: rows, width: cols } = image;
     const [h, w] = downsampledSize(rows, cols, factor);
     this.checkMemory(h, w, factor);
-    // downsample → colour: box means of the raster's channels, then YIQ on the small grid
-    // (linear maps commute; no full-resolution float64 plane per component is ever held).
-    let t = now();
-    const means = boxMeans(image, factor, greyscale ? 1 : 3);
-    timings.downsample = now() - t;
-    t = now();
-    const { y, i, q } = toYiq(means, greyscale);
-    timings.colour = now() - t;
-
-    // Every thread works on one image at a time, in the engine's one set of maps.
-    const turn = this.queue.then(() => this.featureMaps(y, h, w, timings, progress));
+    // Every thread works on one image at a time, in the engine's one set of maps; an image's
+    // planes are made on its turn, so a waiting image holds nothing yet.
+    const turn = this.queue.then(async () => {
+      const { spectrum, maps } = this.workspace(h, w);
+      // The luminance at F = 1 lives in a response map, idle until phase congruency.
+      const { gm, chroma, constant } = await this.spectrumAndGradient(image, factor, greyscale, spectrum, maps.responseRe[0], timings);
+      const pc = await this.phaseCongruency(h, w, constant, spectrum, maps, timings, progress);
+      return { pc, gm, chroma };
+    });
     this.queue = turn.catch(() => undefined);
-    const { pc, gm } = await turn;
-    return new CpuPrepared(this.name, [rows, cols], [h, w], factor, !greyscale, timings, i, q, pc, gm);
+    const { pc, gm, chroma } = await turn;
+    return new CpuPrepared(this.name, [rows, cols], [h, w], factor, !greyscale, timings, chroma, pc, gm);
   }
 
-  /** FFT → log-Gabor bank → phase congruency → gradients, each step split over the threads. */
-  private async featureMaps(y: Float64Array, h: number, w: number, timings: StageTimings, progress?: Progress) {
+  /**
+   * downsample → colour → FFT, and the gradients: everything that reads the luminance. At F = 1
+   * it is written into `scratch` (a map of the size, idle until phase congruency); at F > 1 it
+   * is a plane of this frame only.
+   */
+  private async spectrumAndGradient(
+    image: RasterImage,
+    factor: number,
+    greyscale: boolean,
+    spectrum: Spectrum,
+    scratch: Float64Array,
+    timings: StageTimings,
+  ) {
+    const [h, w] = downsampledSize(image.height, image.width, factor);
+    // Box means of the raster's channels, then YIQ on the small grid (linear maps commute; no
+    // full-resolution float64 plane per component is ever held). At F = 1 pooling reads the
+    // chroma from the samples themselves (chroma.ts).
+    let t = now();
+    let y: Float64Array;
+    let chroma: Chroma = null;
+    if (!greyscale && factor === 1 && integerSamples(image.data)) {
+      y = luminance(image, scratch);
+      chroma = { samples: chromaSamples(image) };
+      timings.colour = now() - t;
+    } else {
+      const means = boxMeans(image, factor, greyscale ? 1 : 3);
+      timings.downsample = now() - t;
+      t = now();
+      const yiq = toYiq(means, greyscale);
+      y = yiq.y;
+      if (yiq.i && yiq.q) chroma = { i: yiq.i, q: yiq.q };
+      timings.colour = now() - t;
+    }
+    const parts = this.executor.parts(h * w);
+    // A constant image has an exactly zero response (every filter is zero at DC): no features.
+    // Computing it would only turn FFT rounding noise into spurious congruency.
+    const constant = y.every((v) => v === y[0]);
+    if (!constant) {
+      t = now();
+      // Rows go in pairs (one complex transform per two real rows): ranges start at even rows.
+      await this.runAll(ranges(h, w, h, parts, 2).map((range) => ({ kind: 'spectrumRows', ...range, y, spectrum })));
+      await this.runAll(ranges(h, w, halfWidth(w), parts, COLUMN_BLOCK).map((range) => ({ kind: 'spectrumColumns', ...range, spectrum })));
+      timings.fft = now() - t;
+    }
+    t = now();
+    const gm = sharedFloat64(h * w);
+    await this.runAll(ranges(h, w, h, parts, 1).map((range) => ({ kind: 'gradient', ...range, y, gm })));
+    timings.gradient = now() - t;
+    return { gm, chroma, constant };
+  }
+
+  /** Log-Gabor bank → phase congruency (0 for a constant image), each step split over the threads. */
+  private async phaseCongruency(
+    h: number,
+    w: number,
+    constant: boolean,
+    spectrum: Spectrum,
+    maps: PcMaps,
+    timings: StageTimings,
+    progress?: Progress,
+  ): Promise<Float64Array> {
     const n = h * w;
     const parts = this.executor.parts(n);
     const rowRanges = ranges(h, w, h, parts, 1);
     const columnRanges = ranges(h, w, w, parts, COLUMN_BLOCK);
-    const { spectrum, maps } = this.workspace(h, w);
-
-    // Phase congruency: PC = Σ_o max(Energy_o − T_o, 0) / Σ_o sumAn_o. Its numerator
-    // accumulates in the output, which then becomes PC in place.
+    // PC = Σ_o max(Energy_o − T_o, 0) / Σ_o sumAn_o. Its numerator accumulates in the output,
+    // which then becomes PC in place.
     const pc = sharedFloat64(n);
-    let t = now();
-    // A constant image has an exactly zero response (every filter is zero at DC): no features.
-    // Computing it would only turn FFT rounding noise into spurious congruency.
-    if (!y.every((v) => v === y[0])) {
-      // Rows go in pairs (one complex transform per two real rows): ranges start at even rows.
-      await this.runAll(ranges(h, w, h, parts, 2).map((range) => ({ kind: 'spectrumRows', ...range, y, spectrum })));
-      await this.runAll(columnRanges.map((range) => ({ kind: 'spectrumColumns', ...range, spectrum })));
-      timings.fft = now() - t;
-
-      t = now();
-      const bank = cachedFilterBank(h, w) ?? (await this.buildBank(h, w, parts));
-      progress?.(0, 'phase congruency');
-      const columns = (o: number) =>
-        this.runAll(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, maps })));
-      let nextColumns = columns(0);
-      for (let o = 0; o < PC.norient; o++) {
-        const first = o === 0;
-        await nextColumns;
-        await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
-        // The next orientation's column pass touches neither the energy nor the smallest-scale
-        // map: the threads start it while this thread takes the (serial) median.
-        nextColumns = o + 1 < PC.norient ? columns(o + 1) : Promise.resolve();
-        const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
-        await this.runAll(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
-        progress?.((o + 1) / PC.norient, 'phase congruency');
-      }
-      const { amplitude } = maps;
-      // Zero amplitude means every response is zero there: no feature (the reference gives 0/0).
-      for (let p = 0; p < n; p++) pc[p] = amplitude[p] > 0 ? pc[p] / amplitude[p] : 0;
-      timings.phaseCongruency = now() - t;
+    if (constant) return pc;
+    const t = now();
+    const bank = cachedFilterBank(h, w) ?? (await this.buildBank(h, w, parts));
+    progress?.(0, 'phase congruency');
+    const columns = (o: number, scales: readonly [number, number]) =>
+      this.runAll(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, scales, maps })));
+    // The largest scale's response holds the energy once its row pass is done (phaseCongruency.ts):
+    // the next orientation's columns of that scale wait for the threshold.
+    const largest = PC.nscale - 1;
+    let nextColumns = columns(0, [0, PC.nscale]);
+    for (let o = 0; o < PC.norient; o++) {
+      const first = o === 0;
+      await nextColumns;
+      await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
+      // The threads start the next orientation's smaller scales while this thread takes the (serial) median.
+      const smaller = o + 1 < PC.norient ? columns(o + 1, [0, largest]) : Promise.resolve();
+      const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
+      await smaller;
+      await this.runAll(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
+      nextColumns = o + 1 < PC.norient ? columns(o + 1, [largest, PC.nscale]) : Promise.resolve();
+      progress?.((o + 1) / PC.norient, 'phase congruency');
     }
-
-    t = now();
-    const gm = sharedFloat64(n);
-    await this.runAll(rowRanges.map((range) => ({ kind: 'gradient', ...range, y, gm })));
-    timings.gradient = now() - t;
-    return { pc, gm };
+    const { amplitude } = maps;
+    // Zero amplitude means every response is zero there: no feature (the reference gives 0/0).
+    for (let p = 0; p < n; p++) pc[p] = amplitude[p] > 0 ? pc[p] / amplitude[p] : 0;
+    timings.phaseCongruency = now() - t;
+    return pc;
   }
 
   /** The filter bank of a size, built by the threads in row ranges (bank.ts says how). */
@@ -195,7 +241,8 @@ export class CpuBackend implements Backend {
   private workspace(h: number, w: number): { spectrum: Spectrum; maps: PcMaps } {
     if (!this.work || this.work.maps.rows !== h || this.work.maps.cols !== w) {
       this.work = null;
-      this.work = { spectrum: { re: sharedFloat64(h * w), im: sharedFloat64(h * w) }, maps: pcMaps(h, w) };
+      const kept = h * halfWidth(w);
+      this.work = { spectrum: { re: sharedFloat64(kept), im: sharedFloat64(kept) }, maps: pcMaps(h, w) };
     }
     return this.work;
   }
@@ -218,7 +265,7 @@ export class CpuBackend implements Backend {
       weights = new Uint8Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
       weights.set(mask.weights);
     }
-    const [a1, b1] = [first, second].map(({ pc, gm, i, q }) => ({ pc, gm, i, q }));
+    const [a1, b1] = [first, second].map(({ pc, gm, chroma }) => ({ pc, gm, chroma }));
     await this.runAll(
       ranges(h, w, chunks, this.executor.parts(n), 1).map((range) => ({
         kind: 'pool',
@@ -230,7 +277,7 @@ export class CpuBackend implements Backend {
         mask: weights,
       })),
     );
-    const chroma = first.i !== null || second.i !== null;
+    const chroma = first.chroma !== null || second.chroma !== null;
     const scores = finishScores(addChunks(sums), mask ? mask.kept : n, chroma);
     return {
       ...scores,
@@ -242,6 +289,11 @@ export class CpuBackend implements Backend {
   async dispose(): Promise<void> {
     await this.executor.dispose();
   }
+}
+
+/** Columns of a real image's spectrum that are kept (fft2d.ts: halfCols). */
+function halfWidth(cols: number): number {
+  return (cols >> 1) + 1;
 }
 
 /**

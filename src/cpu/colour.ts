@@ -1,5 +1,6 @@
 /** RGB → YIQ (FSIM_SPEC.md §1) in float64, on the downsampled channel means (downsample.ts). */
 import { YIQ } from '../constants.js';
+import { type RasterImage, sampleDivisor } from '../image.js';
 
 export interface YiqPlanes {
   y: Float64Array;
@@ -25,4 +26,19 @@ export function toYiq(rgb: Float64Array[], greyscale: boolean): YiqPlanes {
     b[p] = qr * red + qg * green + qb * blue;
   }
   return { y: r, i: g, q: b };
+}
+
+/**
+ * Y alone at F = 1 from the interleaved samples of a colour image, into `y` (width × height):
+ * toYiq's arithmetic on the samples on the 0..255 scale, the same bit for bit, without the
+ * I and Q planes.
+ */
+export function luminance(image: RasterImage, y: Float64Array): Float64Array {
+  const { data, channels: stride } = image;
+  const divisor = sampleDivisor(data);
+  const [yr, yg, yb] = YIQ[0];
+  for (let p = 0, at = 0; p < y.length; p++, at += stride) {
+    y[p] = yr * (data[at] / divisor) + yg * (data[at + 1] / divisor) + yb * (data[at + 2] / divisor);
+  }
+  return y;
 }

@@ -12,6 +12,11 @@ export const COLUMN_BLOCK = 16;
 export class Fft2D {
   readonly rows: number;
   readonly cols: number;
+  /**
+   * Columns 0…⌊cols/2⌋: the part of a real image's spectrum that is kept. The rest is its
+   * mirror, X(r, c) = conj X((rows − r) mod rows, cols − c), exactly so after the row pass.
+   */
+  readonly halfCols: number;
   /** One row at a time. */
   private readonly rowFft: Fft1D;
   /** A block of columns at a time, by block width (the last block of a range may be narrower). */
@@ -22,24 +27,25 @@ export class Fft2D {
   constructor(rows: number, cols: number) {
     this.rows = rows;
     this.cols = cols;
+    this.halfCols = (cols >> 1) + 1;
     this.rowFft = new Fft1D(cols);
     this.pairRe = new Float64Array(cols);
     this.pairIm = new Float64Array(cols);
   }
 
-  /** Forward DFT of a real image into (re, im): every row, then every column. */
+  /** Forward DFT of a real image into (re, im), rows × halfCols: every row, then the kept columns. */
   forwardReal(src: Float64Array, re: Float64Array, im: Float64Array): void {
     this.forwardRealRows(src, re, im, 0, this.rows);
-    this.columns(re, im, 0, this.cols, false);
+    this.columns(re, im, 0, this.halfCols, false, this.halfCols);
   }
 
   /**
-   * Row DFTs of rows [from, to) (from even) of a real image. Rows go two at a time as one
-   * complex transform z = a + i·b, split by Hermitian symmetry: A(k) = (Z(k) + Z*(−k))/2,
-   * B(k) = (Z(k) − Z*(−k))/(2i).
+   * Row DFTs of rows [from, to) (from even) of a real image, columns 0…⌊cols/2⌋ of each into
+   * (re, im) of width halfCols. Rows go two at a time as one complex transform z = a + i·b,
+   * split by Hermitian symmetry: A(k) = (Z(k) + Z*(−k))/2, B(k) = (Z(k) − Z*(−k))/(2i).
    */
   forwardRealRows(src: Float64Array, re: Float64Array, im: Float64Array, from: number, to: number): void {
-    const { cols } = this;
+    const { cols, halfCols } = this;
     const zr = this.pairRe,
       zi = this.pairIm;
     for (let r = from; r < to; r += 2) {
@@ -49,13 +55,13 @@ export class Fft2D {
       if (hasB) zi.set(src.subarray(a + cols, a + 2 * cols));
       else zi.fill(0);
       this.rowFft.forward(zr, zi);
-      splitPair(zr, zi, re, im, a, cols, hasB);
+      splitPair(zr, zi, re, im, r * halfCols, cols, halfCols, hasB);
     }
   }
 
-  /** Unnormalised DFT (or inverse) of columns [from, to), in place. */
-  columns(re: Float64Array, im: Float64Array, from: number, to: number, inverse: boolean): void {
-    for (let c0 = from; c0 < to; c0 += COLUMN_BLOCK) this.blockFft(Math.min(COLUMN_BLOCK, to - c0)).columns(re, im, c0, this.cols, inverse);
+  /** Unnormalised DFT (or inverse) of columns [from, to) of a map `width` wide (cols or halfCols), in place. */
+  columns(re: Float64Array, im: Float64Array, from: number, to: number, inverse: boolean, width = this.cols): void {
+    for (let c0 = from; c0 < to; c0 += COLUMN_BLOCK) this.blockFft(Math.min(COLUMN_BLOCK, to - c0)).columns(re, im, c0, width, inverse);
   }
 
   /** Unnormalised inverse DFT of row r of (re, im), in place. */
@@ -75,9 +81,18 @@ export class Fft2D {
   }
 }
 
-/** The spectra of rows a and a + 1 (if hasB) from their joint transform z. */
-function splitPair(zr: Float64Array, zi: Float64Array, re: Float64Array, im: Float64Array, a: number, cols: number, hasB: boolean): void {
-  for (let k = 0; k < cols; k++) {
+/** Columns 0 … width − 1 of the spectra of two rows (the second if hasB) from their joint transform z, at a and a + width. */
+function splitPair(
+  zr: Float64Array,
+  zi: Float64Array,
+  re: Float64Array,
+  im: Float64Array,
+  a: number,
+  cols: number,
+  width: number,
+  hasB: boolean,
+): void {
+  for (let k = 0; k < width; k++) {
     const m = k === 0 ? 0 : cols - k;
     const pr = zr[k],
       pi = zi[k],
@@ -86,8 +101,8 @@ function splitPair(zr: Float64Array, zi: Float64Array, re: Float64Array, im: Flo
     re[a + k] = (pr + qr) / 2;
     im[a + k] = (pi - qi) / 2;
     if (hasB) {
-      re[a + cols + k] = (pi + qi) / 2;
-      im[a + cols + k] = (qr - pr) / 2;
+      re[a + width + k] = (pi + qi) / 2;
+      im[a + width + k] = (qr - pr) / 2;
     }
   }
 }

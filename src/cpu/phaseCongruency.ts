@@ -4,34 +4,41 @@
  * thread count. Per orientation o the backend runs, in order:
  *   columns:   EO_so = IDFT over columns of (IM · G_s · S_o), the filter in one streaming pass,
  *              then a block of adjacent columns at a time (its passes between the first and
- *              the last stay in cache);
+ *              the last stay in cache); scales 0–2 and the largest scale as separate steps;
  *   rows:      the inverse DFT over each row of the four scales, then the row's energy,
- *              amplitude sum and smallest-scale energy (consumed while in cache);
- *   (median:   the exact median of the smallest-scale energy gives the noise threshold T_o);
- *   threshold: Σ_o max(Energy_o − T_o, 0) accumulated in orientation order.
+ *              amplitude sum and smallest-scale energy (consumed while in cache), written over
+ *              the largest scale's response, which is done with by then;
+ *   (median:   the exact median of the smallest-scale energy gives the noise threshold T_o,
+ *              while the threads run the next orientation's columns of scales 0–2);
+ *   threshold: Σ_o max(Energy_o − T_o, 0) accumulated in orientation order; then the next
+ *              orientation's largest-scale columns may overwrite the energy.
  * Each step covers a range of columns or rows, so threads can share it (tasks.ts); the steps
  * run unchanged on the calling thread, in a Node worker or in a Web Worker.
  */
 import type { FilterBank } from '../bank.js';
-import { mirrorIndex, sharedFloat64 } from '../bank.js';
+import { angularRow, mirrorIndex, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
 import type { Fft2D } from './fft2d.js';
 
+/** A real image's spectrum: columns 0…⌊cols/2⌋ of each row (rows × halfCols; fft2d.ts), the rest its mirror. */
 export interface Spectrum {
   readonly re: Float64Array;
   readonly im: Float64Array;
 }
 
-/** The maps one orientation's tasks share (shareable between threads): 88 bytes a pixel. */
+/** The maps one orientation's tasks share (shareable between threads): 72 bytes a pixel. */
 export interface PcMaps {
   readonly rows: number;
   readonly cols: number;
   /** The four scales' responses EO_so: real (even) and imaginary (odd) parts, unnormalised. */
   readonly responseRe: readonly Float64Array[];
   readonly responseIm: readonly Float64Array[];
-  /** Energy_o before the noise threshold. */
+  /** Energy_o before the noise threshold: after the row pass, in the largest scale's real part. */
   readonly energy: Float64Array;
-  /** |EO_0o|², whose median gives the threshold (reordered by the median). */
+  /**
+   * |EO_0o|², whose median gives the threshold (reordered by the median): after the row pass,
+   * in the largest scale's imaginary part.
+   */
   readonly smallestScaleEnergy: Float64Array;
   /** Σ_o Σ_s |EO_so|, accumulated over the orientations. */
   readonly amplitude: Float64Array;
@@ -40,25 +47,35 @@ export interface PcMaps {
 export function pcMaps(rows: number, cols: number): PcMaps {
   const n = rows * cols;
   const maps = () => Array.from({ length: PC.nscale }, () => sharedFloat64(n));
+  const responseRe = maps(),
+    responseIm = maps();
   return {
     rows,
     cols,
-    responseRe: maps(),
-    responseIm: maps(),
-    energy: sharedFloat64(n),
-    smallestScaleEnergy: sharedFloat64(n),
+    responseRe,
+    responseIm,
+    energy: responseRe[PC.nscale - 1],
+    smallestScaleEnergy: responseIm[PC.nscale - 1],
     amplitude: sharedFloat64(n),
   };
 }
 
-/** Columns [from, to) of the four scales' responses of orientation o. */
-export function columnPass(fft: Fft2D, bank: FilterBank, spectrum: Spectrum, o: number, maps: PcMaps, from: number, to: number): void {
-  const { rows, cols } = maps;
-  const spread = bank.angular[o];
-  for (let s = 0; s < PC.nscale; s++) {
+/** Columns [from, to) of the responses of orientation o, scales [scaleFrom, scaleTo). */
+export function columnPass(
+  fft: Fft2D,
+  bank: FilterBank,
+  spectrum: Spectrum,
+  o: number,
+  maps: PcMaps,
+  scales: readonly [number, number],
+  from: number,
+  to: number,
+): void {
+  const spread = new Float64Array(to - from);
+  for (let s = scales[0]; s < scales[1]; s++) {
     const re = maps.responseRe[s],
       im = maps.responseIm[s];
-    filterColumns(spectrum, bank.radial[s], bank.quadrantCols, spread, rows, cols, from, to, re, im);
+    filterColumns(spectrum, bank, s, o, spread, from, to, re, im);
     fft.columns(re, im, from, to, true);
   }
 }
@@ -77,15 +94,37 @@ export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, 
 // one long function would be optimised on its first loop and then deoptimised at the next.
 
 /**
- * response = spectrum · G_s · S_o over columns [from, to) of every row (the filter is real),
- * G_s read from its quadrant: columns up to the middle directly, those past it mirrored.
+ * response = spectrum · G_s · S_o over columns [from, to) of every row (the filter is real).
+ * Columns up to the middle read the kept half of the spectrum and G_s's quadrant directly;
+ * those past it read their mirrors (the spectrum conjugated). S_o's row is expanded into
+ * `spread` first (angularRow).
  */
 function filterColumns(
   spectrum: Spectrum,
-  radial: Float64Array,
-  quadrantCols: number,
+  bank: FilterBank,
+  s: number,
+  o: number,
   spread: Float64Array,
-  rows: number,
+  from: number,
+  to: number,
+  re: Float64Array,
+  im: Float64Array,
+): void {
+  const { rows, cols, quadrantCols } = bank;
+  for (let r = 0; r < rows; r++) {
+    angularRow(bank, o, r, from, to, spread);
+    const mirrorRow = r === 0 ? 0 : rows - r;
+    filterRow(spectrum, bank.radial[s], mirrorIndex(r, rows) * quadrantCols, spread, r, mirrorRow, cols, from, to, re, im);
+  }
+}
+
+function filterRow(
+  spectrum: Spectrum,
+  radial: Float64Array,
+  q: number,
+  spread: Float64Array,
+  r: number,
+  mirrorRow: number,
   cols: number,
   from: number,
   to: number,
@@ -93,29 +132,28 @@ function filterColumns(
   im: Float64Array,
 ): void {
   const { re: sre, im: sim } = spectrum;
-  const middle = Math.min(to, (cols >> 1) + 1);
-  for (let r = 0; r < rows; r++) {
-    const line = r * cols;
-    const q = mirrorIndex(r, rows) * quadrantCols;
-    for (let c = from; c < middle; c++) {
-      const i = line + c;
-      const filter = radial[q + c] * spread[i];
-      re[i] = sre[i] * filter;
-      im[i] = sim[i] * filter;
-    }
-    for (let c = Math.max(from, middle); c < to; c++) {
-      const i = line + c;
-      const filter = radial[q + cols - c] * spread[i];
-      re[i] = sre[i] * filter;
-      im[i] = sim[i] * filter;
-    }
+  // The spectrum's width is the middle: columns 0…⌊cols/2⌋.
+  const middle = (cols >> 1) + 1;
+  const line = r * cols,
+    kept = r * middle,
+    mirrored = mirrorRow * middle;
+  for (let c = from, end = Math.min(to, middle); c < end; c++) {
+    const filter = radial[q + c] * spread[c - from];
+    re[line + c] = sre[kept + c] * filter;
+    im[line + c] = sim[kept + c] * filter;
+  }
+  for (let c = Math.max(from, middle); c < to; c++) {
+    const filter = radial[q + cols - c] * spread[c - from];
+    re[line + c] = sre[mirrored + cols - c] * filter;
+    im[line + c] = -sim[mirrored + cols - c] * filter;
   }
 }
 
 /**
  * Energy, amplitude (added to the earlier orientations' unless `first`) and the smallest
  * scale's squared amplitude of pixels [from, to), from the four scales' responses (still
- * unscaled by the inverse transform's 1/n).
+ * unscaled by the inverse transform's 1/n). Energy and squared amplitude overwrite the
+ * largest scale's response, pixel by pixel after reading it.
  */
 function energyRow(maps: PcMaps, from: number, to: number, inv: number, first: boolean): void {
   const [e0, e1, e2, e3] = maps.responseRe;

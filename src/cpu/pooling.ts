@@ -5,13 +5,13 @@
 import type { SimilarityMaps } from '../backend.js';
 import { POOLING } from '../constants.js';
 import type { PooledSums } from '../pooling.js';
+import { type Chroma, chromaChunk } from './chroma.js';
 
 export interface PoolingInput {
   readonly pc: Float64Array;
   readonly gm: Float64Array;
-  /** Downsampled chroma, null for a greyscale image (I = Q = 0). */
-  readonly i: Float64Array | null;
-  readonly q: Float64Array | null;
+  /** null for a greyscale image (I = Q = 0). */
+  readonly chroma: Chroma;
 }
 
 /**
@@ -42,13 +42,46 @@ export function poolChunks(
   mask: Uint8Array | null,
 ): void {
   const n = a.pc.length;
-  for (let k = from; k < to; k++)
-    poolChunk(a, b, k * POOL_CHUNK, Math.min(n, (k + 1) * POOL_CHUNK), sums, SUMS_PER_CHUNK * k, similarity, mask);
+  const chroma = a.chroma !== null || b.chroma !== null;
+  const scratch = chroma ? chunkScratch() : null;
+  for (let k = from; k < to; k++) {
+    const start = k * POOL_CHUNK,
+      end = Math.min(n, (k + 1) * POOL_CHUNK);
+    const ca = scratch && chunkChroma(a.chroma, start, end, scratch[0], scratch[1]);
+    const cb = scratch && chunkChroma(b.chroma, start, end, scratch[2], scratch[3]);
+    poolChunk(a, b, ca, cb, start, end, sums, SUMS_PER_CHUNK * k, similarity, mask);
+  }
+}
+
+/** One chunk's I and Q, read at index p − offset: the planes themselves, or converted samples. */
+interface ChunkChroma {
+  readonly i: Float64Array;
+  readonly q: Float64Array;
+  readonly offset: number;
+}
+
+let scratchPlanes: Float64Array[] | null = null;
+
+/** Four chunk-sized planes per thread for converted chroma (a thread pools one chunk at a time). */
+function chunkScratch(): Float64Array[] {
+  scratchPlanes ??= Array.from({ length: 4 }, () => new Float64Array(POOL_CHUNK));
+  return scratchPlanes;
+}
+
+function chunkChroma(chroma: Chroma, start: number, end: number, i: Float64Array, q: Float64Array): ChunkChroma | null {
+  if (chroma === null) return null;
+  if ('samples' in chroma) {
+    chromaChunk(chroma.samples, start, end, i, q);
+    return { i, q, offset: start };
+  }
+  return { i: chroma.i, q: chroma.q, offset: 0 };
 }
 
 function poolChunk(
   a: PoolingInput,
   b: PoolingInput,
+  ca: ChunkChroma | null,
+  cb: ChunkChroma | null,
   start: number,
   end: number,
   sums: Float64Array,
@@ -57,7 +90,7 @@ function poolChunk(
   mask: Uint8Array | null,
 ): void {
   const { T1, T2, T3, T4, lambda } = POOLING;
-  const chroma = a.i !== null || b.i !== null;
+  const chroma = ca !== null || cb !== null;
   let weighted = 0,
     weightedC = 0,
     weights = 0;
@@ -75,10 +108,10 @@ function poolChunk(
     const sL = sPC * sG;
     let sC = 1;
     if (chroma) {
-      const i1 = a.i ? a.i[p] : 0,
-        i2 = b.i ? b.i[p] : 0;
-      const q1 = a.q ? a.q[p] : 0,
-        q2 = b.q ? b.q[p] : 0;
+      const i1 = ca ? ca.i[p - ca.offset] : 0,
+        i2 = cb ? cb.i[p - cb.offset] : 0;
+      const q1 = ca ? ca.q[p - ca.offset] : 0,
+        q2 = cb ? cb.q[p - cb.offset] : 0;
       const sI = (2 * i1 * i2 + T3) / (i1 * i1 + i2 * i2 + T3);
       const sQ = (2 * q1 * q2 + T4) / (q1 * q1 + q2 * q2 + T4);
       sC = realPower(sI * sQ, lambda);

@@ -22,14 +22,15 @@ export type CpuTask = Range &
   (
     | /** Row DFTs of the luminance (rows from an even one). */
     { readonly kind: 'spectrumRows'; readonly y: Float64Array; readonly spectrum: Spectrum }
-    /** Column DFTs, completing the spectrum. */
+    /** Column DFTs of the kept columns [from, to) ⊂ [0, ⌊cols/2⌋], completing the spectrum. */
     | { readonly kind: 'spectrumColumns'; readonly spectrum: Spectrum }
-    /** Phase congruency, orientation o: the filtered column inverse DFTs of the four scales. */
+    /** Phase congruency, orientation o: the filtered column inverse DFTs of scales [scales[0], scales[1]). */
     | {
         readonly kind: 'pcColumns';
         readonly bank: FilterBank;
         readonly spectrum: Spectrum;
         readonly orientation: number;
+        readonly scales: readonly [number, number];
         readonly maps: PcMaps;
       }
     /** The row inverse DFTs, energy and amplitude. */
@@ -77,11 +78,13 @@ export class TaskRunner {
       case 'spectrumRows':
         this.fftFor(rows, cols).forwardRealRows(task.y, task.spectrum.re, task.spectrum.im, from, to);
         break;
-      case 'spectrumColumns':
-        this.fftFor(rows, cols).columns(task.spectrum.re, task.spectrum.im, from, to, false);
+      case 'spectrumColumns': {
+        const fft = this.fftFor(rows, cols);
+        fft.columns(task.spectrum.re, task.spectrum.im, from, to, false, fft.halfCols);
         break;
+      }
       case 'pcColumns':
-        columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, from, to);
+        columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, task.scales, from, to);
         break;
       case 'pcRows':
         rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to);

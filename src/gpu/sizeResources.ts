@@ -5,7 +5,7 @@
  * shared between images because each orientation is recorded into a single submission.
  */
 import { BINS, RADIX_PASSES } from '../../shaders/median.js';
-import { filterBank, radialMap } from '../bank.js';
+import { angularMap, filterBank, radialMap } from '../bank.js';
 import { PC } from '../constants.js';
 import { type BufferPool, uniformData } from './buffers.js';
 import { GpuFft2D, type Planes } from './fft.js';
@@ -55,7 +55,7 @@ export class SizeResources {
       return buffer;
     };
     this.radial = bank.radial.map((_, s) => upload(radialMap(bank, s), `radial${s}`));
-    this.angular = bank.angular.map((a, o) => upload(a, `angular${o}`));
+    this.angular = bank.angular.map((_, o) => upload(angularMap(bank, o), `angular${o}`));
     this.fft = new GpuFft2D(programs, pool, rows, cols, fusedFft);
     const planes = (label: string): Planes => ({ re: this.own(pool.map(n, `${label}-re`)), im: this.own(pool.map(n, `${label}-im`)) });
     this.scratchA = planes('scratchA');

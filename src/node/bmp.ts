@@ -10,7 +10,7 @@
  */
 import { FsimError } from '../errors.js';
 import type { RasterImage } from '../image.js';
-import { checkPixelCount } from '../image.js';
+import { allocateSamples, checkPixelCount } from '../image.js';
 
 const BI_RGB = 0;
 const BI_RLE8 = 1;
@@ -132,7 +132,7 @@ export function decodeBmp(bytes: Uint8Array, file: string): RasterImage {
   if (bytes.length < needed)
     fail(`truncated BMP (${bytes.length} bytes; ${width}×${height} at ${bitsPerPixel} bits from offset ${dataOffset} needs ${needed})`);
 
-  const out = new Uint8Array(width * height * 3);
+  const out = allocateSamples(width * height * 3, false) as Uint8Array;
   const channels = masks?.map((m, k) => channelOf(m, ['red', 'green', 'blue'][k], file));
   for (let row = 0; row < height; row++) {
     const src = dataOffset + (topDown ? row : height - 1 - row) * stride;

@@ -10,7 +10,7 @@
  */
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { FsimError } from '../errors.js';
-import { checkPixelCount, type RasterImage } from '../image.js';
+import { allocateSamples, checkPixelCount, type RasterImage } from '../image.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -197,7 +197,7 @@ export function decodePng(bytes: Uint8Array, name: string): RasterImage | null {
   const samples = SAMPLES[colourType];
   const outChannels = colourType === 0 || colourType === 4 ? 1 : 3;
   const sixteen = bitDepth === 16;
-  const out = sixteen ? new Uint16Array(width * height * outChannels) : new Uint8Array(width * height * outChannels);
+  const out = allocateSamples(width * height * outChannels, sixteen);
   const widen = bitDepth < 8 && colourType === 0 ? 255 / (2 ** bitDepth - 1) : 1;
   const entries = palette ? palette.length / 3 : 0;
   const bitsPerPixel = samples * bitDepth;

@@ -352,7 +352,7 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
   cases.push(
     callCase(
       'a comparison over the CPU memory budget',
-      fail('SIZE', /2048×2048 pixels at F = 1 need about 1\.0 GiB on the CPU path, over its 0\.5 GiB memory budget/),
+      fail('SIZE', /2048×2048 pixels at F = 1 need about 0\.6 GiB on the CPU path, over its 0\.5 GiB memory budget/),
       () => new Fsim(new CpuBackend(new InlineExecutor(), { memoryBudget: 2 ** 29 })).compare(big, big, { scale: 1 }),
     ),
   );
