@@ -71,13 +71,8 @@ export function columnPass(
   from: number,
   to: number,
 ): void {
-  const spread = new Float64Array(to - from);
-  for (let s = scales[0]; s < scales[1]; s++) {
-    const re = maps.responseRe[s],
-      im = maps.responseIm[s];
-    filterColumns(spectrum, bank, s, o, spread, from, to, re, im);
-    fft.columns(re, im, from, to, true);
-  }
+  filterColumns(spectrum, bank, o, maps, scales, from, to);
+  for (let s = scales[0]; s < scales[1]; s++) fft.columns(maps.responseRe[s], maps.responseIm[s], from, to, true);
 }
 
 /** Rows [from, to): inverse row transforms, then energy and amplitude (summed over orientations unless `first`). */
@@ -94,27 +89,30 @@ export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, 
 // one long function would be optimised on its first loop and then deoptimised at the next.
 
 /**
- * response = spectrum · G_s · S_o over columns [from, to) of every row (the filter is real).
- * Columns up to the middle read the kept half of the spectrum and G_s's quadrant directly;
- * those past it read their mirrors (the spectrum conjugated). S_o's row is expanded into
- * `spread` first (angularRow).
+ * response_s = spectrum · G_s · S_o over columns [from, to) of every row, for each scale s of
+ * `scales` (the filter is real), one row at a time: S_o's row is expanded once (angularRow)
+ * and the spectrum's row read while in cache. Columns up to the middle read the kept half of
+ * the spectrum and G_s's quadrant directly; those past it read their mirrors (the spectrum
+ * conjugated).
  */
 function filterColumns(
   spectrum: Spectrum,
   bank: FilterBank,
-  s: number,
   o: number,
-  spread: Float64Array,
+  maps: PcMaps,
+  scales: readonly [number, number],
   from: number,
   to: number,
-  re: Float64Array,
-  im: Float64Array,
 ): void {
   const { rows, cols, quadrantCols } = bank;
+  const spread = new Float64Array(to - from);
   for (let r = 0; r < rows; r++) {
     angularRow(bank, o, r, from, to, spread);
+    const q = mirrorIndex(r, rows) * quadrantCols;
     const mirrorRow = r === 0 ? 0 : rows - r;
-    filterRow(spectrum, bank.radial[s], mirrorIndex(r, rows) * quadrantCols, spread, r, mirrorRow, cols, from, to, re, im);
+    for (let s = scales[0]; s < scales[1]; s++) {
+      filterRow(spectrum, bank.radial[s], q, spread, r, mirrorRow, cols, from, to, maps.responseRe[s], maps.responseIm[s]);
+    }
   }
 }
 
