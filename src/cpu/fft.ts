@@ -7,6 +7,7 @@
  * The inverse uses IDFT(x) = swap(DFT(swap(x)))/n, which with split arrays is DFT(im, re).
  */
 import { fftPlan, type BluesteinPlan, type FftPlan, type StockhamPlan } from '../fft/plan.js';
+import { WasmTransform, wasmRunsPlan } from './wasm/transform.js';
 
 type Arr = Float64Array;
 
@@ -933,6 +934,14 @@ function runStockhamColumns(
   if (last === 0) copyColumns(xr, xi, 0, w, re, im, offset, ld, n, w);
 }
 
+/** Elements [offset, offset + n) of (fr, fi) into lane c of the width-w interleaved (tr, ti). */
+function interleave(fr: Arr, fi: Arr, offset: number, tr: Arr, ti: Arr, c: number, n: number, w: number): void {
+  for (let t = 0, at = c; t < n; t++, at += w) {
+    tr[at] = fr[offset + t];
+    ti[at] = fi[offset + t];
+  }
+}
+
 /** Copies n rows of w values between row strides (from fo, fl) and (to, tl). */
 function copyColumns(fr: Arr, fi: Arr, fo: number, fl: number, tr: Arr, ti: Arr, to: number, tl: number, n: number, w: number): void {
   for (let t = 0; t < n; t++) {
@@ -943,15 +952,22 @@ function copyColumns(fr: Arr, fi: Arr, fo: number, fl: number, tr: Arr, ti: Arr,
   }
 }
 
+/** Which kernels a transform runs: WebAssembly SIMD where it can (even widths), or the scalar ones here. */
+export type FftKernels = 'auto' | 'scalar';
+
 /**
  * Transforms of one length n, `width` at a time (see the module comment), with their own
  * scratch memory (not shareable between threads). `forward` is the unnormalised DFT,
  * `inverse` the unnormalised inverse (no 1/n), both in place on the first n·width entries.
+ * Stockham plans of an even width run on the WebAssembly SIMD kernels (wasm/stages.ts) where
+ * the platform has them: the same operations two transforms at a time, the same results bit
+ * for bit, about twice as fast and without a JIT warm-up.
  */
 export class Fft1D {
   readonly n: number;
   readonly width: number;
   private readonly plan: FftPlan;
+  private readonly wasm: WasmTransform | null = null;
   private readonly scratchRe: Arr;
   private readonly scratchIm: Arr;
   /** columns(): the second scratch pair (Stockham) or the compact copy (Bluestein), made on first use. */
@@ -961,14 +977,19 @@ export class Fft1D {
   private readonly padRe?: Arr;
   private readonly padIm?: Arr;
 
-  constructor(n: number, width = 1) {
+  constructor(n: number, width = 1, kernels: FftKernels = 'auto') {
     this.n = n;
     this.width = width;
     this.plan = fftPlan(n);
     if (this.plan.kind === 'bluestein') {
-      this.inner = new Fft1D(this.plan.m, width);
+      this.inner = new Fft1D(this.plan.m, width, kernels);
       this.padRe = new Float64Array(this.plan.m * width);
       this.padIm = new Float64Array(this.plan.m * width);
+      this.scratchRe = this.scratchIm = new Float64Array(0);
+      return;
+    }
+    if (kernels === 'auto' && width % 2 === 0 && wasmRunsPlan(this.plan)) {
+      this.wasm = new WasmTransform(this.plan, width);
       this.scratchRe = this.scratchIm = new Float64Array(0);
     } else {
       this.scratchRe = new Float64Array(n * width);
@@ -976,8 +997,20 @@ export class Fft1D {
     }
   }
 
+  /** 'wasm-simd' or 'scalar': the kernels this transform runs. */
+  get kernels(): string {
+    return this.wasm || this.inner?.wasm ? 'wasm-simd' : 'scalar';
+  }
+
   forward(re: Arr, im: Arr): void {
-    if (this.plan.kind === 'stockham') runStockham(this.plan, re, im, this.scratchRe, this.scratchIm, this.width);
+    if (this.wasm) {
+      const count = this.n * this.width;
+      this.wasm.re.set(re.subarray(0, count));
+      this.wasm.im.set(im.subarray(0, count));
+      this.wasm.forward();
+      re.set(this.wasm.re);
+      im.set(this.wasm.im);
+    } else if (this.plan.kind === 'stockham') runStockham(this.plan, re, im, this.scratchRe, this.scratchIm, this.width);
     else this.bluestein(this.plan, re, im);
   }
 
@@ -993,6 +1026,12 @@ export class Fft1D {
     // The inverse by the swap: DFT(im, re).
     const [xr, xi] = inverse ? [im, re] : [re, im];
     const { n, width: w } = this;
+    if (this.wasm) {
+      copyColumns(xr, xi, offset, ld, this.wasm.re, this.wasm.im, 0, w, n, w);
+      this.wasm.forward();
+      copyColumns(this.wasm.re, this.wasm.im, 0, w, xr, xi, offset, ld, n, w);
+      return;
+    }
     this.blockRe ??= new Float64Array(n * w);
     this.blockIm ??= new Float64Array(n * w);
     if (this.plan.kind === 'stockham') {
@@ -1003,6 +1042,28 @@ export class Fft1D {
     copyColumns(xr, xi, offset, ld, this.blockRe, this.blockIm, 0, w, n, w);
     this.forward(this.blockRe, this.blockIm);
     copyColumns(this.blockRe, this.blockIm, 0, w, xr, xi, offset, ld, n, w);
+  }
+
+  /**
+   * One transform per array pair: elements [offset, offset + n) of (re[c], im[c]) for each
+   * c < width, run interleaved (on the SIMD kernels where they run). The inputs are left as
+   * they were; the results are returned interleaved (element t of transform c at t·width + c)
+   * in the transform's own buffers, valid until its next use.
+   */
+  interleaved(re: readonly Arr[], im: readonly Arr[], offset: number, inverse: boolean): { re: Arr; im: Arr } {
+    const { n, width: w } = this;
+    // The inverse by the swap: DFT(im, re), read back swapped.
+    const [xr, xi] = inverse ? [im, re] : [re, im];
+    let br: Arr, bi: Arr;
+    if (this.wasm) [br, bi] = [this.wasm.re, this.wasm.im];
+    else {
+      br = this.blockRe ??= new Float64Array(n * w);
+      bi = this.blockIm ??= new Float64Array(n * w);
+    }
+    for (let c = 0; c < w; c++) interleave(xr[c], xi[c], offset, br, bi, c, n, w);
+    if (this.wasm) this.wasm.forward();
+    else this.forward(br, bi);
+    return inverse ? { re: bi, im: br } : { re: br, im: bi };
   }
 
   private bluestein(plan: BluesteinPlan, re: Arr, im: Arr): void {

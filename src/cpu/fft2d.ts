@@ -19,6 +19,8 @@ export class Fft2D {
   readonly halfCols: number;
   /** One row at a time. */
   private readonly rowFft: Fft1D;
+  /** inverseRows(): row r of several maps at once, by their count. */
+  private readonly rowsFfts = new Map<number, Fft1D>();
   /** A block of columns at a time, by block width (the last block of a range may be narrower). */
   private readonly blockFfts = new Map<number, Fft1D>();
   private readonly pairRe: Float64Array;
@@ -69,6 +71,25 @@ export class Fft2D {
     const from = r * this.cols,
       to = from + this.cols;
     this.rowFft.inverse(re.subarray(from, to), im.subarray(from, to));
+  }
+
+  /**
+   * Unnormalised inverse DFTs of row r of every map (re[k], im[k]), run interleaved: the
+   * results are returned interleaved (column c of map k at c·count + k), the maps left as
+   * they were. Valid until the next call.
+   */
+  inverseRows(re: readonly Float64Array[], im: readonly Float64Array[], r: number): { re: Float64Array; im: Float64Array } {
+    let fft = this.rowsFfts.get(re.length);
+    if (!fft) {
+      fft = new Fft1D(this.cols, re.length);
+      this.rowsFfts.set(re.length, fft);
+    }
+    return fft.interleaved(re, im, r * this.cols, true);
+  }
+
+  /** 'wasm-simd' or 'scalar': the kernels of the column passes. */
+  get kernels(): string {
+    return this.blockFft(COLUMN_BLOCK).kernels;
   }
 
   private blockFft(width: number): Fft1D {

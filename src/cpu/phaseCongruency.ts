@@ -75,13 +75,16 @@ export function columnPass(
   for (let s = scales[0]; s < scales[1]; s++) fft.columns(maps.responseRe[s], maps.responseIm[s], from, to, true);
 }
 
-/** Rows [from, to): inverse row transforms, then energy and amplitude (summed over orientations unless `first`). */
+/**
+ * Rows [from, to): the four scales' inverse row transforms, interleaved, then energy and
+ * amplitude (summed over orientations unless `first`) straight from the transforms' output.
+ */
 export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, to: number): void {
   const { rows, cols } = maps;
   const inv = 1 / (rows * cols);
   for (let r = from; r < to; r++) {
-    for (let s = 0; s < PC.nscale; s++) fft.inverseRow(maps.responseRe[s], maps.responseIm[s], r);
-    energyRow(maps, r * cols, (r + 1) * cols, inv, first);
+    const responses = fft.inverseRows(maps.responseRe, maps.responseIm, r);
+    energyRow(maps, responses.re, responses.im, r * cols, cols, inv, first);
   }
 }
 
@@ -149,33 +152,33 @@ function filterRow(
 
 /**
  * Energy, amplitude (added to the earlier orientations' unless `first`) and the smallest
- * scale's squared amplitude of pixels [from, to), from the four scales' responses (still
- * unscaled by the inverse transform's 1/n). Energy and squared amplitude overwrite the
- * largest scale's response, pixel by pixel after reading it.
+ * scale's squared amplitude of the row of pixels [start, start + cols), from the four
+ * scales' responses interleaved (re[4x + s], im[4x + s]; still unscaled by the inverse
+ * transform's 1/n). Energy and squared amplitude go to the largest scale's response maps,
+ * which are done with by then.
  */
-function energyRow(maps: PcMaps, from: number, to: number, inv: number, first: boolean): void {
-  const [e0, e1, e2, e3] = maps.responseRe;
-  const [o0, o1, o2, o3] = maps.responseIm;
+function energyRow(maps: PcMaps, re: Float64Array, im: Float64Array, start: number, cols: number, inv: number, first: boolean): void {
   const { energy, amplitude, smallestScaleEnergy: a0sq } = maps;
   const eps = PC.epsilon;
-  for (let i = from; i < to; i++) {
-    const er0 = e0[i] * inv,
-      oi0 = o0[i] * inv;
-    const er1 = e1[i] * inv,
-      oi1 = o1[i] * inv;
-    const er2 = e2[i] * inv,
-      oi2 = o2[i] * inv;
-    const er3 = e3[i] * inv,
-      oi3 = o3[i] * inv;
+  for (let x = 0, b = 0; x < cols; x++, b += 4) {
+    const i = start + x;
+    const er0 = re[b] * inv,
+      oi0 = im[b] * inv;
+    const er1 = re[b + 1] * inv,
+      oi1 = im[b + 1] * inv;
+    const er2 = re[b + 2] * inv,
+      oi2 = im[b + 2] * inv;
+    const er3 = re[b + 3] * inv,
+      oi3 = im[b + 3] * inv;
     const sumE = er0 + er1 + er2 + er3;
     const sumO = oi0 + oi1 + oi2 + oi3;
     const sq0 = er0 * er0 + oi0 * oi0;
     const sumAn = Math.sqrt(sq0) + Math.sqrt(er1 * er1 + oi1 * oi1) + Math.sqrt(er2 * er2 + oi2 * oi2) + Math.sqrt(er3 * er3 + oi3 * oi3);
     amplitude[i] = first ? sumAn : amplitude[i] + sumAn;
     a0sq[i] = sq0;
-    const x = Math.sqrt(sumE * sumE + sumO * sumO) + eps;
-    const mE = sumE / x,
-      mO = sumO / x;
+    const x2 = Math.sqrt(sumE * sumE + sumO * sumO) + eps;
+    const mE = sumE / x2,
+      mO = sumO / x2;
     energy[i] =
       er0 * mE +
       oi0 * mO -

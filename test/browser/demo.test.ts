@@ -318,7 +318,8 @@ describe('user input is text, never code', () => {
     await page.goto(`${server.url}/?backend=gpu`);
     await settled(page);
     const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (e) => e.getAttribute('content') ?? '');
-    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    // Scripts from the page's origin only; 'wasm-unsafe-eval' allows compiling WebAssembly (the CPU path's FFT kernels), not eval.
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     await page.evaluate(() => {
       const script = document.createElement('script');
       script.textContent = "document.title = 'inline ran'";

@@ -1,0 +1,121 @@
+/**
+ * The WebAssembly SIMD FFT kernels (src/cpu/wasm) against the scalar float64 kernels: the same
+ * operations in the same order, so the same results bit for bit, on every radix, width and
+ * direction; and the transforms that use them against a direct DFT.
+ */
+import { describe, expect, it } from 'vitest';
+import { Fft1D } from '../src/cpu/fft.js';
+import { Fft2D } from '../src/cpu/fft2d.js';
+import { stageModule, WASM_RADICES } from '../src/cpu/wasm/stages.js';
+import { WasmTransform, wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/transform.js';
+import { fftPlan, type StockhamPlan } from '../src/fft/plan.js';
+
+function random(n: number): Float64Array {
+  return Float64Array.from({ length: n }, () => Math.random() * 2 - 1);
+}
+
+/** The first index where two arrays differ in any bit (NaN-safe), or −1. */
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
+  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) if (x[i] !== y[i]) return i;
+  return a.length === b.length ? -1 : a.length;
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  it('are available in this Node (CI checks them, not the fallback)', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+  });
+
+  it.each(WASM_RADICES)('radix %i: the generated module is valid', (radix) => {
+    expect(WebAssembly.validate(stageModule(radix))).toBe(true);
+  });
+
+  // Every radix, alone and mixed, powers of two, the widths the CPU path uses (2, 4 scales, 16-column blocks).
+  const lengths = [2, 3, 4, 5, 7, 11, 13, 8, 6, 12, 60, 77, 143, 91, 1001, 192, 256, 270, 480, 1080, 1820, 1920];
+  it.each(lengths)('n = %i: bit for bit the scalar kernels, widths 2, 4 and 16, both directions', (n) => {
+    const plan = fftPlan(n) as StockhamPlan;
+    expect(plan.kind).toBe('stockham');
+    expect(wasmRunsPlan(plan)).toBe(true);
+    for (const width of [2, 4, 16]) {
+      const wasm = new WasmTransform(plan, width);
+      const scalar = new Fft1D(n, width, 'scalar');
+      expect(scalar.kernels).toBe('scalar');
+      for (const inverse of [false, true]) {
+        const re = random(n * width),
+          im = random(n * width);
+        const [sr, si] = [re.slice(), im.slice()];
+        if (inverse) scalar.inverse(sr, si);
+        else scalar.forward(sr, si);
+        wasm.re.set(re);
+        wasm.im.set(im);
+        if (inverse) wasm.inverse();
+        else wasm.forward();
+        expect(firstDifference(wasm.re, sr)).toBe(-1);
+        expect(firstDifference(wasm.im, si)).toBe(-1);
+      }
+    }
+  });
+
+  it('a transform against a direct DFT (n = 60, width 2)', () => {
+    const n = 60,
+      width = 2;
+    const fft = new Fft1D(n, width);
+    expect(fft.kernels).toBe('wasm-simd');
+    const re = random(n * width),
+      im = random(n * width);
+    const [xr, xi] = [re.slice(), im.slice()];
+    fft.forward(xr, xi);
+    for (let c = 0; c < width; c++) {
+      for (let k = 0; k < n; k++) {
+        let sr = 0,
+          si = 0;
+        for (let t = 0; t < n; t++) {
+          const a = (-2 * Math.PI * ((t * k) % n)) / n;
+          const [vr, vi] = [re[t * width + c], im[t * width + c]];
+          sr += vr * Math.cos(a) - vi * Math.sin(a);
+          si += vr * Math.sin(a) + vi * Math.cos(a);
+        }
+        expect(Math.abs(xr[k * width + c] - sr)).toBeLessThan(1e-12);
+        expect(Math.abs(xi[k * width + c] - si)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('column blocks and interleaved rows of a map give the scalar results, bit for bit', () => {
+    const rows = 30,
+      cols = 40;
+    const fft = new Fft2D(rows, cols);
+    expect(fft.kernels).toBe('wasm-simd');
+    const maps = Array.from({ length: 4 }, () => [random(rows * cols), random(rows * cols)]);
+    // Columns 3…19 of the first map: one block of 16, in place, as the phase-congruency column pass runs them.
+    const [re, im] = maps[0].map((m) => m.slice());
+    fft.columns(re, im, 3, 19, true);
+    const [er, ei] = maps[0].map((m) => m.slice());
+    new Fft1D(rows, 16, 'scalar').columns(er, ei, 3, cols, true);
+    expect(firstDifference(re, er)).toBe(-1);
+    expect(firstDifference(im, ei)).toBe(-1);
+    // Row 7 of four maps at once, interleaved, against four scalar row transforms.
+    const out = fft.inverseRows(
+      maps.map((m) => m[0]),
+      maps.map((m) => m[1]),
+      7,
+    );
+    const single = new Fft1D(cols, 1, 'scalar');
+    maps.forEach(([mr, mi], k) => {
+      const [r, i] = [mr.slice(7 * cols, 8 * cols), mi.slice(7 * cols, 8 * cols)];
+      single.inverse(r, i);
+      const lane = (a: Float64Array) => Float64Array.from({ length: cols }, (_, c) => a[c * 4 + k]);
+      expect(firstDifference(lane(out.re), r)).toBe(-1);
+      expect(firstDifference(lane(out.im), i)).toBe(-1);
+    });
+  });
+
+  it('odd widths and Bluestein lengths keep the scalar kernels', () => {
+    expect(new Fft1D(60, 15).kernels).toBe('scalar');
+    expect(new Fft1D(60, 1).kernels).toBe('scalar');
+    // 17 is prime above 13: Bluestein, whose inner smooth-length transform runs on SIMD at an even width.
+    expect(fftPlan(17).kind).toBe('bluestein');
+    expect(new Fft1D(17, 2).kernels).toBe('wasm-simd');
+  });
+});
