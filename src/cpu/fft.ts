@@ -1052,18 +1052,30 @@ export class Fft1D {
    */
   interleaved(re: readonly Arr[], im: readonly Arr[], offset: number, inverse: boolean): { re: Arr; im: Arr } {
     const { n, width: w } = this;
-    // The inverse by the swap: DFT(im, re), read back swapped.
-    const [xr, xi] = inverse ? [im, re] : [re, im];
-    let br: Arr, bi: Arr;
-    if (this.wasm) [br, bi] = [this.wasm.re, this.wasm.im];
-    else {
-      br = this.blockRe ??= new Float64Array(n * w);
-      bi = this.blockIm ??= new Float64Array(n * w);
+    const buffers = this.buffers();
+    for (let c = 0; c < w; c++) interleave(re[c], im[c], offset, buffers.re, buffers.im, c, n, w);
+    this.transformBuffers(inverse);
+    return buffers;
+  }
+
+  /** The transform's own n·width buffers, for the caller to fill and transformBuffers() to transform in place. */
+  buffers(): { re: Arr; im: Arr } {
+    if (this.wasm) return { re: this.wasm.re, im: this.wasm.im };
+    this.blockRe ??= new Float64Array(this.n * this.width);
+    this.blockIm ??= new Float64Array(this.n * this.width);
+    return { re: this.blockRe, im: this.blockIm };
+  }
+
+  /** Unnormalised DFT (or inverse) of the buffers(), in place. */
+  transformBuffers(inverse: boolean): void {
+    if (this.wasm) {
+      if (inverse) this.wasm.inverse();
+      else this.wasm.forward();
+      return;
     }
-    for (let c = 0; c < w; c++) interleave(xr[c], xi[c], offset, br, bi, c, n, w);
-    if (this.wasm) this.wasm.forward();
-    else this.forward(br, bi);
-    return inverse ? { re: bi, im: br } : { re: br, im: bi };
+    const { re, im } = this.buffers();
+    if (inverse) this.inverse(re, im);
+    else this.forward(re, im);
   }
 
   private bluestein(plan: BluesteinPlan, re: Arr, im: Arr): void {
