@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
 import { stageModule, WASM_RADICES } from '../src/cpu/wasm/stages.js';
+import { heapColumns, heapColumnsBytes, runHeapColumns, WasmHeap } from '../src/cpu/wasm/heap.js';
 import { WasmTransform, wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/transform.js';
 import { fftPlan, type StockhamPlan } from '../src/fft/plan.js';
 
@@ -109,6 +110,46 @@ describe('WebAssembly SIMD kernels', () => {
       expect(firstDifference(lane(out.re), r)).toBe(-1);
       expect(firstDifference(lane(out.im), i)).toBe(-1);
     });
+  });
+
+  it('column blocks in place on a shared heap: the scalar results, bit for bit, both directions', () => {
+    const rows = 60,
+      cols = 37;
+    const plan = fftPlan(rows) as StockhamPlan;
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2));
+    expect(heap).not.toBeNull();
+    expect(heap!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const re = heap!.float64(rows * cols),
+      im = heap!.float64(rows * cols);
+    const columns = heapColumns(heap!, plan, 16, 2)!;
+    expect(columns).not.toBeNull();
+    for (const inverse of [false, true]) {
+      const [xr, xi] = [random(rows * cols), random(rows * cols)];
+      re.set(xr);
+      im.set(xi);
+      // Columns 4…19 with part 1's scratch, as a thread's share of a column pass runs them.
+      runHeapColumns(columns, 1, re, im, 4, 16, cols, inverse);
+      new Fft1D(rows, 16, 'scalar').columns(xr, xi, 4, cols, inverse);
+      expect(firstDifference(re, xr)).toBe(-1);
+      expect(firstDifference(im, xi)).toBe(-1);
+    }
+  });
+
+  it('a one-pass length on the heap (n = 4) writes back through its scratch', () => {
+    const rows = 4,
+      cols = 6;
+    const plan = fftPlan(rows) as StockhamPlan;
+    expect(plan.stages).toHaveLength(1);
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 1))!;
+    const re = heap.float64(rows * cols),
+      im = heap.float64(rows * cols);
+    const [xr, xi] = [random(rows * cols), random(rows * cols)];
+    re.set(xr);
+    im.set(xi);
+    runHeapColumns(heapColumns(heap, plan, 16, 1)!, 0, re, im, 2, 4, cols, false);
+    new Fft1D(rows, 4, 'scalar').columns(xr, xi, 2, cols, false);
+    expect(firstDifference(re, xr)).toBe(-1);
+    expect(firstDifference(im, xi)).toBe(-1);
   });
 
   it('odd widths and Bluestein lengths keep the scalar kernels', () => {

@@ -29,6 +29,9 @@ import { COLUMN_BLOCK } from './fft2d.js';
 import { medianInPlace } from './median.js';
 import { type PcMaps, pcMaps, type Spectrum } from './phaseCongruency.js';
 import type { CpuTask } from './tasks.js';
+import { fftPlan } from '../fft/plan.js';
+import { type HeapColumns, heapColumns, heapColumnsBytes, WasmHeap } from './wasm/heap.js';
+import { wasmRunsPlan } from './wasm/transform.js';
 import { checkPoolable, finishScores } from '../pooling.js';
 import { addChunks, POOL_CHUNK, SUMS_PER_CHUNK, similarityMaps } from './pooling.js';
 
@@ -75,10 +78,18 @@ export interface CpuBackendOptions {
   memoryBudget?: number;
 }
 
+/** An engine's maps for one size (CpuBackend.workspace). */
+interface Workspace {
+  readonly spectrum: Spectrum;
+  readonly maps: PcMaps;
+  /** The column transforms on the heap holding the maps, or null (plain arrays). */
+  readonly columns: HeapColumns | null;
+}
+
 export class CpuBackend implements Backend {
   readonly name: string;
   private readonly memoryBudget: number;
-  private work: { spectrum: Spectrum; maps: PcMaps } | null = null;
+  private work: Workspace | null = null;
   /** Images take the workspace in turn. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -111,10 +122,9 @@ export class CpuBackend implements Backend {
     // Every thread works on one image at a time, in the engine's one set of maps; an image's
     // planes are made on its turn, so a waiting image holds nothing yet.
     const turn = this.queue.then(async () => {
-      const { spectrum, maps } = this.workspace(h, w);
-      // The luminance at F = 1 lives in a response map, idle until phase congruency.
-      const { gm, chroma, constant } = await this.spectrumAndGradient(image, factor, greyscale, spectrum, maps.responseRe[0], timings);
-      const pc = await this.phaseCongruency(h, w, constant, spectrum, maps, timings, progress);
+      const work = this.workspace(h, w);
+      const { gm, chroma, constant } = await this.spectrumAndGradient(image, factor, greyscale, work, timings);
+      const pc = await this.phaseCongruency(h, w, constant, work, timings, progress);
       return { pc, gm, chroma };
     });
     this.queue = turn.catch(() => undefined);
@@ -124,17 +134,11 @@ export class CpuBackend implements Backend {
 
   /**
    * downsample → colour → FFT, and the gradients: everything that reads the luminance. At F = 1
-   * it is written into `scratch` (a map of the size, idle until phase congruency); at F > 1 it
-   * is a plane of this frame only.
+   * it is written into a response map (idle until phase congruency); at F > 1 it is a plane of
+   * this frame only.
    */
-  private async spectrumAndGradient(
-    image: RasterImage,
-    factor: number,
-    greyscale: boolean,
-    spectrum: Spectrum,
-    scratch: Float64Array,
-    timings: StageTimings,
-  ) {
+  private async spectrumAndGradient(image: RasterImage, factor: number, greyscale: boolean, work: Workspace, timings: StageTimings) {
+    const { spectrum, maps, columns: heap } = work;
     const [h, w] = downsampledSize(image.height, image.width, factor);
     // Box means of the raster's channels, then YIQ on the small grid (linear maps commute; no
     // full-resolution float64 plane per component is ever held). At F = 1 pooling reads the
@@ -143,7 +147,7 @@ export class CpuBackend implements Backend {
     let y: Float64Array;
     let chroma: Chroma = null;
     if (!greyscale && factor === 1 && integerSamples(image.data)) {
-      y = luminance(image, scratch);
+      y = luminance(image, maps.responseRe[0]);
       chroma = { samples: chromaSamples(image) };
       timings.colour = now() - t;
     } else {
@@ -163,7 +167,9 @@ export class CpuBackend implements Backend {
       t = now();
       // Rows go in pairs (one complex transform per two real rows): ranges start at even rows.
       await this.runAll(ranges(h, w, h, parts, 2).map((range) => ({ kind: 'spectrumRows', ...range, y, spectrum })));
-      await this.runAll(ranges(h, w, halfWidth(w), parts, COLUMN_BLOCK).map((range) => ({ kind: 'spectrumColumns', ...range, spectrum })));
+      await this.runAll(
+        ranges(h, w, halfWidth(w), parts, COLUMN_BLOCK).map((range) => ({ kind: 'spectrumColumns', ...range, spectrum, heap })),
+      );
       timings.fft = now() - t;
     }
     t = now();
@@ -178,11 +184,11 @@ export class CpuBackend implements Backend {
     h: number,
     w: number,
     constant: boolean,
-    spectrum: Spectrum,
-    maps: PcMaps,
+    work: Workspace,
     timings: StageTimings,
     progress?: Progress,
   ): Promise<Float64Array> {
+    const { spectrum, maps, columns: heap } = work;
     const n = h * w;
     const parts = this.executor.parts(n);
     const rowRanges = ranges(h, w, h, parts, 1);
@@ -195,7 +201,7 @@ export class CpuBackend implements Backend {
     const bank = cachedFilterBank(h, w) ?? (await this.buildBank(h, w, parts));
     progress?.(0, 'phase congruency');
     const columns = (o: number, scales: readonly [number, number]) =>
-      this.runAll(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, scales, maps })));
+      this.runAll(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, scales, maps, heap })));
     // The largest scale's response holds the energy once its row pass is done (phaseCongruency.ts):
     // the next orientation's columns of that scale wait for the threshold.
     const largest = PC.nscale - 1;
@@ -237,12 +243,29 @@ export class CpuBackend implements Backend {
     await Promise.all(tasks.map((task) => this.executor.run(task)));
   }
 
-  /** The spectrum and phase-congruency maps of the most recent size, reused across images and calls. */
-  private workspace(h: number, w: number): { spectrum: Spectrum; maps: PcMaps } {
+  /**
+   * The spectrum and phase-congruency maps of the most recent size, reused across images and
+   * calls: in one WebAssembly heap where the column transforms run in place (wasm/heap.ts),
+   * else in shareable arrays.
+   */
+  private workspace(h: number, w: number): Workspace {
     if (!this.work || this.work.maps.rows !== h || this.work.maps.cols !== w) {
       this.work = null;
       const kept = h * halfWidth(w);
-      this.work = { spectrum: { re: sharedFloat64(kept), im: sharedFloat64(kept) }, maps: pcMaps(h, w) };
+      const plan = fftPlan(h);
+      const parts = this.executor.threads;
+      const heap =
+        plan.kind === 'stockham' && wasmRunsPlan(plan)
+          ? WasmHeap.create(
+              2 * WasmHeap.bytes(kept) + (2 * PC.nscale + 1) * WasmHeap.bytes(h * w) + heapColumnsBytes(plan, COLUMN_BLOCK, parts),
+            )
+          : null;
+      const allocate = heap ? (length: number) => heap.float64(length) : sharedFloat64;
+      this.work = {
+        spectrum: { re: allocate(kept), im: allocate(kept) },
+        maps: pcMaps(h, w, allocate),
+        columns: heap && plan.kind === 'stockham' ? heapColumns(heap, plan, COLUMN_BLOCK, parts) : null,
+      };
     }
     return this.work;
   }
@@ -306,6 +329,7 @@ function ranges(rows: number, cols: number, length: number, parts: number, align
   return Array.from({ length: count }, (_, k) => ({
     rows,
     cols,
+    part: k,
     from: Math.min(length, Math.floor((k * units) / count) * align),
     to: Math.min(length, Math.floor(((k + 1) * units) / count) * align),
   }));

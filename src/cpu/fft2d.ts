@@ -5,6 +5,13 @@
  * of the map). Scratch is per instance: one Fft2D per thread.
  */
 import { Fft1D } from './fft.js';
+import { type HeapColumns, runHeapColumns } from './wasm/heap.js';
+
+/** Column transforms on the workspace's heap, and which part's scratch a task uses. */
+export interface HeapPart {
+  readonly columns: HeapColumns;
+  readonly part: number;
+}
 
 /** Columns per block of a column pass. */
 export const COLUMN_BLOCK = 16;
@@ -61,9 +68,17 @@ export class Fft2D {
     }
   }
 
-  /** Unnormalised DFT (or inverse) of columns [from, to) of a map `width` wide (cols or halfCols), in place. */
-  columns(re: Float64Array, im: Float64Array, from: number, to: number, inverse: boolean, width = this.cols): void {
-    for (let c0 = from; c0 < to; c0 += COLUMN_BLOCK) this.blockFft(Math.min(COLUMN_BLOCK, to - c0)).columns(re, im, c0, width, inverse);
+  /**
+   * Unnormalised DFT (or inverse) of columns [from, to) of a map `width` wide (cols or
+   * halfCols), in place. With `heap` (the map lives in its memory), blocks of an even width
+   * run there in place with that part's scratch; the others on a copy.
+   */
+  columns(re: Float64Array, im: Float64Array, from: number, to: number, inverse: boolean, width = this.cols, heap?: HeapPart): void {
+    for (let c0 = from; c0 < to; c0 += COLUMN_BLOCK) {
+      const block = Math.min(COLUMN_BLOCK, to - c0);
+      if (heap && block % 2 === 0) runHeapColumns(heap.columns, heap.part, re, im, c0, block, width, inverse);
+      else this.blockFft(block).columns(re, im, c0, width, inverse);
+    }
   }
 
   /** Unnormalised inverse DFT of row r of (re, im), in place. */

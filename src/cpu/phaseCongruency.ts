@@ -18,7 +18,7 @@
 import type { FilterBank } from '../bank.js';
 import { angularRow, mirrorIndex, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
-import type { Fft2D } from './fft2d.js';
+import type { Fft2D, HeapPart } from './fft2d.js';
 
 /** A real image's spectrum: columns 0…⌊cols/2⌋ of each row (rows × halfCols; fft2d.ts), the rest its mirror. */
 export interface Spectrum {
@@ -44,9 +44,10 @@ export interface PcMaps {
   readonly amplitude: Float64Array;
 }
 
-export function pcMaps(rows: number, cols: number): PcMaps {
+/** The maps of a rows × cols image, from `allocate` (shareable arrays, or the workspace's heap). */
+export function pcMaps(rows: number, cols: number, allocate: (length: number) => Float64Array = sharedFloat64): PcMaps {
   const n = rows * cols;
-  const maps = () => Array.from({ length: PC.nscale }, () => sharedFloat64(n));
+  const maps = () => Array.from({ length: PC.nscale }, () => allocate(n));
   const responseRe = maps(),
     responseIm = maps();
   return {
@@ -56,7 +57,7 @@ export function pcMaps(rows: number, cols: number): PcMaps {
     responseIm,
     energy: responseRe[PC.nscale - 1],
     smallestScaleEnergy: responseIm[PC.nscale - 1],
-    amplitude: sharedFloat64(n),
+    amplitude: allocate(n),
   };
 }
 
@@ -70,9 +71,10 @@ export function columnPass(
   scales: readonly [number, number],
   from: number,
   to: number,
+  heap?: HeapPart,
 ): void {
   filterColumns(spectrum, bank, o, maps, scales, from, to);
-  for (let s = scales[0]; s < scales[1]; s++) fft.columns(maps.responseRe[s], maps.responseIm[s], from, to, true);
+  for (let s = scales[0]; s < scales[1]; s++) fft.columns(maps.responseRe[s], maps.responseIm[s], from, to, true, maps.cols, heap);
 }
 
 /**

@@ -5,25 +5,27 @@
  * them; a TaskRunner runs them on the calling thread, in a Node worker or in a Web Worker.
  */
 import { type BankMaps, type FilterBank, fillAngular, fillNoiseChunks, fillRadial } from '../bank.js';
-import { Fft2D } from './fft2d.js';
+import { Fft2D, type HeapPart } from './fft2d.js';
+import type { HeapColumns } from './wasm/heap.js';
 import { gradientRows } from './gradient.js';
 import { type PoolingInput, poolChunks } from './pooling.js';
 import { addThresholded, columnPass, type PcMaps, rowPass, type Spectrum } from './phaseCongruency.js';
 
-/** Rows, columns or pooling chunks [from, to), as the kind says, of a rows × cols image. */
+/** Rows, columns or pooling chunks [from, to), as the kind says, of a rows × cols image: part `part` of a step. */
 interface Range {
   readonly rows: number;
   readonly cols: number;
   readonly from: number;
   readonly to: number;
+  readonly part: number;
 }
 
 export type CpuTask = Range &
   (
     | /** Row DFTs of the luminance (rows from an even one). */
     { readonly kind: 'spectrumRows'; readonly y: Float64Array; readonly spectrum: Spectrum }
-    /** Column DFTs of the kept columns [from, to) ⊂ [0, ⌊cols/2⌋], completing the spectrum. */
-    | { readonly kind: 'spectrumColumns'; readonly spectrum: Spectrum }
+    /** Column DFTs of the kept columns [from, to) ⊂ [0, ⌊cols/2⌋], completing the spectrum (in place on the heap, when it has one). */
+    | { readonly kind: 'spectrumColumns'; readonly spectrum: Spectrum; readonly heap: HeapColumns | null }
     /** Phase congruency, orientation o: the filtered column inverse DFTs of scales [scales[0], scales[1]). */
     | {
         readonly kind: 'pcColumns';
@@ -31,6 +33,7 @@ export type CpuTask = Range &
         readonly spectrum: Spectrum;
         readonly orientation: number;
         readonly scales: readonly [number, number];
+        readonly heap: HeapColumns | null;
         readonly maps: PcMaps;
       }
     /** The row inverse DFTs, energy and amplitude. */
@@ -60,6 +63,10 @@ export type CpuTask = Range &
       }
   );
 
+function heapPart(task: { heap: HeapColumns | null; part: number }): HeapPart | undefined {
+  return task.heap ? { columns: task.heap, part: task.part } : undefined;
+}
+
 /** Runs tasks on one thread, keeping the transforms (and their scratch) of the most recent size. */
 export class TaskRunner {
   private fft: Fft2D | null = null;
@@ -80,11 +87,11 @@ export class TaskRunner {
         break;
       case 'spectrumColumns': {
         const fft = this.fftFor(rows, cols);
-        fft.columns(task.spectrum.re, task.spectrum.im, from, to, false, fft.halfCols);
+        fft.columns(task.spectrum.re, task.spectrum.im, from, to, false, fft.halfCols, heapPart(task));
         break;
       }
       case 'pcColumns':
-        columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, task.scales, from, to);
+        columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, task.scales, from, to, heapPart(task));
         break;
       case 'pcRows':
         rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to);

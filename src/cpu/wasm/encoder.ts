@@ -65,8 +65,11 @@ export interface FunctionSpec {
   readonly body: Code;
 }
 
-/** A module of functions with no results, importing `env.memory` (at least minPages pages), exporting each function by name. */
-export function encodeModule(functions: readonly FunctionSpec[], minPages = 1): Uint8Array<ArrayBuffer> {
+/**
+ * A module of functions with no results, importing `env.memory` (at least one page; shared:
+ * a shared memory of at most 4 GiB), exporting each function by name.
+ */
+export function encodeModule(functions: readonly FunctionSpec[], shared = false): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, write: (bytes: number[]) => void) => {
     const bytes: number[] = [];
@@ -85,7 +88,9 @@ export function encodeModule(functions: readonly FunctionSpec[], minPages = 1): 
     count(1, bytes);
     nameBytes('env', bytes);
     nameBytes('memory', bytes);
-    bytes.push(0x02, 0x00, ...unsignedLeb(minPages));
+    // Limits: 0x00 min; 0x03 shared with min and max (a shared memory must declare its maximum).
+    if (shared) bytes.push(0x02, 0x03, ...unsignedLeb(1), ...unsignedLeb(65536));
+    else bytes.push(0x02, 0x00, ...unsignedLeb(1));
   });
   section(3, (bytes) => {
     count(functions.length, bytes);

@@ -258,7 +258,7 @@ function stageFunction(R: number): FunctionSpec {
   return { name: `stage${R}`, params: Array(PARAMS).fill(I32), locals: locals.runs(), body };
 }
 
-/** The bytes of a module exporting stage{radix}, importing env.memory. */
-export function stageModule(radix: (typeof WASM_RADICES)[number]): Uint8Array<ArrayBuffer> {
-  return encodeModule([stageFunction(radix)]);
+/** The bytes of a module exporting stage{radix}, importing env.memory (shared or not). */
+export function stageModule(radix: (typeof WASM_RADICES)[number], shared = false): Uint8Array<ArrayBuffer> {
+  return encodeModule([stageFunction(radix)], shared);
 }

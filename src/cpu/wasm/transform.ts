@@ -9,8 +9,11 @@ import { stageModule, WASM_RADICES } from './stages.js';
 
 type StageKernel = (...args: number[]) => void;
 
-/** Compiled kernels by radix (null: not compiled here), each generated and compiled when a plan first needs it. */
-const compiled = new Map<number, WebAssembly.Module | null>();
+/**
+ * Compiled kernels by radix and kind of memory (null: not compiled here), each generated and
+ * compiled when a plan first needs it.
+ */
+const compiled = new Map<string, WebAssembly.Module | null>();
 let available: boolean | undefined;
 
 /** Whether the platform runs WebAssembly SIMD (else the scalar kernels run: the same results). */
@@ -29,9 +32,10 @@ export function wasmRunsPlan(plan: StockhamPlan): boolean {
   );
 }
 
-function stageKernelModule(radix: number): WebAssembly.Module | null {
-  if (!compiled.has(radix)) {
-    const bytes = stageModule(radix as (typeof WASM_RADICES)[number]);
+export function stageKernelModule(radix: number, shared = false): WebAssembly.Module | null {
+  const key = `${radix}${shared ? 's' : ''}`;
+  if (!compiled.has(key)) {
+    const bytes = stageModule(radix as (typeof WASM_RADICES)[number], shared);
     if (!WebAssembly.validate(bytes)) throw new Error(`internal error: the radix-${radix} FFT kernel is not valid WebAssembly`);
     let module: WebAssembly.Module | null = null;
     try {
@@ -41,9 +45,9 @@ function stageKernelModule(radix: number): WebAssembly.Module | null {
       // or a browser's main thread (synchronous compiles over 4 KiB). The scalar kernels run
       // there instead, with the same results bit for bit.
     }
-    compiled.set(radix, module);
+    compiled.set(key, module);
   }
-  return compiled.get(radix) ?? null;
+  return compiled.get(key) ?? null;
 }
 
 const PAGE = 65536;

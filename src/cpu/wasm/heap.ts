@@ -1,0 +1,153 @@
+/**
+ * The CPU path's workspace in one WebAssembly memory (shared with the worker threads where
+ * the platform allows), so the SIMD column transforms read and write the maps in place: the
+ * first Stockham pass reads a block of columns from the map and the last writes it back, the
+ * passes between run on a per-thread scratch pair in the same memory (no copy in or out).
+ * The memory is sized once per workspace and never grows, so the views stay valid.
+ */
+import type { StockhamPlan } from '../../fft/plan.js';
+import { stageKernelModule, wasmRunsPlan } from './transform.js';
+
+const PAGE = 65536;
+/** The most a 32-bit memory addresses, less a margin. */
+const MAX_BYTES = 4 * 2 ** 30 - 16 * PAGE;
+
+type StageKernel = (...args: number[]) => void;
+
+/** Bump allocation of float64 views in a memory sized up front. */
+export class WasmHeap {
+  readonly memory: WebAssembly.Memory;
+  private next = 0;
+
+  private constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+  }
+
+  /** A heap of `bytes`, or null where it cannot be made (no WebAssembly SIMD, over 4 GiB, refused). */
+  static create(bytes: number): WasmHeap | null {
+    if (bytes > MAX_BYTES) return null;
+    const pages = Math.ceil(bytes / PAGE);
+    const shared = typeof SharedArrayBuffer === 'function';
+    try {
+      return new WasmHeap(new WebAssembly.Memory({ initial: pages, maximum: pages, shared }));
+    } catch {
+      // Not enough address space, or shared memory refused: the workspace uses plain arrays.
+      return null;
+    }
+  }
+
+  /** A float64 view of `length` values, 16-byte aligned. */
+  float64(length: number): Float64Array {
+    const view = new Float64Array(this.memory.buffer, this.next, length);
+    this.next += Math.ceil((8 * length) / 16) * 16;
+    return view;
+  }
+
+  /** Bytes a float64 allocation of `length` values takes. */
+  static bytes(length: number): number {
+    return Math.ceil((8 * length) / 16) * 16;
+  }
+}
+
+/**
+ * Column transforms of one length on a heap: the plan's twiddles and one pair of scratch
+ * pairs per part (a thread's share of a pass), `blockWidth` columns wide. Plain data (offsets),
+ * so it travels to the worker threads with the heap's memory.
+ */
+export interface HeapColumns {
+  readonly memory: WebAssembly.Memory;
+  readonly n: number;
+  readonly blockWidth: number;
+  readonly stages: readonly { readonly radix: number; readonly stride: number; readonly twiddles: number }[];
+  /** Per part: the byte offsets of two scratch pairs [re, im], n·blockWidth values each. */
+  readonly scratch: readonly (readonly [number, number, number, number])[];
+}
+
+/** Bytes heapColumns() allocates. */
+export function heapColumnsBytes(plan: StockhamPlan, blockWidth: number, parts: number): number {
+  const twiddles = plan.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0);
+  return twiddles + parts * 4 * WasmHeap.bytes(plan.n * blockWidth);
+}
+
+/** The plan's column transforms on the heap, or null where its radices have no SIMD kernel. */
+export function heapColumns(heap: WasmHeap, plan: StockhamPlan, blockWidth: number, parts: number): HeapColumns | null {
+  const shared = typeof SharedArrayBuffer === 'function' && heap.memory.buffer instanceof SharedArrayBuffer;
+  if (!wasmRunsPlan(plan) || plan.stages.some(({ radix }) => stageKernelModule(radix, shared) === null)) return null;
+  const stages = plan.stages.map(({ radix, stride, twiddles }) => {
+    const view = heap.float64(twiddles.length);
+    view.set(twiddles);
+    return { radix, stride, twiddles: view.byteOffset };
+  });
+  const scratch = Array.from({ length: parts }, () => {
+    const [a, b, c, d] = Array.from({ length: 4 }, () => heap.float64(plan.n * blockWidth).byteOffset);
+    return [a, b, c, d] as const;
+  });
+  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch };
+}
+
+/** Stage kernels instantiated on each memory, per radix (each thread keeps its own). */
+const instances = new WeakMap<WebAssembly.Memory, Map<number, StageKernel>>();
+
+function kernelOn(memory: WebAssembly.Memory, radix: number): StageKernel {
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    kernels = new Map();
+    instances.set(memory, kernels);
+  }
+  let kernel = kernels.get(radix);
+  if (!kernel) {
+    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    const { exports } = new WebAssembly.Instance(stageKernelModule(radix, shared)!, { env: { memory } });
+    kernel = (exports as Record<string, StageKernel>)[`stage${radix}`];
+    kernels.set(radix, kernel);
+  }
+  return kernel;
+}
+
+/**
+ * Unnormalised DFT (or inverse) of columns [c0, c0 + width) of a rows × ld map (re, im) on the
+ * heap, in place, with part `part`'s scratch; width even and at most blockWidth. The passes are
+ * the scalar kernels' (runStockhamColumns in ../fft.ts), so the results are the same bit for bit.
+ */
+export function runHeapColumns(
+  columns: HeapColumns,
+  part: number,
+  re: Float64Array,
+  im: Float64Array,
+  c0: number,
+  width: number,
+  ld: number,
+  inverse: boolean,
+): void {
+  const { memory, n, stages } = columns;
+  const [ar, ai, br, bi] = columns.scratch[part];
+  // The inverse by the swap: DFT(im, re).
+  const mapR = (inverse ? im : re).byteOffset,
+    mapI = (inverse ? re : im).byteOffset;
+  let xr = mapR,
+    xi = mapI,
+    xo = c0,
+    xl = ld;
+  const last = stages.length - 1;
+  for (let t = 0; t <= last; t++) {
+    const { radix, stride, twiddles } = stages[t];
+    // The last pass writes back into the map, unless it is also the first (then via a).
+    const toMap = t === last && t > 0;
+    const [yr, yi] = toMap ? [mapR, mapI] : t % 2 === 0 ? [ar, ai] : [br, bi];
+    const yo = toMap ? c0 : 0,
+      yl = toMap ? ld : width;
+    kernelOn(memory, radix)(xr, xi, yr, yi, n, stride, twiddles, width, xo, xl, yo, yl);
+    [xr, xi, xo, xl] = [yr, yi, yo, yl];
+  }
+  if (last === 0) {
+    const buffer = memory.buffer;
+    const [fr, fi] = [new Float64Array(buffer, ar, n * width), new Float64Array(buffer, ai, n * width)];
+    const [tr, ti] = inverse ? [im, re] : [re, im];
+    for (let t = 0; t < n; t++) {
+      for (let c = 0; c < width; c++) {
+        tr[t * ld + c0 + c] = fr[t * width + c];
+        ti[t * ld + c0 + c] = fi[t * width + c];
+      }
+    }
+  }
+}
