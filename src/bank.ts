@@ -211,26 +211,33 @@ export function fillAngular(bank: BankMaps, from: number, to: number): void {
   const { rows, cols, quadrantRows, quadrantCols, angular } = bank;
   const u = axisFrequencies(cols),
     v = axisFrequencies(rows);
-  const spreadDenominator = 2 * THETA_SIGMA * THETA_SIGMA;
-  const angles = Array.from({ length: PC.norient }, (_, o) => (o * Math.PI) / PC.norient);
-  const layouts = Array.from({ length: PC.norient }, (_, o) => angularLayout(o));
+  const theta = new Float64Array(cols);
   const nyquist = cols % 2 === 0 ? cols >> 1 : -1;
   for (let r = from; r < to; r++) {
-    for (let c = 0; c < cols; c++) {
-      const theta = Math.atan2(-v[r], u[c]);
-      for (let o = 0; o < PC.norient; o++) {
-        const kind = layouts[o].kind;
-        let at: number;
-        if (kind === 'full') at = r * cols + c;
-        else if (kind === 'upperRows') at = r < quadrantRows ? r * cols + c : -1;
-        else if (kind === 'leftColumns') at = c < quadrantCols ? r * quadrantCols + c : -1;
-        else at = c === 0 ? r : c === nyquist ? rows + r : -1;
-        if (at < 0) continue;
-        let d = Math.abs(theta - angles[o]);
-        if (d > Math.PI) d = 2 * Math.PI - d;
-        angular[o][at] = Math.exp(-(d * d) / spreadDenominator);
+    for (let c = 0; c < cols; c++) theta[c] = Math.atan2(-v[r], u[c]);
+    for (let o = 0; o < PC.norient; o++) {
+      const angle = (o * Math.PI) / PC.norient;
+      const stored = angular[o];
+      const layout = angularLayout(o);
+      if (layout.kind === 'full') spreadRun(theta, 0, cols, angle, stored, r * cols);
+      else if (layout.kind === 'upperRows') {
+        if (r < quadrantRows) spreadRun(theta, 0, cols, angle, stored, r * cols);
+      } else if (layout.kind === 'leftColumns') spreadRun(theta, 0, quadrantCols, angle, stored, r * quadrantCols);
+      else {
+        spreadRun(theta, 0, 1, angle, stored, r);
+        if (nyquist > 0) spreadRun(theta, nyquist, nyquist + 1, angle, stored, rows + r);
       }
     }
+  }
+}
+
+/** stored[at + c − from] = S(θ[c]) for c in [from, to), the spread around `angle`. */
+function spreadRun(theta: Float64Array, from: number, to: number, angle: number, stored: Float64Array, at: number): void {
+  const denominator = 2 * THETA_SIGMA * THETA_SIGMA;
+  for (let c = from; c < to; c++) {
+    let d = Math.abs(theta[c] - angle);
+    if (d > Math.PI) d = 2 * Math.PI - d;
+    stored[at + c - from] = Math.exp(-(d * d) / denominator);
   }
 }
 
@@ -253,10 +260,12 @@ export function noiseChunkCount(rows: number): number {
  */
 export function fillNoiseChunks(bank: BankMaps, from: number, to: number, out: Float64Array): void {
   const { rows, cols, radial, quadrantCols } = bank;
-  const [g0] = radial;
-  // Row r and its mirror row of every S_o, expanded (angularRow).
+  // Row r and its mirror row of every S_o, expanded (angularRow); the radial sums of a
+  // quadrant row, which serve two rows and both halves of each.
   const here = Array.from({ length: PC.norient }, () => new Float64Array(cols));
   const there = Array.from({ length: PC.norient }, () => new Float64Array(cols));
+  const squares = new Float64Array(quadrantCols),
+    products = new Float64Array(quadrantCols);
   for (let k = from; k < to; k++) {
     const at = k * NOISE_SUMS_PER_CHUNK;
     for (let r = k * NOISE_CHUNK_ROWS, end = Math.min(rows, (k + 1) * NOISE_CHUNK_ROWS); r < end; r++) {
@@ -264,42 +273,96 @@ export function fillNoiseChunks(bank: BankMaps, from: number, to: number, out: F
         angularRow(bank, o, r, 0, cols, here[o]);
         angularRow(bank, o, r === 0 ? 0 : rows - r, 0, cols, there[o]);
       }
-      noiseRow(radial, g0, mirrorIndex(r, rows) * quadrantCols, cols, here, there, out, at);
+      const qr = mirrorIndex(r, rows) * quadrantCols;
+      radialSums(radial, qr, quadrantCols, squares, products);
+      noiseRow(radial[0], qr, cols, squares, products, here, there, out, at);
     }
   }
 }
 
-/** One row's terms of the noise sums, added into out[at …]. */
-function noiseRow(
+/** Σ_s G_s² and Σ_{a<b} G_a·G_b along one quadrant row. */
+function radialSums(
   radial: readonly Float64Array[],
+  qr: number,
+  quadrantCols: number,
+  squares: Float64Array,
+  products: Float64Array,
+): void {
+  for (let qc = 0; qc < quadrantCols; qc++) {
+    const q = qr + qc;
+    let sq = 0,
+      pr = 0;
+    for (let a = 0; a < PC.nscale; a++) {
+      const ga = radial[a][q];
+      sq += ga * ga;
+      for (let b = a + 1; b < PC.nscale; b++) pr += ga * radial[b][q];
+    }
+    squares[qc] = sq;
+    products[qc] = pr;
+  }
+}
+
+/**
+ * One row's terms of the noise sums, added into out[at …] in column order: the twelve sums
+ * (four orientations) held in locals across the row, written back after it.
+ */
+function noiseRow(
   g0: Float64Array,
   qr: number,
   cols: number,
+  squares: Float64Array,
+  products: Float64Array,
   here: Float64Array[],
   there: Float64Array[],
   out: Float64Array,
   at: number,
 ): void {
+  const [h0, h1, h2, h3] = here;
+  const [t0, t1, t2, t3] = there;
+  let e0 = out[at],
+    e1 = out[at + 1],
+    e2 = out[at + 2],
+    e3 = out[at + 3];
+  let a0 = out[at + 4],
+    a1 = out[at + 5],
+    a2 = out[at + 6],
+    a3 = out[at + 7];
+  let p0 = out[at + 8],
+    p1 = out[at + 9],
+    p2 = out[at + 10],
+    p3 = out[at + 11];
   for (let c = 0; c < cols; c++) {
     const mirror = c === 0 ? 0 : cols - c;
-    const q = qr + mirrorIndex(c, cols);
-    let squares = 0,
-      products = 0;
-    for (let a = 0; a < PC.nscale; a++) {
-      const ga = radial[a][q];
-      squares += ga * ga;
-      for (let b = a + 1; b < PC.nscale; b++) products += ga * radial[b][q];
-    }
-    for (let o = 0; o < PC.norient; o++) {
-      const spread = here[o][c];
-      const even = (spread + there[o][mirror]) / 2;
-      const even2 = even * even;
-      const f0 = g0[q] * spread;
-      out[at + o] += f0 * f0;
-      out[at + PC.norient + o] += even2 * squares;
-      out[at + 2 * PC.norient + o] += even2 * products;
-    }
+    const qc = mirrorIndex(c, cols);
+    const g = g0[qr + qc],
+      sq = squares[qc],
+      pr = products[qc];
+    let spread = h0[c],
+      even = (spread + t0[mirror]) / 2,
+      f = g * spread;
+    e0 += f * f;
+    a0 += even * even * sq;
+    p0 += even * even * pr;
+    spread = h1[c];
+    even = (spread + t1[mirror]) / 2;
+    f = g * spread;
+    e1 += f * f;
+    a1 += even * even * sq;
+    p1 += even * even * pr;
+    spread = h2[c];
+    even = (spread + t2[mirror]) / 2;
+    f = g * spread;
+    e2 += f * f;
+    a2 += even * even * sq;
+    p2 += even * even * pr;
+    spread = h3[c];
+    even = (spread + t3[mirror]) / 2;
+    f = g * spread;
+    e3 += f * f;
+    a3 += even * even * sq;
+    p3 += even * even * pr;
   }
+  out.set([e0, e1, e2, e3, a0, a1, a2, a3, p0, p1, p2, p3], at);
 }
 
 /** The chunks' noise sums added in chunk order. */
