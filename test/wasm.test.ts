@@ -6,8 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
+import { columnPass, pcMaps } from '../src/cpu/phaseCongruency.js';
+import { filterBank } from '../src/bank.js';
+import { PC } from '../src/constants.js';
 import { stageModule, WASM_RADICES } from '../src/cpu/wasm/stages.js';
-import { heapColumns, heapColumnsBytes, runHeapColumns, WasmHeap } from '../src/cpu/wasm/heap.js';
+import { filterKernelOn, heapColumns, heapColumnsBytes, runHeapColumns, WasmHeap } from '../src/cpu/wasm/heap.js';
 import { WasmTransform, wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/transform.js';
 import { fftPlan, type StockhamPlan } from '../src/fft/plan.js';
 
@@ -116,12 +119,12 @@ describe('WebAssembly SIMD kernels', () => {
     const rows = 60,
       cols = 37;
     const plan = fftPlan(rows) as StockhamPlan;
-    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2));
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2, { cols, quadrantCols: 1, scales: 1 }));
     expect(heap).not.toBeNull();
     expect(heap!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
     const re = heap!.float64(rows * cols),
       im = heap!.float64(rows * cols);
-    const columns = heapColumns(heap!, plan, 16, 2)!;
+    const columns = heapColumns(heap!, plan, 16, 2, { cols, quadrantCols: 1, scales: 1 })!;
     expect(columns).not.toBeNull();
     for (const inverse of [false, true]) {
       const [xr, xi] = [random(rows * cols), random(rows * cols)];
@@ -140,16 +143,51 @@ describe('WebAssembly SIMD kernels', () => {
       cols = 6;
     const plan = fftPlan(rows) as StockhamPlan;
     expect(plan.stages).toHaveLength(1);
-    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 1))!;
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 1, { cols, quadrantCols: 1, scales: 1 }))!;
     const re = heap.float64(rows * cols),
       im = heap.float64(rows * cols);
     const [xr, xi] = [random(rows * cols), random(rows * cols)];
     re.set(xr);
     im.set(xi);
-    runHeapColumns(heapColumns(heap, plan, 16, 1)!, 0, re, im, 2, 4, cols, false);
+    runHeapColumns(heapColumns(heap, plan, 16, 1, { cols, quadrantCols: 1, scales: 1 })!, 0, re, im, 2, 4, cols, false);
     new Fft1D(rows, 4, 'scalar').columns(xr, xi, 2, cols, false);
     expect(firstDifference(re, xr)).toBe(-1);
     expect(firstDifference(im, xi)).toBe(-1);
+  });
+
+  it.each([
+    [24, 40],
+    [30, 37],
+  ])('%i × %i: the column pass on the heap (SIMD filter and transforms) gives the scalar pass, bit for bit', (rows, cols) => {
+    const bank = filterBank(rows, cols);
+    const half = (cols >> 1) + 1;
+    const spectrumValues = [random(rows * half), random(rows * half)];
+    const plan = fftPlan(rows) as StockhamPlan;
+    const sizes = { cols, quadrantCols: half, scales: PC.nscale };
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * half) + 9 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2, sizes))!;
+    const onHeap = { re: heap.float64(rows * half), im: heap.float64(rows * half) };
+    onHeap.re.set(spectrumValues[0]);
+    onHeap.im.set(spectrumValues[1]);
+    const heapMaps = pcMaps(rows, cols, (n) => heap.float64(n));
+    const columns = heapColumns(heap, plan, 16, 2, sizes)!;
+    expect(filterKernelOn(heap.memory)).not.toBeNull();
+    const plainMaps = pcMaps(rows, cols);
+    const plain = { re: spectrumValues[0], im: spectrumValues[1] };
+    const fft = new Fft2D(rows, cols);
+    for (const o of [0, 1, 2, 3]) {
+      // Two parts of the columns, the second crossing the middle (the mirrored half).
+      for (const [part, from, to] of [
+        [0, 0, 16],
+        [1, 16, cols],
+      ] as const) {
+        columnPass(fft, bank, onHeap, o, heapMaps, [0, PC.nscale], from, to, { columns, part });
+        columnPass(fft, bank, plain, o, plainMaps, [0, PC.nscale], from, to);
+      }
+      for (let s = 0; s < PC.nscale; s++) {
+        expect(firstDifference(heapMaps.responseRe[s], plainMaps.responseRe[s])).toBe(-1);
+        expect(firstDifference(heapMaps.responseIm[s], plainMaps.responseIm[s])).toBe(-1);
+      }
+    }
   });
 
   it('odd widths and Bluestein lengths keep the scalar kernels', () => {

@@ -254,17 +254,18 @@ export class CpuBackend implements Backend {
       const kept = h * halfWidth(w);
       const plan = fftPlan(h);
       const parts = this.executor.threads;
+      const rows = { cols: w, quadrantCols: halfWidth(w), scales: PC.nscale };
       const heap =
         plan.kind === 'stockham' && wasmRunsPlan(plan)
           ? WasmHeap.create(
-              2 * WasmHeap.bytes(kept) + (2 * PC.nscale + 1) * WasmHeap.bytes(h * w) + heapColumnsBytes(plan, COLUMN_BLOCK, parts),
+              2 * WasmHeap.bytes(kept) + (2 * PC.nscale + 1) * WasmHeap.bytes(h * w) + heapColumnsBytes(plan, COLUMN_BLOCK, parts, rows),
             )
           : null;
       const allocate = heap ? (length: number) => heap.float64(length) : sharedFloat64;
       this.work = {
         spectrum: { re: allocate(kept), im: allocate(kept) },
         maps: pcMaps(h, w, allocate),
-        columns: heap && plan.kind === 'stockham' ? heapColumns(heap, plan, COLUMN_BLOCK, parts) : null,
+        columns: heap && plan.kind === 'stockham' ? heapColumns(heap, plan, COLUMN_BLOCK, parts, rows) : null,
       };
     }
     return this.work;

@@ -19,6 +19,7 @@ import type { FilterBank } from '../bank.js';
 import { angularRow, mirrorIndex, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
 import type { Fft2D, HeapPart } from './fft2d.js';
+import { filterKernelOn } from './wasm/heap.js';
 
 /** A real image's spectrum: columns 0…⌊cols/2⌋ of each row (rows × halfCols; fft2d.ts), the rest its mirror. */
 export interface Spectrum {
@@ -73,7 +74,9 @@ export function columnPass(
   to: number,
   heap?: HeapPart,
 ): void {
-  filterColumns(spectrum, bank, o, maps, scales, from, to);
+  const kernel = heap && filterKernelOn(heap.columns.memory);
+  if (heap && kernel) filterColumnsOnHeap(kernel, heap, spectrum, bank, o, maps, scales, from, to);
+  else filterColumns(spectrum, bank, o, maps, scales, from, to);
   for (let s = scales[0]; s < scales[1]; s++) fft.columns(maps.responseRe[s], maps.responseIm[s], from, to, true, maps.cols, heap);
 }
 
@@ -117,6 +120,54 @@ function filterColumns(
     const mirrorRow = r === 0 ? 0 : rows - r;
     for (let s = scales[0]; s < scales[1]; s++) {
       filterRow(spectrum, bank.radial[s], q, spread, r, mirrorRow, cols, from, to, maps.responseRe[s], maps.responseIm[s]);
+    }
+  }
+}
+
+/**
+ * filterColumns on the workspace heap: the same rows through the SIMD filter kernel
+ * (wasm/filter.ts, the same operations), with S_o's row and the radial quadrant rows copied
+ * into the part's scratch rows on the heap first.
+ */
+function filterColumnsOnHeap(
+  kernel: (...args: number[]) => void,
+  heap: HeapPart,
+  spectrum: Spectrum,
+  bank: FilterBank,
+  o: number,
+  maps: PcMaps,
+  scales: readonly [number, number],
+  from: number,
+  to: number,
+): void {
+  const { rows, cols, quadrantCols } = bank;
+  const { spread, radial } = heap.columns.filterRows[heap.part];
+  const middle = (cols >> 1) + 1;
+  const [specRe, specIm] = [spectrum.re.byteOffset, spectrum.im.byteOffset];
+  for (let r = 0; r < rows; r++) {
+    angularRow(bank, o, r, from, to, spread);
+    const q = mirrorIndex(r, rows) * quadrantCols;
+    const mirrorRow = r === 0 ? 0 : rows - r;
+    const kept = 8 * r * middle,
+      mirrored = 8 * mirrorRow * middle,
+      line = 8 * r * cols;
+    for (let s = scales[0]; s < scales[1]; s++) {
+      const row = radial[s];
+      row.set(bank.radial[s].subarray(q, q + quadrantCols));
+      kernel(
+        specRe + kept,
+        specIm + kept,
+        specRe + mirrored,
+        specIm + mirrored,
+        row.byteOffset,
+        spread.byteOffset,
+        maps.responseRe[s].byteOffset + line,
+        maps.responseIm[s].byteOffset + line,
+        from,
+        to,
+        middle,
+        cols,
+      );
     }
   }
 }

@@ -122,11 +122,15 @@ export const localGet = (i: number): Code => [0x20, unsignedLeb(i)];
 export const localSet = (i: number): Code => [0x21, unsignedLeb(i)];
 export const i32Const = (v: number): Code => [0x41, signedLeb(v)];
 export const i32Add: Code = [0x6a];
+export const i32Sub: Code = [0x6b];
 export const i32Mul: Code = [0x6c];
 export const i32DivU: Code = [0x6e];
 export const i32LtS: Code = [0x48];
 /** f64.load at the address on the stack plus a constant byte offset. */
 export const f64Load = (offset = 0): Code => [0x2b, 3, unsignedLeb(offset)];
+export const f64Store: Code = [0x39, 3, 0];
+export const f64Mul: Code = [0xa2];
+export const f64Neg: Code = [0x9a];
 export const v128Load: Code = [0xfd, 0x00, 4, 0];
 export const v128Store: Code = [0xfd, 0x0b, 4, 0];
 export const f64x2Splat: Code = [0xfd, 0x14];
@@ -134,6 +138,9 @@ export const f64x2Add: Code = [0xfd, ...unsignedLeb(0xf0)];
 export const f64x2Sub: Code = [0xfd, ...unsignedLeb(0xf1)];
 export const f64x2Mul: Code = [0xfd, ...unsignedLeb(0xf2)];
 export const f64x2Neg: Code = [0xfd, ...unsignedLeb(0xed)];
+/** i8x16.shuffle of the two vectors on the stack; [8…15, 0…7] on a vector and itself swaps its f64 lanes. */
+export const i8x16Shuffle = (lanes: readonly number[]): Code => [0xfd, 0x0d, lanes];
+export const SWAP_F64_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7] as const;
 /** A constant f64x2 with both lanes v. */
 export function f64x2Const(v: number): Code {
   const bytes = new Uint8Array(new Float64Array([v, v]).buffer);

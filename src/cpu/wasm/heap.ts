@@ -6,7 +6,8 @@
  * The memory is sized once per workspace and never grows, so the views stay valid.
  */
 import type { StockhamPlan } from '../../fft/plan.js';
-import { stageKernelModule, wasmRunsPlan } from './transform.js';
+import { filterModule } from './filter.js';
+import { compiledModule, stageKernelModule, wasmRunsPlan } from './transform.js';
 
 const PAGE = 65536;
 /** The most a 32-bit memory addresses, less a margin. */
@@ -61,16 +62,32 @@ export interface HeapColumns {
   readonly stages: readonly { readonly radix: number; readonly stride: number; readonly twiddles: number }[];
   /** Per part: the byte offsets of two scratch pairs [re, im], n·blockWidth values each. */
   readonly scratch: readonly (readonly [number, number, number, number])[];
+  /** Per part: rows for the filter kernel (filter.ts): S_o's row, and a radial quadrant row per scale. */
+  readonly filterRows: readonly { readonly spread: Float64Array; readonly radial: readonly Float64Array[] }[];
+}
+
+/** The row sizes the filter kernel's scratch holds: a spread row of `cols`, `scales` radial rows of `quadrantCols`. */
+export interface FilterRowSizes {
+  readonly cols: number;
+  readonly quadrantCols: number;
+  readonly scales: number;
 }
 
 /** Bytes heapColumns() allocates. */
-export function heapColumnsBytes(plan: StockhamPlan, blockWidth: number, parts: number): number {
+export function heapColumnsBytes(plan: StockhamPlan, blockWidth: number, parts: number, rows: FilterRowSizes): number {
   const twiddles = plan.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0);
-  return twiddles + parts * 4 * WasmHeap.bytes(plan.n * blockWidth);
+  const filterRows = WasmHeap.bytes(rows.cols) + rows.scales * WasmHeap.bytes(rows.quadrantCols);
+  return twiddles + parts * (4 * WasmHeap.bytes(plan.n * blockWidth) + filterRows);
 }
 
 /** The plan's column transforms on the heap, or null where its radices have no SIMD kernel. */
-export function heapColumns(heap: WasmHeap, plan: StockhamPlan, blockWidth: number, parts: number): HeapColumns | null {
+export function heapColumns(
+  heap: WasmHeap,
+  plan: StockhamPlan,
+  blockWidth: number,
+  parts: number,
+  rows: FilterRowSizes,
+): HeapColumns | null {
   const shared = typeof SharedArrayBuffer === 'function' && heap.memory.buffer instanceof SharedArrayBuffer;
   if (!wasmRunsPlan(plan) || plan.stages.some(({ radix }) => stageKernelModule(radix, shared) === null)) return null;
   const stages = plan.stages.map(({ radix, stride, twiddles }) => {
@@ -82,7 +99,27 @@ export function heapColumns(heap: WasmHeap, plan: StockhamPlan, blockWidth: numb
     const [a, b, c, d] = Array.from({ length: 4 }, () => heap.float64(plan.n * blockWidth).byteOffset);
     return [a, b, c, d] as const;
   });
-  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch };
+  const filterRows = Array.from({ length: parts }, () => ({
+    spread: heap.float64(rows.cols),
+    radial: Array.from({ length: rows.scales }, () => heap.float64(rows.quadrantCols)),
+  }));
+  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch, filterRows };
+}
+
+type FilterKernel = (...args: number[]) => void;
+const filterInstances = new WeakMap<WebAssembly.Memory, FilterKernel | null>();
+
+/** The filter kernel (filter.ts) on a memory, or null where it does not compile here. */
+export function filterKernelOn(memory: WebAssembly.Memory): FilterKernel | null {
+  if (!filterInstances.has(memory)) {
+    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    const module = compiledModule(`filter${shared ? 's' : ''}`, () => filterModule(shared));
+    filterInstances.set(
+      memory,
+      module ? ((new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, FilterKernel>).filterRow ?? null) : null,
+    );
+  }
+  return filterInstances.get(memory) ?? null;
 }
 
 /** Stage kernels instantiated on each memory, per radix (each thread keeps its own). */

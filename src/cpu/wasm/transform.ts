@@ -33,10 +33,14 @@ export function wasmRunsPlan(plan: StockhamPlan): boolean {
 }
 
 export function stageKernelModule(radix: number, shared = false): WebAssembly.Module | null {
-  const key = `${radix}${shared ? 's' : ''}`;
+  return compiledModule(`${radix}${shared ? 's' : ''}`, () => stageModule(radix as (typeof WASM_RADICES)[number], shared));
+}
+
+/** A generated module, compiled once per key; null where a valid module is refused here. */
+export function compiledModule(key: string, generate: () => Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
   if (!compiled.has(key)) {
-    const bytes = stageModule(radix as (typeof WASM_RADICES)[number], shared);
-    if (!WebAssembly.validate(bytes)) throw new Error(`internal error: the radix-${radix} FFT kernel is not valid WebAssembly`);
+    const bytes = generate();
+    if (!WebAssembly.validate(bytes)) throw new Error(`internal error: the generated kernel ${key} is not valid WebAssembly`);
     let module: WebAssembly.Module | null = null;
     try {
       module = new WebAssembly.Module(bytes);
