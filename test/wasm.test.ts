@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
-import { columnPass, pcMaps } from '../src/cpu/phaseCongruency.js';
+import { columnPass, pcMaps, rowPass } from '../src/cpu/phaseCongruency.js';
 import { filterBank } from '../src/bank.js';
 import { PC } from '../src/constants.js';
 import { stageModule, WASM_RADICES } from '../src/cpu/wasm/stages.js';
-import { filterKernelOn, heapColumns, heapColumnsBytes, runHeapColumns, WasmHeap } from '../src/cpu/wasm/heap.js';
+import { energyKernelOn, filterKernelOn, heapColumns, heapColumnsBytes, runHeapColumns, WasmHeap } from '../src/cpu/wasm/heap.js';
 import { WasmTransform, wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/transform.js';
 import { fftPlan, type StockhamPlan } from '../src/fft/plan.js';
 
@@ -186,6 +186,37 @@ describe('WebAssembly SIMD kernels', () => {
       for (let s = 0; s < PC.nscale; s++) {
         expect(firstDifference(heapMaps.responseRe[s], plainMaps.responseRe[s])).toBe(-1);
         expect(firstDifference(heapMaps.responseIm[s], plainMaps.responseIm[s])).toBe(-1);
+      }
+    }
+  });
+
+  // An even and an odd width (the energy kernel's last pixel in scalar code).
+  it.each([
+    [12, 40],
+    [9, 35],
+  ])('%i × %i: the row pass on the heap (SIMD transforms and energy) gives the scalar pass, bit for bit', (rows, cols) => {
+    const plan = fftPlan(rows) as StockhamPlan;
+    const sizes = { cols, quadrantCols: (cols >> 1) + 1, scales: PC.nscale };
+    const heap = WasmHeap.create(9 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2, sizes))!;
+    const heapMaps = pcMaps(rows, cols, (n) => heap.float64(n));
+    const columns = heapColumns(heap, plan, 16, 2, sizes)!;
+    expect(columns.rows).not.toBeNull();
+    expect(energyKernelOn(heap.memory)).not.toBeNull();
+    const plainMaps = pcMaps(rows, cols);
+    const fft = new Fft2D(rows, cols);
+    for (const first of [true, false]) {
+      for (let s = 0; s < PC.nscale; s++) {
+        const [re, im] = [random(rows * cols), random(rows * cols)];
+        heapMaps.responseRe[s].set(re);
+        heapMaps.responseIm[s].set(im);
+        plainMaps.responseRe[s].set(re);
+        plainMaps.responseIm[s].set(im);
+      }
+      rowPass(fft, heapMaps, first, 0, 5, { columns, part: 0 });
+      rowPass(fft, heapMaps, first, 5, rows, { columns, part: 1 });
+      rowPass(fft, plainMaps, first, 0, rows);
+      for (const map of ['energy', 'smallestScaleEnergy', 'amplitude'] as const) {
+        expect(firstDifference(heapMaps[map], plainMaps[map])).toBe(-1);
       }
     }
   });

@@ -209,7 +209,7 @@ export class CpuBackend implements Backend {
     for (let o = 0; o < PC.norient; o++) {
       const first = o === 0;
       await nextColumns;
-      await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first })));
+      await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first, heap })));
       // The threads start the next orientation's smaller scales while this thread takes the (serial) median.
       const smaller = o + 1 < PC.norient ? columns(o + 1, [0, largest]) : Promise.resolve();
       const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));

@@ -19,7 +19,7 @@ import type { FilterBank } from '../bank.js';
 import { angularRow, mirrorIndex, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
 import type { Fft2D, HeapPart } from './fft2d.js';
-import { filterKernelOn } from './wasm/heap.js';
+import { energyKernelOn, filterKernelOn, runHeapRows } from './wasm/heap.js';
 
 /** A real image's spectrum: columns 0…⌊cols/2⌋ of each row (rows × halfCols; fft2d.ts), the rest its mirror. */
 export interface Spectrum {
@@ -84,9 +84,29 @@ export function columnPass(
  * Rows [from, to): the four scales' inverse row transforms, interleaved, then energy and
  * amplitude (summed over orientations unless `first`) straight from the transforms' output.
  */
-export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, to: number): void {
+export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, to: number, heap?: HeapPart): void {
   const { rows, cols } = maps;
   const inv = 1 / (rows * cols);
+  const energy = heap?.columns.rows && energyKernelOn(heap.columns.memory);
+  if (heap && energy) {
+    // On the heap: the same transforms and energy as below, as WebAssembly kernels.
+    const line = 8 * cols;
+    for (let r = from; r < to; r++) {
+      const out = runHeapRows(heap.columns, heap.part, maps.responseRe, maps.responseIm, r);
+      const at = r * line;
+      energy(
+        out.re,
+        out.im,
+        maps.energy.byteOffset + at,
+        maps.smallestScaleEnergy.byteOffset + at,
+        maps.amplitude.byteOffset + at,
+        cols,
+        inv,
+        first ? 1 : 0,
+      );
+    }
+    return;
+  }
   for (let r = from; r < to; r++) {
     const responses = fft.inverseRows(maps.responseRe, maps.responseIm, r);
     energyRow(maps, responses.re, responses.im, r * cols, cols, inv, first);

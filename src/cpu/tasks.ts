@@ -36,8 +36,8 @@ export type CpuTask = Range &
         readonly heap: HeapColumns | null;
         readonly maps: PcMaps;
       }
-    /** The row inverse DFTs, energy and amplitude. */
-    | { readonly kind: 'pcRows'; readonly maps: PcMaps; readonly first: boolean }
+    /** The row inverse DFTs, energy and amplitude (on the heap, when it has one). */
+    | { readonly kind: 'pcRows'; readonly maps: PcMaps; readonly first: boolean; readonly heap: HeapColumns | null }
     /** total (= if first, else +=) max(energy − threshold, 0). */
     | {
         readonly kind: 'pcThreshold';
@@ -94,7 +94,7 @@ export class TaskRunner {
         columnPass(this.fftFor(rows, cols), task.bank, task.spectrum, task.orientation, task.maps, task.scales, from, to, heapPart(task));
         break;
       case 'pcRows':
-        rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to);
+        rowPass(this.fftFor(rows, cols), task.maps, task.first, from, to, heapPart(task));
         break;
       case 'pcThreshold':
         addThresholded(task.total, task.maps.energy, task.threshold, task.first, from * cols, to * cols);

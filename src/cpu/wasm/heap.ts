@@ -5,7 +5,9 @@
  * passes between run on a per-thread scratch pair in the same memory (no copy in or out).
  * The memory is sized once per workspace and never grows, so the views stay valid.
  */
-import type { StockhamPlan } from '../../fft/plan.js';
+import { PC } from '../../constants.js';
+import { type FftPlan, fftPlan, type StockhamPlan } from '../../fft/plan.js';
+import { energyModule } from './energy.js';
 import { filterModule } from './filter.js';
 import { compiledModule, stageKernelModule, wasmRunsPlan } from './transform.js';
 
@@ -64,6 +66,22 @@ export interface HeapColumns {
   readonly scratch: readonly (readonly [number, number, number, number])[];
   /** Per part: rows for the filter kernel (filter.ts): S_o's row, and a radial quadrant row per scale. */
   readonly filterRows: readonly { readonly spread: Float64Array; readonly radial: readonly Float64Array[] }[];
+  /**
+   * The row transforms of the energy pass (runHeapRows): their plan's stages on the heap, and
+   * per part the scales' rows interleaved and a scratch pair (scales·cols values each); null
+   * where the row length has no SIMD plan.
+   */
+  readonly rows: {
+    readonly n: number;
+    readonly scales: number;
+    readonly stages: readonly { readonly radix: number; readonly stride: number; readonly twiddles: number }[];
+    readonly buffers: readonly {
+      readonly re: Float64Array;
+      readonly im: Float64Array;
+      readonly scratchRe: number;
+      readonly scratchIm: number;
+    }[];
+  } | null;
 }
 
 /** The row sizes the filter kernel's scratch holds: a spread row of `cols`, `scales` radial rows of `quadrantCols`. */
@@ -75,9 +93,10 @@ export interface FilterRowSizes {
 
 /** Bytes heapColumns() allocates. */
 export function heapColumnsBytes(plan: StockhamPlan, blockWidth: number, parts: number, rows: FilterRowSizes): number {
-  const twiddles = plan.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0);
+  const twiddles = (p: FftPlan) => (p.kind === 'stockham' ? p.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0) : 0);
   const filterRows = WasmHeap.bytes(rows.cols) + rows.scales * WasmHeap.bytes(rows.quadrantCols);
-  return twiddles + parts * (4 * WasmHeap.bytes(plan.n * blockWidth) + filterRows);
+  const rowBuffers = 4 * WasmHeap.bytes(rows.scales * rows.cols);
+  return twiddles(plan) + twiddles(fftPlan(rows.cols)) + parts * (4 * WasmHeap.bytes(plan.n * blockWidth) + filterRows + rowBuffers);
 }
 
 /** The plan's column transforms on the heap, or null where its radices have no SIMD kernel. */
@@ -103,7 +122,29 @@ export function heapColumns(
     spread: heap.float64(rows.cols),
     radial: Array.from({ length: rows.scales }, () => heap.float64(rows.quadrantCols)),
   }));
-  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch, filterRows };
+  const rowPlan = fftPlan(rows.cols);
+  const rowsOnHeap =
+    rowPlan.kind === 'stockham' &&
+    wasmRunsPlan(rowPlan) &&
+    rows.scales % 2 === 0 &&
+    rowPlan.stages.every(({ radix }) => stageKernelModule(radix, shared))
+      ? {
+          n: rows.cols,
+          scales: rows.scales,
+          stages: rowPlan.stages.map(({ radix, stride, twiddles }) => {
+            const view = heap.float64(twiddles.length);
+            view.set(twiddles);
+            return { radix, stride, twiddles: view.byteOffset };
+          }),
+          buffers: Array.from({ length: parts }, () => ({
+            re: heap.float64(rows.scales * rows.cols),
+            im: heap.float64(rows.scales * rows.cols),
+            scratchRe: heap.float64(rows.scales * rows.cols).byteOffset,
+            scratchIm: heap.float64(rows.scales * rows.cols).byteOffset,
+          })),
+        }
+      : null;
+  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch, filterRows, rows: rowsOnHeap };
 }
 
 type FilterKernel = (...args: number[]) => void;
@@ -120,6 +161,63 @@ export function filterKernelOn(memory: WebAssembly.Memory): FilterKernel | null 
     );
   }
   return filterInstances.get(memory) ?? null;
+}
+
+const energyInstances = new WeakMap<WebAssembly.Memory, FilterKernel | null>();
+
+/** The energy kernel (energy.ts) on a memory, or null where it does not compile here. */
+export function energyKernelOn(memory: WebAssembly.Memory): FilterKernel | null {
+  if (!energyInstances.has(memory)) {
+    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    const module = compiledModule(`energy${shared ? 's' : ''}`, () => energyModule(PC.epsilon, shared));
+    energyInstances.set(
+      memory,
+      module ? ((new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, FilterKernel>).energyRow ?? null) : null,
+    );
+  }
+  return energyInstances.get(memory) ?? null;
+}
+
+/**
+ * Unnormalised inverse DFTs of row r of every map (re[k], im[k]) on the heap, interleaved in
+ * part `part`'s row buffers: the results' byte offsets, interleaved (column c of map k at
+ * c·scales + k), valid until the part's next call. The scalar Fft1D.interleaved's passes.
+ */
+export function runHeapRows(
+  columns: HeapColumns,
+  part: number,
+  re: readonly Float64Array[],
+  im: readonly Float64Array[],
+  r: number,
+): { re: number; im: number } {
+  const rows = columns.rows!;
+  const { n, scales: w, stages } = rows;
+  const buffers = rows.buffers[part];
+  // The inverse by the swap: DFT(im, re), read back swapped.
+  for (let k = 0; k < w; k++) interleaveRow(im[k], re[k], r * n, buffers.re, buffers.im, k, n, w);
+  let [xr, xi, yr, yi] = [buffers.re.byteOffset, buffers.im.byteOffset, buffers.scratchRe, buffers.scratchIm];
+  for (const { radix, stride, twiddles } of stages) {
+    kernelOn(columns.memory, radix)(xr, xi, yr, yi, n, stride, twiddles, w, 0, w, 0, w);
+    [xr, xi, yr, yi] = [yr, yi, xr, xi];
+  }
+  return { re: xi, im: xr };
+}
+
+/** Elements [offset, offset + n) of (fr, fi) into lane k of the width-w interleaved (tr, ti). */
+function interleaveRow(
+  fr: Float64Array,
+  fi: Float64Array,
+  offset: number,
+  tr: Float64Array,
+  ti: Float64Array,
+  k: number,
+  n: number,
+  w: number,
+): void {
+  for (let t = 0, at = k; t < n; t++, at += w) {
+    tr[at] = fr[offset + t];
+    ti[at] = fi[offset + t];
+  }
 }
 
 /** Stage kernels instantiated on each memory, per radix (each thread keeps its own). */
