@@ -187,7 +187,11 @@ export function decodePng(bytes: Uint8Array, name: string): RasterImage | null {
   if (expected > MAX_INFLATED_BYTES) return null;
   let raw: Uint8Array;
   try {
-    raw = inflateSync(data.length === 1 ? data[0] : Buffer.concat(data), { maxOutputLength: Math.max(1, expected) });
+    // One output chunk a byte larger than the image data: no concatenating copy.
+    raw = inflateSync(data.length === 1 ? data[0] : Buffer.concat(data), {
+      maxOutputLength: Math.max(1, expected),
+      chunkSize: Math.max(64, expected + 1),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw corrupt(name, code === 'ERR_BUFFER_TOO_LARGE' ? 'more image data than the header declares' : 'the compressed data is damaged');
