@@ -5,12 +5,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Fft1D } from '../src/cpu/fft.js';
+import { medianInPlace } from '../src/cpu/median.js';
 import { Fft2D } from '../src/cpu/fft2d.js';
 import { columnPass, pcMaps, rowPass } from '../src/cpu/phaseCongruency.js';
 import { filterBank } from '../src/bank.js';
 import { PC } from '../src/constants.js';
 import { stageModule, WASM_RADICES } from '../src/cpu/wasm/stages.js';
-import { energyKernelOn, filterKernelOn, heapColumns, heapColumnsBytes, runHeapColumns, WasmHeap } from '../src/cpu/wasm/heap.js';
+import {
+  energyKernelOn,
+  filterKernelOn,
+  heapColumns,
+  medianScansOn,
+  heapColumnsBytes,
+  runHeapColumns,
+  WasmHeap,
+} from '../src/cpu/wasm/heap.js';
 import { WasmTransform, wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/transform.js';
 import { fftPlan, type StockhamPlan } from '../src/fft/plan.js';
 
@@ -217,6 +226,25 @@ describe('WebAssembly SIMD kernels', () => {
       rowPass(fft, plainMaps, first, 0, rows);
       for (const map of ['energy', 'smallestScaleEnergy', 'amplitude'] as const) {
         expect(firstDifference(heapMaps[map], plainMaps[map])).toBe(-1);
+      }
+    }
+  });
+
+  it("the exact median with its passes as WebAssembly kernels on the heap: the JavaScript passes' result", () => {
+    const n = 20001;
+    const plan = fftPlan(8) as StockhamPlan;
+    const sizes = { cols: 8, quadrantCols: 5, scales: PC.nscale };
+    const heap = WasmHeap.create(WasmHeap.bytes(n) + heapColumnsBytes(plan, 16, 1, sizes))!;
+    const columns = heapColumns(heap, plan, 16, 1, sizes)!;
+    const scans = medianScansOn(columns);
+    expect(scans).not.toBeNull();
+    const values = heap.float64(n);
+    for (const make of [() => Math.random() ** 4, () => (Math.random() - 0.5) * 1e3, () => Math.floor(Math.random() * 5)]) {
+      for (const count of [n, n - 1]) {
+        const data = Float64Array.from({ length: count }, make);
+        const view = values.subarray(0, count);
+        view.set(data);
+        expect(medianInPlace(view, scans!)).toBe(medianInPlace(Float64Array.from(data)));
       }
     }
   });

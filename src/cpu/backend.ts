@@ -30,7 +30,7 @@ import { medianInPlace } from './median.js';
 import { type PcMaps, pcMaps, type Spectrum } from './phaseCongruency.js';
 import type { CpuTask } from './tasks.js';
 import { fftPlan } from '../fft/plan.js';
-import { type HeapColumns, heapColumns, heapColumnsBytes, WasmHeap } from './wasm/heap.js';
+import { type HeapColumns, heapColumns, heapColumnsBytes, medianScansOn, WasmHeap } from './wasm/heap.js';
 import { wasmRunsPlan } from './wasm/transform.js';
 import { checkPoolable, finishScores } from '../pooling.js';
 import { addChunks, POOL_CHUNK, SUMS_PER_CHUNK, similarityMaps } from './pooling.js';
@@ -205,6 +205,8 @@ export class CpuBackend implements Backend {
     // The largest scale's response holds the energy once its row pass is done (phaseCongruency.ts):
     // the next orientation's columns of that scale wait for the threshold.
     const largest = PC.nscale - 1;
+    // The median's passes as WebAssembly kernels when the maps are on the heap.
+    const scans = (heap && medianScansOn(heap)) ?? undefined;
     let nextColumns = columns(0, [0, PC.nscale]);
     for (let o = 0; o < PC.norient; o++) {
       const first = o === 0;
@@ -212,7 +214,7 @@ export class CpuBackend implements Backend {
       await this.runAll(rowRanges.map((range) => ({ kind: 'pcRows', ...range, maps, first, heap })));
       // The threads start the next orientation's smaller scales while this thread takes the (serial) median.
       const smaller = o + 1 < PC.norient ? columns(o + 1, [0, largest]) : Promise.resolve();
-      const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy));
+      const threshold = noiseThreshold(bank.noise[o], medianInPlace(maps.smallestScaleEnergy, scans));
       await smaller;
       await this.runAll(rowRanges.map((range) => ({ kind: 'pcThreshold', ...range, maps, total: pc, threshold, first })));
       nextColumns = o + 1 < PC.norient ? columns(o + 1, [largest, PC.nscale]) : Promise.resolve();

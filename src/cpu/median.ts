@@ -39,7 +39,17 @@ function select(a: Float64Array, k: number, lo: number, hi: number): number {
 }
 
 const BINS = 1 << 16;
-let binCounts: Int32Array | null = null;
+
+/**
+ * The two passes over the values: counting their keys into `counts` (BINS bins), and moving
+ * the values whose key lies in [from, to] to the front, in order (returning how many). In
+ * JavaScript here; the CPU backend passes WebAssembly twins when the values are on its heap.
+ */
+export interface MedianScans {
+  readonly counts: Int32Array;
+  count(values: Float64Array): void;
+  gather(values: Float64Array, from: number, to: number): number;
+}
 
 /** The top 16 bits of a float64's high word, made to sort as the numbers do (no NaN). */
 function orderKey(high: number): number {
@@ -51,7 +61,6 @@ function countBins(high: Uint32Array, n: number, counts: Int32Array): void {
   for (let i = 0, at = 1; i < n; i++, at += 2) counts[orderKey(high[at])]++;
 }
 
-/** Moves the values whose key lies in [from, to] to the front, in order; returns how many. */
 function gatherBins(a: Float64Array, high: Uint32Array, from: number, to: number): number {
   let m = 0;
   for (let i = 0, at = 1; i < a.length; i++, at += 2) {
@@ -61,14 +70,28 @@ function gatherBins(a: Float64Array, high: Uint32Array, from: number, to: number
   return m;
 }
 
-export function medianInPlace(a: Float64Array): number {
+let javascriptScans: MedianScans | null = null;
+
+function scansInJavascript(): MedianScans {
+  javascriptScans ??= {
+    counts: new Int32Array(BINS),
+    count(values) {
+      countBins(new Uint32Array(values.buffer, values.byteOffset, 2 * values.length), values.length, this.counts);
+    },
+    gather(values, from, to) {
+      return gatherBins(values, new Uint32Array(values.buffer, values.byteOffset, 2 * values.length), from, to);
+    },
+  };
+  return javascriptScans;
+}
+
+export function medianInPlace(a: Float64Array, scans: MedianScans = scansInJavascript()): number {
   const n = a.length;
   if (n === 0) throw new RangeError('median of an empty array');
   const k = (n - 1) >> 1;
   const even = n % 2 === 0;
-  const counts = (binCounts ??= new Int32Array(BINS));
-  const high = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
-  countBins(high, n, counts);
+  scans.count(a);
+  const { counts } = scans;
   // The bin of rank k, and for an even count the bin of rank k + 1 (the next non-empty one
   // when rank k is its bin's last); every bin between them is empty.
   let below = 0,
@@ -79,7 +102,7 @@ export function medianInPlace(a: Float64Array): number {
     last = first + 1;
     while (counts[last] === 0) last++;
   }
-  const m = gatherBins(a, high, first, last);
+  const m = scans.gather(a, first, last);
   const at = k - below;
   const lower = select(a, at, 0, m - 1);
   if (!even) return lower;

@@ -63,10 +63,12 @@ export interface FunctionSpec {
   /** Locals after the parameters, as [count, type] runs. */
   readonly locals: readonly (readonly [number, ValueType])[];
   readonly body: Code;
+  /** The result types (none unless given). */
+  readonly results?: readonly ValueType[];
 }
 
 /**
- * A module of functions with no results, importing `env.memory` (at least one page; shared:
+ * A module of functions, importing `env.memory` (at least one page; shared:
  * a shared memory of at most 4 GiB), exporting each function by name.
  */
 export function encodeModule(functions: readonly FunctionSpec[], shared = false): Uint8Array<ArrayBuffer> {
@@ -82,7 +84,10 @@ export function encodeModule(functions: readonly FunctionSpec[], shared = false)
   };
   section(1, (bytes) => {
     count(functions.length, bytes);
-    for (const f of functions) bytes.push(0x60, ...unsignedLeb(f.params.length), ...f.params, 0x00);
+    for (const f of functions) {
+      const results = f.results ?? [];
+      bytes.push(0x60, ...unsignedLeb(f.params.length), ...f.params, ...unsignedLeb(results.length), ...results);
+    }
   });
   section(2, (bytes) => {
     count(1, bytes);

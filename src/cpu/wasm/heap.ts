@@ -8,10 +8,13 @@
 import { PC } from '../../constants.js';
 import { type FftPlan, fftPlan, type StockhamPlan } from '../../fft/plan.js';
 import { energyModule } from './energy.js';
+import type { MedianScans } from '../median.js';
 import { filterModule } from './filter.js';
+import { rowsModule } from './rows.js';
 import { compiledModule, stageKernelModule, wasmRunsPlan } from './transform.js';
 
 const PAGE = 65536;
+const MEDIAN_BINS = 1 << 16;
 /** The most a 32-bit memory addresses, less a margin. */
 const MAX_BYTES = 4 * 2 ** 30 - 16 * PAGE;
 
@@ -71,6 +74,8 @@ export interface HeapColumns {
    * per part the scales' rows interleaved and a scratch pair (scales·cols values each); null
    * where the row length has no SIMD plan.
    */
+  /** The median's bin counts (median.ts), for the thread that takes the median. */
+  readonly counts: Int32Array;
   readonly rows: {
     readonly n: number;
     readonly scales: number;
@@ -96,7 +101,12 @@ export function heapColumnsBytes(plan: StockhamPlan, blockWidth: number, parts: 
   const twiddles = (p: FftPlan) => (p.kind === 'stockham' ? p.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0) : 0);
   const filterRows = WasmHeap.bytes(rows.cols) + rows.scales * WasmHeap.bytes(rows.quadrantCols);
   const rowBuffers = 4 * WasmHeap.bytes(rows.scales * rows.cols);
-  return twiddles(plan) + twiddles(fftPlan(rows.cols)) + parts * (4 * WasmHeap.bytes(plan.n * blockWidth) + filterRows + rowBuffers);
+  return (
+    twiddles(plan) +
+    twiddles(fftPlan(rows.cols)) +
+    MEDIAN_BINS * 4 +
+    parts * (4 * WasmHeap.bytes(plan.n * blockWidth) + filterRows + rowBuffers)
+  );
 }
 
 /** The plan's column transforms on the heap, or null where its radices have no SIMD kernel. */
@@ -144,7 +154,8 @@ export function heapColumns(
           })),
         }
       : null;
-  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch, filterRows, rows: rowsOnHeap };
+  const counts = new Int32Array(heap.memory.buffer, heap.float64(MEDIAN_BINS / 2).byteOffset, MEDIAN_BINS);
+  return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch, filterRows, counts, rows: rowsOnHeap };
 }
 
 type FilterKernel = (...args: number[]) => void;
@@ -161,6 +172,40 @@ export function filterKernelOn(memory: WebAssembly.Memory): FilterKernel | null 
     );
   }
   return filterInstances.get(memory) ?? null;
+}
+
+interface RowKernels {
+  interleaveLane(srcRe: number, srcIm: number, dstRe: number, dstIm: number, lane: number, width: number, n: number): void;
+  countBins(values: number, n: number, counts: number): void;
+  gatherBins(values: number, n: number, from: number, to: number): number;
+}
+const rowInstances = new WeakMap<WebAssembly.Memory, RowKernels | null>();
+
+/** The small row kernels (rows.ts) on a memory, or null where they do not compile here. */
+export function rowKernelsOn(memory: WebAssembly.Memory): RowKernels | null {
+  if (!rowInstances.has(memory)) {
+    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    const module = compiledModule(`rows${shared ? 's' : ''}`, () => rowsModule(shared));
+    rowInstances.set(memory, module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as RowKernels) : null);
+  }
+  return rowInstances.get(memory) ?? null;
+}
+
+/** The median's passes (median.ts) as the row kernels, over values on the heap; null where they do not run here. */
+export function medianScansOn(columns: HeapColumns): MedianScans | null {
+  const kernels = rowKernelsOn(columns.memory);
+  if (!kernels) return null;
+  const { counts } = columns;
+  return {
+    counts,
+    count(values) {
+      counts.fill(0);
+      kernels.countBins(values.byteOffset, values.length, counts.byteOffset);
+    },
+    gather(values, from, to) {
+      return kernels.gatherBins(values.byteOffset, values.length, from, to);
+    },
+  };
 }
 
 const energyInstances = new WeakMap<WebAssembly.Memory, FilterKernel | null>();
@@ -194,7 +239,13 @@ export function runHeapRows(
   const { n, scales: w, stages } = rows;
   const buffers = rows.buffers[part];
   // The inverse by the swap: DFT(im, re), read back swapped.
-  for (let k = 0; k < w; k++) interleaveRow(im[k], re[k], r * n, buffers.re, buffers.im, k, n, w);
+  const kernels = rowKernelsOn(columns.memory);
+  for (let k = 0; k < w; k++) {
+    if (kernels) {
+      const at = 8 * r * n;
+      kernels.interleaveLane(im[k].byteOffset + at, re[k].byteOffset + at, buffers.re.byteOffset, buffers.im.byteOffset, k, w, n);
+    } else interleaveRow(im[k], re[k], r * n, buffers.re, buffers.im, k, n, w);
+  }
   let [xr, xi, yr, yi] = [buffers.re.byteOffset, buffers.im.byteOffset, buffers.scratchRe, buffers.scratchIm];
   for (const { radix, stride, twiddles } of stages) {
     kernelOn(columns.memory, radix)(xr, xi, yr, yi, n, stride, twiddles, w, 0, w, 0, w);
