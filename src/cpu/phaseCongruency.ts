@@ -74,9 +74,7 @@ export function columnPass(
   to: number,
   heap?: HeapPart,
 ): void {
-  const kernel = heap && filterKernelOn(heap.columns.memory);
-  if (heap && kernel) filterColumnsOnHeap(kernel, heap, spectrum, bank, o, maps, scales, from, to);
-  else filterColumns(spectrum, bank, o, maps, scales, from, to);
+  filterColumns(spectrum, bank, o, maps, scales, from, to, heap);
   for (let s = scales[0]; s < scales[1]; s++) fft.columns(maps.responseRe[s], maps.responseIm[s], from, to, true, maps.cols, heap);
 }
 
@@ -121,7 +119,9 @@ export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, 
  * `scales` (the filter is real), one row at a time: S_o's row is expanded once (angularRow)
  * and the spectrum's row read while in cache. Columns up to the middle read the kept half of
  * the spectrum and G_s's quadrant directly; those past it read their mirrors (the spectrum
- * conjugated).
+ * conjugated). On the workspace heap each row goes through the SIMD filter kernel
+ * (wasm/filter.ts, the same operations), S_o's row and the radial quadrant row copied into the
+ * part's scratch rows there first.
  */
 function filterColumns(
   spectrum: Spectrum,
@@ -131,58 +131,37 @@ function filterColumns(
   scales: readonly [number, number],
   from: number,
   to: number,
+  heap?: HeapPart,
 ): void {
   const { rows, cols, quadrantCols } = bank;
-  const spread = new Float64Array(to - from);
-  for (let r = 0; r < rows; r++) {
-    angularRow(bank, o, r, from, to, spread);
-    const q = mirrorIndex(r, rows) * quadrantCols;
-    const mirrorRow = r === 0 ? 0 : rows - r;
-    for (let s = scales[0]; s < scales[1]; s++) {
-      filterRow(spectrum, bank.radial[s], q, spread, r, mirrorRow, cols, from, to, maps.responseRe[s], maps.responseIm[s]);
-    }
-  }
-}
-
-/**
- * filterColumns on the workspace heap: the same rows through the SIMD filter kernel
- * (wasm/filter.ts, the same operations), with S_o's row and the radial quadrant rows copied
- * into the part's scratch rows on the heap first.
- */
-function filterColumnsOnHeap(
-  kernel: (...args: number[]) => void,
-  heap: HeapPart,
-  spectrum: Spectrum,
-  bank: FilterBank,
-  o: number,
-  maps: PcMaps,
-  scales: readonly [number, number],
-  from: number,
-  to: number,
-): void {
-  const { rows, cols, quadrantCols } = bank;
-  const { spread, radial } = heap.columns.filterRows[heap.part];
+  const kernel = heap ? filterKernelOn(heap.columns.memory) : null;
+  const scratch = heap && kernel ? heap.columns.filterRows[heap.part] : null;
+  const spread = scratch ? scratch.spread : new Float64Array(to - from);
   const middle = (cols >> 1) + 1;
-  const [specRe, specIm] = [spectrum.re.byteOffset, spectrum.im.byteOffset];
   for (let r = 0; r < rows; r++) {
     angularRow(bank, o, r, from, to, spread);
     const q = mirrorIndex(r, rows) * quadrantCols;
     const mirrorRow = r === 0 ? 0 : rows - r;
-    const kept = 8 * r * middle,
-      mirrored = 8 * mirrorRow * middle,
-      line = 8 * r * cols;
     for (let s = scales[0]; s < scales[1]; s++) {
-      const row = radial[s];
-      row.set(bank.radial[s].subarray(q, q + quadrantCols));
+      const re = maps.responseRe[s],
+        im = maps.responseIm[s];
+      if (!kernel || !scratch) {
+        filterRow(spectrum, bank.radial[s], q, spread, r, mirrorRow, cols, from, to, re, im);
+        continue;
+      }
+      const radial = scratch.radial[s];
+      radial.set(bank.radial[s].subarray(q, q + quadrantCols));
+      const [kept, mirrored, line] = [8 * r * middle, 8 * mirrorRow * middle, 8 * r * cols];
+      const [specRe, specIm] = [spectrum.re.byteOffset, spectrum.im.byteOffset];
       kernel(
         specRe + kept,
         specIm + kept,
         specRe + mirrored,
         specIm + mirrored,
-        row.byteOffset,
+        radial.byteOffset,
         spread.byteOffset,
-        maps.responseRe[s].byteOffset + line,
-        maps.responseIm[s].byteOffset + line,
+        re.byteOffset + line,
+        im.byteOffset + line,
         from,
         to,
         middle,

@@ -60,140 +60,45 @@ function filterRowFunction(): FunctionSpec {
   const f = locals.add(V128);
   const fs = locals.add(F64);
   const swap = (v: Code): Code => [v, v, i8x16Shuffle(SWAP_F64_LANES)];
-  const spreadOffset: Code = [bytes([get(c), get(FROM), i32Sub]), set(spreadAt)];
+
+  /**
+   * One loop over columns c < `limit`, two at a time (vector) or one (scalar): the filter
+   * G·S at column c (kept half) or at cols − c (mirrored half, the spectrum conjugated).
+   */
+  const pass = (vector: boolean, mirrored: boolean, limit: number): Code => {
+    const [load, store, mul, neg, filter] = vector
+      ? [v128Load, v128Store, f64x2Mul, f64x2Neg, f]
+      : [f64Load(), f64Store, f64Mul, f64Neg, fs];
+    const step = vector ? 2 : 1;
+    // Vector lanes (c, c + 1) of the mirrored half read (cols − c, cols − c − 1): the pair at cols − c − 1, swapped.
+    const source = (base: number): Code => {
+      const value: Code = [at(base, get(mirrored ? mirror : offset)), load];
+      return mirrored && vector ? swap(value) : value;
+    };
+    return whileLoop(vector ? [get(c), i32Const(1), i32Add, get(limit), i32LtS] : [get(c), get(limit), i32LtS], [
+      [bytes(get(c)), set(offset)],
+      [bytes([get(c), get(FROM), i32Sub]), set(spreadAt)],
+      mirrored ? [bytes([get(COLS), get(c), i32Sub, ...(vector ? [i32Const(1), i32Sub] : [])]), set(mirror)] : [],
+      [source(RADIAL), at(SPREAD, get(spreadAt)), load, mul, set(filter)],
+      [at(OUT_RE, get(offset)), source(mirrored ? MIR_RE : SPEC_RE), get(filter), mul, store],
+      [at(OUT_IM, get(offset)), source(mirrored ? MIR_IM : SPEC_IM), mirrored ? neg : [], get(filter), mul, store],
+      [get(c), i32Const(step), i32Add, set(c)],
+    ]);
+  };
+
   const body: Code = [
     // Kept half: columns [from, min(to, middle)).
     min(get(TO), get(MIDDLE)),
     set(end),
     get(FROM),
     set(c),
-    whileLoop(
-      [get(c), i32Const(1), i32Add, get(end), i32LtS],
-      [
-        bytes(get(c)),
-        set(offset),
-        spreadOffset,
-        at(RADIAL, get(offset)),
-        v128Load,
-        at(SPREAD, get(spreadAt)),
-        v128Load,
-        f64x2Mul,
-        set(f),
-        at(OUT_RE, get(offset)),
-        at(SPEC_RE, get(offset)),
-        v128Load,
-        get(f),
-        f64x2Mul,
-        v128Store,
-        at(OUT_IM, get(offset)),
-        at(SPEC_IM, get(offset)),
-        v128Load,
-        get(f),
-        f64x2Mul,
-        v128Store,
-        get(c),
-        i32Const(2),
-        i32Add,
-        set(c),
-      ],
-    ),
-    whileLoop(
-      [get(c), get(end), i32LtS],
-      [
-        bytes(get(c)),
-        set(offset),
-        spreadOffset,
-        at(RADIAL, get(offset)),
-        f64Load(),
-        at(SPREAD, get(spreadAt)),
-        f64Load(),
-        f64Mul,
-        set(fs),
-        at(OUT_RE, get(offset)),
-        at(SPEC_RE, get(offset)),
-        f64Load(),
-        get(fs),
-        f64Mul,
-        f64Store,
-        at(OUT_IM, get(offset)),
-        at(SPEC_IM, get(offset)),
-        f64Load(),
-        get(fs),
-        f64Mul,
-        f64Store,
-        get(c),
-        i32Const(1),
-        i32Add,
-        set(c),
-      ],
-    ),
-    // Mirrored half: columns [max(from, middle), to), read at cols − c.
+    pass(true, false, end),
+    pass(false, false, end),
+    // Mirrored half: columns [max(from, middle), to).
     max(get(FROM), get(MIDDLE)),
     set(c),
-    whileLoop(
-      [get(c), i32Const(1), i32Add, get(TO), i32LtS],
-      [
-        bytes(get(c)),
-        set(offset),
-        spreadOffset,
-        // Lanes (c, c + 1) read (cols − c, cols − c − 1): the pair at cols − c − 1, swapped.
-        bytes([get(COLS), get(c), i32Sub, i32Const(1), i32Sub]),
-        set(mirror),
-        swap([at(RADIAL, get(mirror)), v128Load]),
-        at(SPREAD, get(spreadAt)),
-        v128Load,
-        f64x2Mul,
-        set(f),
-        at(OUT_RE, get(offset)),
-        swap([at(MIR_RE, get(mirror)), v128Load]),
-        get(f),
-        f64x2Mul,
-        v128Store,
-        at(OUT_IM, get(offset)),
-        swap([at(MIR_IM, get(mirror)), v128Load]),
-        f64x2Neg,
-        get(f),
-        f64x2Mul,
-        v128Store,
-        get(c),
-        i32Const(2),
-        i32Add,
-        set(c),
-      ],
-    ),
-    whileLoop(
-      [get(c), get(TO), i32LtS],
-      [
-        bytes(get(c)),
-        set(offset),
-        spreadOffset,
-        bytes([get(COLS), get(c), i32Sub]),
-        set(mirror),
-        at(RADIAL, get(mirror)),
-        f64Load(),
-        at(SPREAD, get(spreadAt)),
-        f64Load(),
-        f64Mul,
-        set(fs),
-        at(OUT_RE, get(offset)),
-        at(MIR_RE, get(mirror)),
-        f64Load(),
-        get(fs),
-        f64Mul,
-        f64Store,
-        at(OUT_IM, get(offset)),
-        at(MIR_IM, get(mirror)),
-        f64Load(),
-        f64Neg,
-        get(fs),
-        f64Mul,
-        f64Store,
-        get(c),
-        i32Const(1),
-        i32Add,
-        set(c),
-      ],
-    ),
+    pass(true, true, TO),
+    pass(false, true, TO),
   ];
   return { name: 'filterRow', params: Array(PARAMS).fill(I32), locals: locals.runs(), body };
 }
