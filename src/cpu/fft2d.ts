@@ -55,16 +55,28 @@ export class Fft2D {
    */
   forwardRealRows(src: Float64Array, re: Float64Array, im: Float64Array, from: number, to: number): void {
     const { cols, halfCols } = this;
+    let r = from;
+    // Two pairs of rows at a time, interleaved, where the SIMD kernels run.
+    const pairs = this.rowsTransform(2);
+    if (pairs.kernels === 'wasm-simd') {
+      for (; r + 3 < to; r += 4) {
+        const a = r * cols;
+        const rowsOf = (first: number) => [src.subarray(a + first * cols), src.subarray(a + (first + 2) * cols)];
+        const z = pairs.interleaved(rowsOf(0), rowsOf(1), 0, false);
+        splitPair(z.re, z.im, 2, 0, re, im, r * halfCols, cols, halfCols, true);
+        splitPair(z.re, z.im, 2, 1, re, im, (r + 2) * halfCols, cols, halfCols, true);
+      }
+    }
     const zr = this.pairRe,
       zi = this.pairIm;
-    for (let r = from; r < to; r += 2) {
+    for (; r < to; r += 2) {
       const a = r * cols;
       const hasB = r + 1 < to;
       zr.set(src.subarray(a, a + cols));
       if (hasB) zi.set(src.subarray(a + cols, a + 2 * cols));
       else zi.fill(0);
       this.rowFft.forward(zr, zi);
-      splitPair(zr, zi, re, im, r * halfCols, cols, halfCols, hasB);
+      splitPair(zr, zi, 1, 0, re, im, r * halfCols, cols, halfCols, hasB);
     }
   }
 
@@ -94,12 +106,17 @@ export class Fft2D {
    * they were. Valid until the next call.
    */
   inverseRows(re: readonly Float64Array[], im: readonly Float64Array[], r: number): { re: Float64Array; im: Float64Array } {
-    let fft = this.rowsFfts.get(re.length);
+    return this.rowsTransform(re.length).interleaved(re, im, r * this.cols, true);
+  }
+
+  /** Row-length transforms, `count` interleaved. */
+  private rowsTransform(count: number): Fft1D {
+    let fft = this.rowsFfts.get(count);
     if (!fft) {
-      fft = new Fft1D(this.cols, re.length);
-      this.rowsFfts.set(re.length, fft);
+      fft = new Fft1D(this.cols, count);
+      this.rowsFfts.set(count, fft);
     }
-    return fft.interleaved(re, im, r * this.cols, true);
+    return fft;
   }
 
   /** 'wasm-simd' or 'scalar': the kernels of the column passes. */
@@ -117,10 +134,15 @@ export class Fft2D {
   }
 }
 
-/** Columns 0 … width − 1 of the spectra of two rows (the second if hasB) from their joint transform z, at a and a + width. */
+/**
+ * Columns 0 … width − 1 of the spectra of two rows (the second if hasB) from their joint
+ * transform z (lane `lane` of transforms interleaved `stride` wide), at a and a + width.
+ */
 function splitPair(
   zr: Float64Array,
   zi: Float64Array,
+  stride: number,
+  lane: number,
   re: Float64Array,
   im: Float64Array,
   a: number,
@@ -130,10 +152,10 @@ function splitPair(
 ): void {
   for (let k = 0; k < width; k++) {
     const m = k === 0 ? 0 : cols - k;
-    const pr = zr[k],
-      pi = zi[k],
-      qr = zr[m],
-      qi = zi[m];
+    const pr = zr[k * stride + lane],
+      pi = zi[k * stride + lane],
+      qr = zr[m * stride + lane],
+      qi = zi[m * stride + lane];
     re[a + k] = (pr + qr) / 2;
     im[a + k] = (pi - qi) / 2;
     if (hasB) {

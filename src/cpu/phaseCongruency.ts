@@ -151,8 +151,11 @@ function filterColumns(
       }
       const radial = scratch.radial[s];
       radial.set(bank.radial[s].subarray(q, q + quadrantCols));
-      const [kept, mirrored, line] = [8 * r * middle, 8 * mirrorRow * middle, 8 * r * cols];
-      const [specRe, specIm] = [spectrum.re.byteOffset, spectrum.im.byteOffset];
+      const kept = 8 * r * middle,
+        mirrored = 8 * mirrorRow * middle,
+        line = 8 * r * cols;
+      const specRe = spectrum.re.byteOffset,
+        specIm = spectrum.im.byteOffset;
       kernel(
         specRe + kept,
         specIm + kept,

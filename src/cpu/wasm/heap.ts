@@ -246,10 +246,20 @@ export function runHeapRows(
       kernels.interleaveLane(im[k].byteOffset + at, re[k].byteOffset + at, buffers.re.byteOffset, buffers.im.byteOffset, k, w, n);
     } else interleaveRow(im[k], re[k], r * n, buffers.re, buffers.im, k, n, w);
   }
-  let [xr, xi, yr, yi] = [buffers.re.byteOffset, buffers.im.byteOffset, buffers.scratchRe, buffers.scratchIm];
-  for (const { radix, stride, twiddles } of stages) {
-    kernelOn(columns.memory, radix)(xr, xi, yr, yi, n, stride, twiddles, w, 0, w, 0, w);
-    [xr, xi, yr, yi] = [yr, yi, xr, xi];
+  // Ping-pong between the row buffers and the scratch pair (plain locals: this runs per row).
+  let xr = buffers.re.byteOffset,
+    xi = buffers.im.byteOffset,
+    yr = buffers.scratchRe,
+    yi = buffers.scratchIm;
+  for (let t = 0; t < stages.length; t++) {
+    const stage = stages[t];
+    kernelOn(columns.memory, stage.radix)(xr, xi, yr, yi, n, stage.stride, stage.twiddles, w, 0, w, 0, w);
+    const tr = xr,
+      ti = xi;
+    xr = yr;
+    xi = yi;
+    yr = tr;
+    yi = ti;
   }
   return { re: xi, im: xr };
 }
@@ -306,7 +316,11 @@ export function runHeapColumns(
   inverse: boolean,
 ): void {
   const { memory, n, stages } = columns;
-  const [ar, ai, br, bi] = columns.scratch[part];
+  const scratch = columns.scratch[part];
+  const ar = scratch[0],
+    ai = scratch[1],
+    br = scratch[2],
+    bi = scratch[3];
   // The inverse by the swap: DFT(im, re).
   const mapR = (inverse ? im : re).byteOffset,
     mapI = (inverse ? re : im).byteOffset;
@@ -319,11 +333,15 @@ export function runHeapColumns(
     const { radix, stride, twiddles } = stages[t];
     // The last pass writes back into the map, unless it is also the first (then via a).
     const toMap = t === last && t > 0;
-    const [yr, yi] = toMap ? [mapR, mapI] : t % 2 === 0 ? [ar, ai] : [br, bi];
+    const yr = toMap ? mapR : t % 2 === 0 ? ar : br,
+      yi = toMap ? mapI : t % 2 === 0 ? ai : bi;
     const yo = toMap ? c0 : 0,
       yl = toMap ? ld : width;
     kernelOn(memory, radix)(xr, xi, yr, yi, n, stride, twiddles, width, xo, xl, yo, yl);
-    [xr, xi, xo, xl] = [yr, yi, yo, yl];
+    xr = yr;
+    xi = yi;
+    xo = yo;
+    xl = yl;
   }
   if (last === 0) {
     const buffer = memory.buffer;

@@ -114,9 +114,15 @@ export class WasmTransform {
 
   private run(xr: number, xi: number, yr: number, yi: number): void {
     const { n, width: w } = this;
-    for (const { kernel, stride, twiddles } of this.stages) {
+    for (let t = 0; t < this.stages.length; t++) {
+      const { kernel, stride, twiddles } = this.stages[t];
       kernel(xr, xi, yr, yi, n, stride, twiddles, w, 0, w, 0, w);
-      [xr, xi, yr, yi] = [yr, yi, xr, xi];
+      const tr = xr,
+        ti = xi;
+      xr = yr;
+      xi = yi;
+      yr = tr;
+      yi = ti;
     }
     // An odd number of passes leaves the result in the scratch pair.
     if (xr !== this.offsets.re && xr !== this.offsets.im) {
