@@ -122,30 +122,53 @@ export function encodeModule(functions: readonly FunctionSpec[], shared = false)
   return new Uint8Array(out);
 }
 
-// Instructions.
+// Instructions: every opcode the kernels use, here only.
+const simd = (op: number): Code => [0xfd, unsignedLeb(op)];
+
 export const localGet = (i: number): Code => [0x20, unsignedLeb(i)];
 export const localSet = (i: number): Code => [0x21, unsignedLeb(i)];
+/** select: the first of the two values below the condition if it is non-zero, else the second. */
+export const select: Code = [0x1b];
 export const i32Const = (v: number): Code => [0x41, signedLeb(v)];
+/** i32.load / f64.load at the address on the stack plus a constant byte offset. */
+export const i32Load = (offset = 0): Code => [0x28, 2, unsignedLeb(offset)];
+export const i32Store: Code = [0x36, 2, 0];
+export const i32Eqz: Code = [0x45];
+export const i32LtS: Code = [0x48];
+export const i32LeU: Code = [0x4d];
+export const i32GeU: Code = [0x4f];
 export const i32Add: Code = [0x6a];
 export const i32Sub: Code = [0x6b];
 export const i32Mul: Code = [0x6c];
 export const i32DivU: Code = [0x6e];
-export const i32LtS: Code = [0x48];
-/** f64.load at the address on the stack plus a constant byte offset. */
+export const i32And: Code = [0x71];
+export const i32Or: Code = [0x72];
+export const i32Xor: Code = [0x73];
+export const i32ShrS: Code = [0x75];
+export const i32ShrU: Code = [0x76];
 export const f64Load = (offset = 0): Code => [0x2b, 3, unsignedLeb(offset)];
 export const f64Store: Code = [0x39, 3, 0];
-export const f64Mul: Code = [0xa2];
+export const f64Const = (v: number): Code => [0x44, [...new Uint8Array(new Float64Array([v]).buffer)]];
+export const f64Abs: Code = [0x99];
 export const f64Neg: Code = [0x9a];
+export const f64Sqrt: Code = [0x9f];
+export const f64Add: Code = [0xa0];
+export const f64Sub: Code = [0xa1];
+export const f64Mul: Code = [0xa2];
+export const f64Div: Code = [0xa3];
 export const v128Load: Code = [0xfd, 0x00, 4, 0];
 export const v128Store: Code = [0xfd, 0x0b, 4, 0];
-export const f64x2Splat: Code = [0xfd, 0x14];
-export const f64x2Add: Code = [0xfd, ...unsignedLeb(0xf0)];
-export const f64x2Sub: Code = [0xfd, ...unsignedLeb(0xf1)];
-export const f64x2Mul: Code = [0xfd, ...unsignedLeb(0xf2)];
-export const f64x2Neg: Code = [0xfd, ...unsignedLeb(0xed)];
 /** i8x16.shuffle of the two vectors on the stack; [8…15, 0…7] on a vector and itself swaps its f64 lanes. */
 export const i8x16Shuffle = (lanes: readonly number[]): Code => [0xfd, 0x0d, lanes];
 export const SWAP_F64_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7] as const;
+export const f64x2Splat: Code = simd(0x14);
+export const f64x2Abs: Code = simd(0xec);
+export const f64x2Neg: Code = simd(0xed);
+export const f64x2Sqrt: Code = simd(0xef);
+export const f64x2Add: Code = simd(0xf0);
+export const f64x2Sub: Code = simd(0xf1);
+export const f64x2Mul: Code = simd(0xf2);
+export const f64x2Div: Code = simd(0xf3);
 /** A constant f64x2 with both lanes v. */
 export function f64x2Const(v: number): Code {
   const bytes = new Uint8Array(new Float64Array([v, v]).buffer);
@@ -154,7 +177,17 @@ export function f64x2Const(v: number): Code {
 
 /** while (cond) { body } as block { br_if !cond; loop { body; br_if cond } }. */
 export function whileLoop(cond: Code, body: Code): Code {
-  return [0x02, 0x40, cond, 0x45, 0x0d, 0x00, 0x03, 0x40, body, cond, 0x0d, 0x00, 0x0b, 0x0b];
+  return [0x02, 0x40, cond, i32Eqz, 0x0d, 0x00, 0x03, 0x40, body, cond, 0x0d, 0x00, 0x0b, 0x0b];
+}
+
+/** if (cond) { then } with no value. */
+export function ifThen(cond: Code, then: Code): Code {
+  return [cond, 0x04, 0x40, then, 0x0b];
+}
+
+/** cond ? then : otherwise, a value of `type`. */
+export function ifElse(type: ValueType, cond: Code, then: Code, otherwise: Code): Code {
+  return [cond, 0x04, type, then, 0x05, otherwise, 0x0b];
 }
 
 /** Locals handed out in order after the parameters, by type (the encoder groups them in runs). */

@@ -12,16 +12,32 @@ import {
   type Code,
   encodeModule,
   F64,
+  f64Abs,
+  f64Add,
+  f64Const,
+  f64Div,
   f64Load,
+  f64Mul,
+  f64Sqrt,
   f64Store,
+  f64Sub,
+  f64x2Abs,
+  f64x2Add,
   f64x2Const,
+  f64x2Div,
+  f64x2Mul,
+  f64x2Splat,
+  f64x2Sqrt,
+  f64x2Sub,
   type FunctionSpec,
   I32,
   i8x16Shuffle,
   i32Add,
   i32Const,
   i32LtS,
+  i32Eqz,
   i32Mul,
+  ifElse,
   Locals,
   localGet as get,
   localSet as set,
@@ -51,33 +67,31 @@ interface Ops {
   readonly inv: Code;
 }
 
-const simd = (op: number): Code => [0xfd, (op & 0x7f) | 0x80, op >> 7];
-
 const VECTOR: Ops = {
   type: V128,
-  add: simd(0xf0),
-  sub: simd(0xf1),
-  mul: simd(0xf2),
-  div: simd(0xf3),
-  sqrt: simd(0xef),
-  abs: simd(0xec),
+  add: f64x2Add,
+  sub: f64x2Sub,
+  mul: f64x2Mul,
+  div: f64x2Div,
+  sqrt: f64x2Sqrt,
+  abs: f64x2Abs,
   load: v128Load,
   store: v128Store,
   constant: f64x2Const,
-  inv: [get(INV), 0xfd, 0x14],
+  inv: [get(INV), f64x2Splat],
 };
 
 const SCALAR: Ops = {
   type: F64,
-  add: [0xa0],
-  sub: [0xa1],
-  mul: [0xa2],
-  div: [0xa3],
-  sqrt: [0x9f],
-  abs: [0x99],
+  add: f64Add,
+  sub: f64Sub,
+  mul: f64Mul,
+  div: f64Div,
+  sqrt: f64Sqrt,
+  abs: f64Abs,
   load: f64Load(),
   store: f64Store,
-  constant: (v) => [0x44, [...new Uint8Array(new Float64Array([v]).buffer)]],
+  constant: f64Const,
   inv: get(INV),
 };
 
@@ -109,7 +123,8 @@ function pixelLoop(ops: Ops, locals: Locals, x: number, end: number, step: numbe
       i8x16Shuffle(pick),
     ];
   };
-  const out = (base: number, value: Code): Code => [get(base), get(x), i32Const(8), i32Mul, i32Add, value, ops.store];
+  const address = (base: number): Code => [get(base), get(x), i32Const(8), i32Mul, i32Add];
+  const out = (base: number, value: Code): Code => [address(base), value, ops.store];
   const term = (s: number): Code =>
     bin(
       bin(bin(get(er[s]), get(mE), ops.mul), bin(get(oi[s]), get(mO), ops.mul), ops.add),
@@ -132,21 +147,7 @@ function pixelLoop(ops: Ops, locals: Locals, x: number, end: number, step: numbe
     set(sq0),
     // amplitude = (first ? 0 : amplitude) + Σ_s |EO_s|: the sum is never −0, so 0 + it is it.
     out(AMPLITUDE, [
-      [
-        get(FIRST),
-        0x45 /* eqz */,
-        0x04,
-        ops.type,
-        get(AMPLITUDE),
-        get(x),
-        i32Const(8),
-        i32Mul,
-        i32Add,
-        ops.load,
-        0x05,
-        ops.constant(0),
-        0x0b,
-      ],
+      ifElse(ops.type, [get(FIRST), i32Eqz], [address(AMPLITUDE), ops.load], ops.constant(0)),
       bin(
         bin(bin([get(sq0), ops.sqrt], [magnitude(1), ops.sqrt], ops.add), [magnitude(2), ops.sqrt], ops.add),
         [magnitude(3), ops.sqrt],

@@ -31,6 +31,7 @@ import {
   Locals,
   localGet as get,
   localSet as set,
+  select,
   SWAP_F64_LANES,
   V128,
   v128Load,
@@ -47,8 +48,8 @@ const [SPEC_RE, SPEC_IM, MIR_RE, MIR_IM, RADIAL, SPREAD, OUT_RE, OUT_IM, FROM, T
 const bytes = (index: Code): Code => [index, i32Const(8), i32Mul];
 const at = (base: number, offset: Code): Code => [get(base), offset, i32Add];
 /** min / max of two i32 expressions (select). */
-const min = (a: Code, b: Code): Code => [a, b, a, b, i32LtS, 0x1b];
-const max = (a: Code, b: Code): Code => [a, b, b, a, i32LtS, 0x1b];
+const min = (a: Code, b: Code): Code => [a, b, a, b, i32LtS, select];
+const max = (a: Code, b: Code): Code => [a, b, b, a, i32LtS, select];
 
 function filterRowFunction(): FunctionSpec {
   const locals = new Locals(PARAMS);

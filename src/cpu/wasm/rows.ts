@@ -18,24 +18,26 @@ import {
   type FunctionSpec,
   I32,
   i32Add,
+  i32And,
   i32Const,
+  i32GeU,
+  i32LeU,
+  i32Load,
   i32LtS,
   i32Mul,
+  i32Or,
+  i32ShrS,
+  i32ShrU,
+  i32Store,
+  i32Xor,
+  ifThen,
   Locals,
   localGet as get,
   localSet as set,
   whileLoop,
 } from './encoder.js';
 
-const i32Load = (offset = 0): Code => [0x28, 2, offset];
-const i32Store: Code = [0x36, 2, 0];
-const i32Xor: Code = [0x73];
-const i32Or: Code = [0x72];
-const i32And: Code = [0x71];
-const i32ShrU: Code = [0x76];
-const i32ShrS: Code = [0x75];
-const i32LeU: Code = [0x4d];
-const i32GeU: Code = [0x4f];
+const increment = (local: number, by: Code): Code => [get(local), by, i32Add, set(local)];
 
 function interleaveLane(): FunctionSpec {
   // params: 0 srcRe, 1 srcIm, 2 dstRe, 3 dstIm, 4 lane, 5 width, 6 n
@@ -45,10 +47,7 @@ function interleaveLane(): FunctionSpec {
     to = locals.add(I32),
     step = locals.add(I32);
   const body: Code = [
-    i32Const(0),
-    set(t),
-    i32Const(0),
-    set(from),
+    [i32Const(0), set(t), i32Const(0), set(from)],
     [get(4), i32Const(8), i32Mul, set(to)],
     [get(5), i32Const(8), i32Mul, set(step)],
     whileLoop(
@@ -56,9 +55,9 @@ function interleaveLane(): FunctionSpec {
       [
         [get(2), get(to), i32Add, get(0), get(from), i32Add, f64Load(), f64Store],
         [get(3), get(to), i32Add, get(1), get(from), i32Add, f64Load(), f64Store],
-        [get(from), i32Const(8), i32Add, set(from)],
-        [get(to), get(step), i32Add, set(to)],
-        [get(t), i32Const(1), i32Add, set(t)],
+        increment(from, i32Const(8)),
+        increment(to, get(step)),
+        increment(t, i32Const(1)),
       ],
     ),
   ];
@@ -80,55 +79,47 @@ const orderKey = (high: Code): Code => [
   i32And,
 ];
 
+/**
+ * for each of the n float64 values at `values` (a parameter): `body`, with `at` its byte
+ * address and `key` its order key in locals.
+ */
+function overValues(locals: Locals, values: number, n: number, body: (at: number, key: number) => Code): Code {
+  const i = locals.add(I32),
+    at = locals.add(I32),
+    key = locals.add(I32);
+  return [
+    [i32Const(0), set(i), get(values), set(at)],
+    whileLoop(
+      [get(i), get(n), i32LtS],
+      [orderKey([get(at), i32Load(4)]), set(key), body(at, key), increment(at, i32Const(8)), increment(i, i32Const(1))],
+    ),
+  ];
+}
+
 function countBins(): FunctionSpec {
   // params: 0 values, 1 n, 2 counts
   const locals = new Locals(3);
-  const i = locals.add(I32),
-    at = locals.add(I32),
-    slot = locals.add(I32);
-  const body: Code = [
-    i32Const(0),
-    set(i),
-    get(0),
-    set(at),
-    whileLoop(
-      [get(i), get(1), i32LtS],
-      [
-        [get(2), orderKey([get(at), i32Load(4)]), i32Const(4), i32Mul, i32Add, set(slot)],
-        [get(slot), get(slot), i32Load(), i32Const(1), i32Add, i32Store],
-        [get(at), i32Const(8), i32Add, set(at)],
-        [get(i), i32Const(1), i32Add, set(i)],
-      ],
-    ),
-  ];
+  const slot = locals.add(I32);
+  const body = overValues(locals, 0, 1, (_, key) => [
+    [get(2), get(key), i32Const(4), i32Mul, i32Add, set(slot)],
+    [get(slot), get(slot), i32Load(), i32Const(1), i32Add, i32Store],
+  ]);
   return { name: 'countBins', params: [I32, I32, I32], locals: locals.runs(), body };
 }
 
 function gatherBins(): FunctionSpec {
   // params: 0 values, 1 n, 2 from, 3 to; result: m
   const locals = new Locals(4);
-  const i = locals.add(I32),
-    at = locals.add(I32),
-    m = locals.add(I32),
-    key = locals.add(I32);
+  const m = locals.add(I32);
   const body: Code = [
     i32Const(0),
-    set(i),
-    get(0),
-    set(at),
-    i32Const(0),
     set(m),
-    whileLoop(
-      [get(i), get(1), i32LtS],
-      [
-        orderKey([get(at), i32Load(4)]),
-        set(key),
-        // if (key >= from && key <= to) values[m++] = values[i]
+    overValues(locals, 0, 1, (at, key) =>
+      // if (key >= from && key <= to) values[m++] = values[i]
+      ifThen(
         [get(key), get(2), i32GeU, get(key), get(3), i32LeU, i32And],
-        [0x04, 0x40, get(0), get(m), i32Const(8), i32Mul, i32Add, get(at), f64Load(), f64Store, get(m), i32Const(1), i32Add, set(m), 0x0b],
-        [get(at), i32Const(8), i32Add, set(at)],
-        [get(i), i32Const(1), i32Add, set(i)],
-      ],
+        [get(0), get(m), i32Const(8), i32Mul, i32Add, get(at), f64Load(), f64Store, increment(m, i32Const(1))],
+      ),
     ),
     get(m),
   ];
