@@ -14,13 +14,14 @@ import { stageModule, WASM_RADICES } from '../src/cpu/wasm/stages.js';
 import {
   energyKernelOn,
   filterKernelOn,
-  heapColumns,
+  heapScratch,
   medianScansOn,
-  heapColumnsBytes,
+  heapScratchBytes,
   runHeapColumns,
   WasmHeap,
 } from '../src/cpu/wasm/heap.js';
-import { WasmTransform, wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/transform.js';
+import { wasmRunsPlan, wasmSimdAvailable } from '../src/cpu/wasm/kernels.js';
+import { WasmTransform } from '../src/cpu/wasm/transform.js';
 import { fftPlan, type StockhamPlan } from '../src/fft/plan.js';
 
 function random(n: number): Float64Array {
@@ -128,12 +129,12 @@ describe('WebAssembly SIMD kernels', () => {
     const rows = 60,
       cols = 37;
     const plan = fftPlan(rows) as StockhamPlan;
-    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2, { cols, quadrantCols: 1, scales: 1 }));
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapScratchBytes(plan, 16, 2, { cols, quadrantCols: 1, scales: 1 }));
     expect(heap).not.toBeNull();
     expect(heap!.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
     const re = heap!.float64(rows * cols),
       im = heap!.float64(rows * cols);
-    const columns = heapColumns(heap!, plan, 16, 2, { cols, quadrantCols: 1, scales: 1 })!;
+    const columns = heapScratch(heap!, plan, 16, 2, { cols, quadrantCols: 1, scales: 1 })!;
     expect(columns).not.toBeNull();
     for (const inverse of [false, true]) {
       const [xr, xi] = [random(rows * cols), random(rows * cols)];
@@ -152,13 +153,13 @@ describe('WebAssembly SIMD kernels', () => {
       cols = 6;
     const plan = fftPlan(rows) as StockhamPlan;
     expect(plan.stages).toHaveLength(1);
-    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 1, { cols, quadrantCols: 1, scales: 1 }))!;
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * cols) + heapScratchBytes(plan, 16, 1, { cols, quadrantCols: 1, scales: 1 }))!;
     const re = heap.float64(rows * cols),
       im = heap.float64(rows * cols);
     const [xr, xi] = [random(rows * cols), random(rows * cols)];
     re.set(xr);
     im.set(xi);
-    runHeapColumns(heapColumns(heap, plan, 16, 1, { cols, quadrantCols: 1, scales: 1 })!, 0, re, im, 2, 4, cols, false);
+    runHeapColumns(heapScratch(heap, plan, 16, 1, { cols, quadrantCols: 1, scales: 1 })!, 0, re, im, 2, 4, cols, false);
     new Fft1D(rows, 4, 'scalar').columns(xr, xi, 2, cols, false);
     expect(firstDifference(re, xr)).toBe(-1);
     expect(firstDifference(im, xi)).toBe(-1);
@@ -173,12 +174,12 @@ describe('WebAssembly SIMD kernels', () => {
     const spectrumValues = [random(rows * half), random(rows * half)];
     const plan = fftPlan(rows) as StockhamPlan;
     const sizes = { cols, quadrantCols: half, scales: PC.nscale };
-    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * half) + 9 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2, sizes))!;
+    const heap = WasmHeap.create(2 * WasmHeap.bytes(rows * half) + 9 * WasmHeap.bytes(rows * cols) + heapScratchBytes(plan, 16, 2, sizes))!;
     const onHeap = { re: heap.float64(rows * half), im: heap.float64(rows * half) };
     onHeap.re.set(spectrumValues[0]);
     onHeap.im.set(spectrumValues[1]);
     const heapMaps = pcMaps(rows, cols, (n) => heap.float64(n));
-    const columns = heapColumns(heap, plan, 16, 2, sizes)!;
+    const columns = heapScratch(heap, plan, 16, 2, sizes)!;
     expect(filterKernelOn(heap.memory)).not.toBeNull();
     const plainMaps = pcMaps(rows, cols);
     const plain = { re: spectrumValues[0], im: spectrumValues[1] };
@@ -189,7 +190,7 @@ describe('WebAssembly SIMD kernels', () => {
         [0, 0, 16],
         [1, 16, cols],
       ] as const) {
-        columnPass(fft, bank, onHeap, o, heapMaps, [0, PC.nscale], from, to, { columns, part });
+        columnPass(fft, bank, onHeap, o, heapMaps, [0, PC.nscale], from, to, { scratch: columns, part });
         columnPass(fft, bank, plain, o, plainMaps, [0, PC.nscale], from, to);
       }
       for (let s = 0; s < PC.nscale; s++) {
@@ -206,9 +207,9 @@ describe('WebAssembly SIMD kernels', () => {
   ])('%i × %i: the row pass on the heap (SIMD transforms and energy) gives the scalar pass, bit for bit', (rows, cols) => {
     const plan = fftPlan(rows) as StockhamPlan;
     const sizes = { cols, quadrantCols: (cols >> 1) + 1, scales: PC.nscale };
-    const heap = WasmHeap.create(9 * WasmHeap.bytes(rows * cols) + heapColumnsBytes(plan, 16, 2, sizes))!;
+    const heap = WasmHeap.create(9 * WasmHeap.bytes(rows * cols) + heapScratchBytes(plan, 16, 2, sizes))!;
     const heapMaps = pcMaps(rows, cols, (n) => heap.float64(n));
-    const columns = heapColumns(heap, plan, 16, 2, sizes)!;
+    const columns = heapScratch(heap, plan, 16, 2, sizes)!;
     expect(columns.rows).not.toBeNull();
     expect(energyKernelOn(heap.memory)).not.toBeNull();
     const plainMaps = pcMaps(rows, cols);
@@ -221,8 +222,8 @@ describe('WebAssembly SIMD kernels', () => {
         plainMaps.responseRe[s].set(re);
         plainMaps.responseIm[s].set(im);
       }
-      rowPass(fft, heapMaps, first, 0, 5, { columns, part: 0 });
-      rowPass(fft, heapMaps, first, 5, rows, { columns, part: 1 });
+      rowPass(fft, heapMaps, first, 0, 5, { scratch: columns, part: 0 });
+      rowPass(fft, heapMaps, first, 5, rows, { scratch: columns, part: 1 });
       rowPass(fft, plainMaps, first, 0, rows);
       for (const map of ['energy', 'smallestScaleEnergy', 'amplitude'] as const) {
         expect(firstDifference(heapMaps[map], plainMaps[map])).toBe(-1);
@@ -234,8 +235,8 @@ describe('WebAssembly SIMD kernels', () => {
     const n = 20001;
     const plan = fftPlan(8) as StockhamPlan;
     const sizes = { cols: 8, quadrantCols: 5, scales: PC.nscale };
-    const heap = WasmHeap.create(WasmHeap.bytes(n) + heapColumnsBytes(plan, 16, 1, sizes))!;
-    const columns = heapColumns(heap, plan, 16, 1, sizes)!;
+    const heap = WasmHeap.create(WasmHeap.bytes(n) + heapScratchBytes(plan, 16, 1, sizes))!;
+    const columns = heapScratch(heap, plan, 16, 1, sizes)!;
     const scans = medianScansOn(columns);
     expect(scans).not.toBeNull();
     const values = heap.float64(n);

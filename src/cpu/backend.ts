@@ -30,8 +30,8 @@ import { medianInPlace } from './median.js';
 import { type PcMaps, pcMaps, type Spectrum } from './phaseCongruency.js';
 import type { CpuTask } from './tasks.js';
 import { fftPlan } from '../fft/plan.js';
-import { type HeapColumns, heapColumns, heapColumnsBytes, medianScansOn, WasmHeap } from './wasm/heap.js';
-import { wasmRunsPlan } from './wasm/transform.js';
+import { type HeapScratch, heapScratch, heapScratchBytes, medianScansOn, WasmHeap } from './wasm/heap.js';
+import { wasmRunsPlan } from './wasm/kernels.js';
 import { checkPoolable, finishScores } from '../pooling.js';
 import { addChunks, POOL_CHUNK, SUMS_PER_CHUNK, similarityMaps } from './pooling.js';
 
@@ -82,8 +82,8 @@ export interface CpuBackendOptions {
 interface Workspace {
   readonly spectrum: Spectrum;
   readonly maps: PcMaps;
-  /** The column transforms on the heap holding the maps, or null (plain arrays). */
-  readonly columns: HeapColumns | null;
+  /** The kernels' scratch on the heap holding the maps, or null (plain arrays). */
+  readonly scratch: HeapScratch | null;
 }
 
 export class CpuBackend implements Backend {
@@ -138,7 +138,7 @@ export class CpuBackend implements Backend {
    * this frame only.
    */
   private async spectrumAndGradient(image: RasterImage, factor: number, greyscale: boolean, work: Workspace, timings: StageTimings) {
-    const { spectrum, maps, columns: heap } = work;
+    const { spectrum, maps, scratch: heap } = work;
     const [h, w] = downsampledSize(image.height, image.width, factor);
     // Box means of the raster's channels, then YIQ on the small grid (linear maps commute; no
     // full-resolution float64 plane per component is ever held). At F = 1 pooling reads the
@@ -188,7 +188,7 @@ export class CpuBackend implements Backend {
     timings: StageTimings,
     progress?: Progress,
   ): Promise<Float64Array> {
-    const { spectrum, maps, columns: heap } = work;
+    const { spectrum, maps, scratch: heap } = work;
     const n = h * w;
     const parts = this.executor.parts(n);
     const rowRanges = ranges(h, w, h, parts, 1);
@@ -255,19 +255,17 @@ export class CpuBackend implements Backend {
       this.work = null;
       const kept = h * halfWidth(w);
       const plan = fftPlan(h);
+      // The column length's SIMD plan, if it has one: then the maps go on a heap.
+      const simd = plan.kind === 'stockham' && wasmRunsPlan(plan) ? plan : null;
       const parts = this.executor.threads;
       const rows = { cols: w, quadrantCols: halfWidth(w), scales: PC.nscale };
-      const heap =
-        plan.kind === 'stockham' && wasmRunsPlan(plan)
-          ? WasmHeap.create(
-              2 * WasmHeap.bytes(kept) + (2 * PC.nscale + 1) * WasmHeap.bytes(h * w) + heapColumnsBytes(plan, COLUMN_BLOCK, parts, rows),
-            )
-          : null;
+      const mapBytes = 2 * WasmHeap.bytes(kept) + (2 * PC.nscale + 1) * WasmHeap.bytes(h * w);
+      const heap = simd ? WasmHeap.create(mapBytes + heapScratchBytes(simd, COLUMN_BLOCK, parts, rows)) : null;
       const allocate = heap ? (length: number) => heap.float64(length) : sharedFloat64;
       this.work = {
         spectrum: { re: allocate(kept), im: allocate(kept) },
         maps: pcMaps(h, w, allocate),
-        columns: heap && plan.kind === 'stockham' ? heapColumns(heap, plan, COLUMN_BLOCK, parts, rows) : null,
+        scratch: heap && simd ? heapScratch(heap, simd, COLUMN_BLOCK, parts, rows) : null,
       };
     }
     return this.work;

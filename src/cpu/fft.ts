@@ -7,7 +7,9 @@
  * The inverse uses IDFT(x) = swap(DFT(swap(x)))/n, which with split arrays is DFT(im, re).
  */
 import { fftPlan, type BluesteinPlan, type FftPlan, type StockhamPlan } from '../fft/plan.js';
-import { WasmTransform, wasmRunsPlan } from './wasm/transform.js';
+import { copyColumns, interleave } from './copies.js';
+import { wasmRunsPlan } from './wasm/kernels.js';
+import { WasmTransform } from './wasm/transform.js';
 
 type Arr = Float64Array;
 
@@ -932,24 +934,6 @@ function runStockhamColumns(
     [xr, xi, xo, xl] = [yr, yi, yo, yl];
   }
   if (last === 0) copyColumns(xr, xi, 0, w, re, im, offset, ld, n, w);
-}
-
-/** Elements [offset, offset + n) of (fr, fi) into lane c of the width-w interleaved (tr, ti). */
-function interleave(fr: Arr, fi: Arr, offset: number, tr: Arr, ti: Arr, c: number, n: number, w: number): void {
-  for (let t = 0, at = c; t < n; t++, at += w) {
-    tr[at] = fr[offset + t];
-    ti[at] = fi[offset + t];
-  }
-}
-
-/** Copies n rows of w values between row strides (from fo, fl) and (to, tl). */
-function copyColumns(fr: Arr, fi: Arr, fo: number, fl: number, tr: Arr, ti: Arr, to: number, tl: number, n: number, w: number): void {
-  for (let t = 0; t < n; t++) {
-    for (let c = 0; c < w; c++) {
-      tr[to + t * tl + c] = fr[fo + t * fl + c];
-      ti[to + t * tl + c] = fi[fo + t * fl + c];
-    }
-  }
 }
 
 /** Which kernels a transform runs: WebAssembly SIMD where it can (even widths), or the scalar ones here. */

@@ -5,11 +5,11 @@
  * of the map). Scratch is per instance: one Fft2D per thread.
  */
 import { Fft1D } from './fft.js';
-import { type HeapColumns, runHeapColumns } from './wasm/heap.js';
+import { type HeapScratch, runHeapColumns } from './wasm/heap.js';
 
-/** Column transforms on the workspace's heap, and which part's scratch a task uses. */
+/** The kernels' scratch on the workspace's heap, and which part of it a task uses. */
 export interface HeapPart {
-  readonly columns: HeapColumns;
+  readonly scratch: HeapScratch;
   readonly part: number;
 }
 
@@ -88,16 +88,9 @@ export class Fft2D {
   columns(re: Float64Array, im: Float64Array, from: number, to: number, inverse: boolean, width = this.cols, heap?: HeapPart): void {
     for (let c0 = from; c0 < to; c0 += COLUMN_BLOCK) {
       const block = Math.min(COLUMN_BLOCK, to - c0);
-      if (heap && block % 2 === 0) runHeapColumns(heap.columns, heap.part, re, im, c0, block, width, inverse);
+      if (heap && block % 2 === 0) runHeapColumns(heap.scratch, heap.part, re, im, c0, block, width, inverse);
       else this.blockFft(block).columns(re, im, c0, width, inverse);
     }
-  }
-
-  /** Unnormalised inverse DFT of row r of (re, im), in place. */
-  inverseRow(re: Float64Array, im: Float64Array, r: number): void {
-    const from = r * this.cols,
-      to = from + this.cols;
-    this.rowFft.inverse(re.subarray(from, to), im.subarray(from, to));
   }
 
   /**

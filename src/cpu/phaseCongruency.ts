@@ -85,12 +85,12 @@ export function columnPass(
 export function rowPass(fft: Fft2D, maps: PcMaps, first: boolean, from: number, to: number, heap?: HeapPart): void {
   const { rows, cols } = maps;
   const inv = 1 / (rows * cols);
-  const energy = heap?.columns.rows && energyKernelOn(heap.columns.memory);
+  const energy = heap?.scratch.rows && energyKernelOn(heap.scratch.memory);
   if (heap && energy) {
     // On the heap: the same transforms and energy as below, as WebAssembly kernels.
     const line = 8 * cols;
     for (let r = from; r < to; r++) {
-      const out = runHeapRows(heap.columns, heap.part, maps.responseRe, maps.responseIm, r);
+      const out = runHeapRows(heap.scratch, heap.part, maps.responseRe, maps.responseIm, r);
       const at = r * line;
       energy(
         out.re,
@@ -134,8 +134,8 @@ function filterColumns(
   heap?: HeapPart,
 ): void {
   const { rows, cols, quadrantCols } = bank;
-  const kernel = heap ? filterKernelOn(heap.columns.memory) : null;
-  const scratch = heap && kernel ? heap.columns.filterRows[heap.part] : null;
+  const kernel = heap ? filterKernelOn(heap.scratch.memory) : null;
+  const scratch = heap && kernel ? heap.scratch.filterRows[heap.part] : null;
   const spread = scratch ? scratch.spread : new Float64Array(to - from);
   const middle = (cols >> 1) + 1;
   for (let r = 0; r < rows; r++) {

@@ -6,7 +6,7 @@
  */
 import { type BankMaps, type FilterBank, fillAngular, fillNoiseChunks, fillRadial } from '../bank.js';
 import { Fft2D, type HeapPart } from './fft2d.js';
-import type { HeapColumns } from './wasm/heap.js';
+import type { HeapScratch } from './wasm/heap.js';
 import { gradientRows } from './gradient.js';
 import { type PoolingInput, poolChunks } from './pooling.js';
 import { addThresholded, columnPass, type PcMaps, rowPass, type Spectrum } from './phaseCongruency.js';
@@ -25,7 +25,7 @@ export type CpuTask = Range &
     | /** Row DFTs of the luminance (rows from an even one). */
     { readonly kind: 'spectrumRows'; readonly y: Float64Array; readonly spectrum: Spectrum }
     /** Column DFTs of the kept columns [from, to) ⊂ [0, ⌊cols/2⌋], completing the spectrum (in place on the heap, when it has one). */
-    | { readonly kind: 'spectrumColumns'; readonly spectrum: Spectrum; readonly heap: HeapColumns | null }
+    | { readonly kind: 'spectrumColumns'; readonly spectrum: Spectrum; readonly heap: HeapScratch | null }
     /** Phase congruency, orientation o: the filtered column inverse DFTs of scales [scales[0], scales[1]). */
     | {
         readonly kind: 'pcColumns';
@@ -33,11 +33,11 @@ export type CpuTask = Range &
         readonly spectrum: Spectrum;
         readonly orientation: number;
         readonly scales: readonly [number, number];
-        readonly heap: HeapColumns | null;
+        readonly heap: HeapScratch | null;
         readonly maps: PcMaps;
       }
     /** The row inverse DFTs, energy and amplitude (on the heap, when it has one). */
-    | { readonly kind: 'pcRows'; readonly maps: PcMaps; readonly first: boolean; readonly heap: HeapColumns | null }
+    | { readonly kind: 'pcRows'; readonly maps: PcMaps; readonly first: boolean; readonly heap: HeapScratch | null }
     /** total (= if first, else +=) max(energy − threshold, 0). */
     | {
         readonly kind: 'pcThreshold';
@@ -63,8 +63,8 @@ export type CpuTask = Range &
       }
   );
 
-function heapPart(task: { heap: HeapColumns | null; part: number }): HeapPart | undefined {
-  return task.heap ? { columns: task.heap, part: task.part } : undefined;
+function heapPart(task: { heap: HeapScratch | null; part: number }): HeapPart | undefined {
+  return task.heap ? { scratch: task.heap, part: task.part } : undefined;
 }
 
 /** Runs tasks on one thread, keeping the transforms (and their scratch) of the most recent size. */

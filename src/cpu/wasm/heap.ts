@@ -7,18 +7,16 @@
  */
 import { PC } from '../../constants.js';
 import { type FftPlan, fftPlan, type StockhamPlan } from '../../fft/plan.js';
-import { energyModule } from './energy.js';
+import { copyColumns, interleave } from '../copies.js';
 import type { MedianScans } from '../median.js';
+import { energyModule } from './energy.js';
 import { filterModule } from './filter.js';
+import { exportsOn, isShared, type Kernel, stageKernelOn, wasmRunsPlan } from './kernels.js';
 import { rowsModule } from './rows.js';
-import { compiledModule, stageKernelModule, wasmRunsPlan } from './transform.js';
 
 const PAGE = 65536;
-const MEDIAN_BINS = 1 << 16;
 /** The most a 32-bit memory addresses, less a margin. */
 const MAX_BYTES = 4 * 2 ** 30 - 16 * PAGE;
-
-type StageKernel = (...args: number[]) => void;
 
 /** Bump allocation of float64 views in a memory sized up front. */
 export class WasmHeap {
@@ -29,11 +27,14 @@ export class WasmHeap {
     this.memory = memory;
   }
 
-  /** A heap of `bytes`, or null where it cannot be made (no WebAssembly SIMD, over 4 GiB, refused). */
-  static create(bytes: number): WasmHeap | null {
+  /**
+   * A heap of `bytes`, shared with other threads where the platform allows (unless `shareable`
+   * is false), or null where it cannot be made (over 4 GiB, or refused).
+   */
+  static create(bytes: number, shareable = true): WasmHeap | null {
     if (bytes > MAX_BYTES) return null;
     const pages = Math.ceil(bytes / PAGE);
-    const shared = typeof SharedArrayBuffer === 'function';
+    const shared = shareable && typeof SharedArrayBuffer === 'function';
     try {
       return new WasmHeap(new WebAssembly.Memory({ initial: pages, maximum: pages, shared }));
     } catch {
@@ -55,31 +56,82 @@ export class WasmHeap {
   }
 }
 
+/** A Stockham stage on a heap: its radix, stride and the byte address of its twiddles. */
+export interface HeapStage {
+  readonly radix: number;
+  readonly stride: number;
+  readonly twiddles: number;
+}
+
+/** The plan's twiddles copied onto the heap. */
+export function uploadStages(heap: WasmHeap, plan: StockhamPlan): HeapStage[] {
+  return plan.stages.map(({ radix, stride, twiddles }) => {
+    const view = heap.float64(twiddles.length);
+    view.set(twiddles);
+    return { radix, stride, twiddles: view.byteOffset };
+  });
+}
+
+/** Bytes uploadStages() allocates for a plan (none for a Bluestein plan). */
+function stagesBytes(plan: FftPlan): number {
+  return plan.kind === 'stockham' ? plan.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0) : 0;
+}
+
 /**
- * Column transforms of one length on a heap: the plan's twiddles and one pair of scratch
- * pairs per part (a thread's share of a pass), `blockWidth` columns wide. Plain data (offsets),
- * so it travels to the worker threads with the heap's memory.
+ * All stages of `width` contiguous interleaved transforms of length n, ping-ponging between
+ * the pair (xr, xi) and the scratch pair (yr, yi) (byte addresses): where the result is, as
+ * [re, im]. The scalar runStockham's passes (../fft.ts).
  */
-export interface HeapColumns {
+export function runStages(
+  memory: WebAssembly.Memory,
+  stages: readonly HeapStage[],
+  n: number,
+  width: number,
+  xr: number,
+  xi: number,
+  yr: number,
+  yi: number,
+): [number, number] {
+  // Plain locals: this runs per row.
+  for (let t = 0; t < stages.length; t++) {
+    const stage = stages[t];
+    stageKernelOn(memory, stage.radix)!(xr, xi, yr, yi, n, stage.stride, stage.twiddles, width, 0, width, 0, width);
+    const tr = xr,
+      ti = xi;
+    xr = yr;
+    xi = yi;
+    yr = tr;
+    yi = ti;
+  }
+  return [xr, xi];
+}
+
+/**
+ * What the kernels need on a heap besides the maps, for one image size: the column and row
+ * transforms' stages and per-part scratch (a part is a thread's share of a pass), the filter
+ * kernel's rows and the median's bin counts. Plain data (byte offsets and views of the
+ * heap's memory), so it travels to the worker threads with the memory.
+ */
+export interface HeapScratch {
   readonly memory: WebAssembly.Memory;
+  /** Column transforms: their length, block width, stages and per part two scratch pairs [re, im, re, im] (n·blockWidth values each). */
   readonly n: number;
   readonly blockWidth: number;
-  readonly stages: readonly { readonly radix: number; readonly stride: number; readonly twiddles: number }[];
-  /** Per part: the byte offsets of two scratch pairs [re, im], n·blockWidth values each. */
+  readonly stages: readonly HeapStage[];
   readonly scratch: readonly (readonly [number, number, number, number])[];
   /** Per part: rows for the filter kernel (filter.ts): S_o's row, and a radial quadrant row per scale. */
   readonly filterRows: readonly { readonly spread: Float64Array; readonly radial: readonly Float64Array[] }[];
-  /**
-   * The row transforms of the energy pass (runHeapRows): their plan's stages on the heap, and
-   * per part the scales' rows interleaved and a scratch pair (scales·cols values each); null
-   * where the row length has no SIMD plan.
-   */
   /** The median's bin counts (median.ts), for the thread that takes the median. */
   readonly counts: Int32Array;
+  /**
+   * The row transforms of the energy pass (runHeapRows): their stages, and per part the
+   * scales' rows interleaved and a scratch pair (scales·cols values each); null where the row
+   * length has no SIMD plan.
+   */
   readonly rows: {
     readonly n: number;
     readonly scales: number;
-    readonly stages: readonly { readonly radix: number; readonly stride: number; readonly twiddles: number }[];
+    readonly stages: readonly HeapStage[];
     readonly buffers: readonly {
       readonly re: Float64Array;
       readonly im: Float64Array;
@@ -89,68 +141,51 @@ export interface HeapColumns {
   } | null;
 }
 
-/** The row sizes the filter kernel's scratch holds: a spread row of `cols`, `scales` radial rows of `quadrantCols`. */
-export interface FilterRowSizes {
+/** The row sizes of a map: its width, the radial quadrant's width and the scale count. */
+export interface RowSizes {
   readonly cols: number;
   readonly quadrantCols: number;
   readonly scales: number;
 }
 
-/** Bytes heapColumns() allocates. */
-export function heapColumnsBytes(plan: StockhamPlan, blockWidth: number, parts: number, rows: FilterRowSizes): number {
-  const twiddles = (p: FftPlan) => (p.kind === 'stockham' ? p.stages.reduce((sum, s) => sum + WasmHeap.bytes(s.twiddles.length), 0) : 0);
+const MEDIAN_BINS = 1 << 16;
+
+/** Bytes heapScratch() allocates. */
+export function heapScratchBytes(plan: StockhamPlan, blockWidth: number, parts: number, rows: RowSizes): number {
   const filterRows = WasmHeap.bytes(rows.cols) + rows.scales * WasmHeap.bytes(rows.quadrantCols);
   const rowBuffers = 4 * WasmHeap.bytes(rows.scales * rows.cols);
   return (
-    twiddles(plan) +
-    twiddles(fftPlan(rows.cols)) +
-    MEDIAN_BINS * 4 +
+    stagesBytes(plan) +
+    stagesBytes(fftPlan(rows.cols)) +
+    WasmHeap.bytes(MEDIAN_BINS / 2) +
     parts * (4 * WasmHeap.bytes(plan.n * blockWidth) + filterRows + rowBuffers)
   );
 }
 
-/** The plan's column transforms on the heap, or null where its radices have no SIMD kernel. */
-export function heapColumns(
-  heap: WasmHeap,
-  plan: StockhamPlan,
-  blockWidth: number,
-  parts: number,
-  rows: FilterRowSizes,
-): HeapColumns | null {
-  const shared = typeof SharedArrayBuffer === 'function' && heap.memory.buffer instanceof SharedArrayBuffer;
-  if (!wasmRunsPlan(plan) || plan.stages.some(({ radix }) => stageKernelModule(radix, shared) === null)) return null;
-  const stages = plan.stages.map(({ radix, stride, twiddles }) => {
-    const view = heap.float64(twiddles.length);
-    view.set(twiddles);
-    return { radix, stride, twiddles: view.byteOffset };
-  });
-  const scratch = Array.from({ length: parts }, () => {
-    const [a, b, c, d] = Array.from({ length: 4 }, () => heap.float64(plan.n * blockWidth).byteOffset);
-    return [a, b, c, d] as const;
-  });
+/** The kernels' scratch on a heap for columns of the plan's length, or null where its radices have no SIMD kernel. */
+export function heapScratch(heap: WasmHeap, plan: StockhamPlan, blockWidth: number, parts: number, rows: RowSizes): HeapScratch | null {
+  const shared = isShared(heap.memory);
+  if (!wasmRunsPlan(plan, shared)) return null;
+  const stages = uploadStages(heap, plan);
+  const column = () => heap.float64(plan.n * blockWidth).byteOffset;
+  const scratch = Array.from({ length: parts }, () => [column(), column(), column(), column()] as const);
   const filterRows = Array.from({ length: parts }, () => ({
     spread: heap.float64(rows.cols),
     radial: Array.from({ length: rows.scales }, () => heap.float64(rows.quadrantCols)),
   }));
   const rowPlan = fftPlan(rows.cols);
+  const rowValues = rows.scales * rows.cols;
   const rowsOnHeap =
-    rowPlan.kind === 'stockham' &&
-    wasmRunsPlan(rowPlan) &&
-    rows.scales % 2 === 0 &&
-    rowPlan.stages.every(({ radix }) => stageKernelModule(radix, shared))
+    rowPlan.kind === 'stockham' && rows.scales % 2 === 0 && wasmRunsPlan(rowPlan, shared)
       ? {
           n: rows.cols,
           scales: rows.scales,
-          stages: rowPlan.stages.map(({ radix, stride, twiddles }) => {
-            const view = heap.float64(twiddles.length);
-            view.set(twiddles);
-            return { radix, stride, twiddles: view.byteOffset };
-          }),
+          stages: uploadStages(heap, rowPlan),
           buffers: Array.from({ length: parts }, () => ({
-            re: heap.float64(rows.scales * rows.cols),
-            im: heap.float64(rows.scales * rows.cols),
-            scratchRe: heap.float64(rows.scales * rows.cols).byteOffset,
-            scratchIm: heap.float64(rows.scales * rows.cols).byteOffset,
+            re: heap.float64(rowValues),
+            im: heap.float64(rowValues),
+            scratchRe: heap.float64(rowValues).byteOffset,
+            scratchIm: heap.float64(rowValues).byteOffset,
           })),
         }
       : null;
@@ -158,44 +193,26 @@ export function heapColumns(
   return { memory: heap.memory, n: plan.n, blockWidth, stages, scratch, filterRows, counts, rows: rowsOnHeap };
 }
 
-type FilterKernel = (...args: number[]) => void;
-const filterInstances = new WeakMap<WebAssembly.Memory, FilterKernel | null>();
-
-/** The filter kernel (filter.ts) on a memory, or null where it does not compile here. */
-export function filterKernelOn(memory: WebAssembly.Memory): FilterKernel | null {
-  if (!filterInstances.has(memory)) {
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    const module = compiledModule(`filter${shared ? 's' : ''}`, () => filterModule(shared));
-    filterInstances.set(
-      memory,
-      module ? ((new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, FilterKernel>).filterRow ?? null) : null,
-    );
-  }
-  return filterInstances.get(memory) ?? null;
+/** The filter kernel (filter.ts) on a memory, or null where it is refused. */
+export function filterKernelOn(memory: WebAssembly.Memory): Kernel | null {
+  return exportsOn(memory, 'filter', filterModule)?.filterRow ?? null;
 }
 
-interface RowKernels {
-  interleaveLane(srcRe: number, srcIm: number, dstRe: number, dstIm: number, lane: number, width: number, n: number): void;
-  countBins(values: number, n: number, counts: number): void;
-  gatherBins(values: number, n: number, from: number, to: number): number;
+/** The energy kernel (energy.ts) on a memory, or null where it is refused. */
+export function energyKernelOn(memory: WebAssembly.Memory): Kernel | null {
+  return exportsOn(memory, 'energy', (shared) => energyModule(PC.epsilon, shared))?.energyRow ?? null;
 }
-const rowInstances = new WeakMap<WebAssembly.Memory, RowKernels | null>();
 
-/** The small row kernels (rows.ts) on a memory, or null where they do not compile here. */
-export function rowKernelsOn(memory: WebAssembly.Memory): RowKernels | null {
-  if (!rowInstances.has(memory)) {
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    const module = compiledModule(`rows${shared ? 's' : ''}`, () => rowsModule(shared));
-    rowInstances.set(memory, module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as RowKernels) : null);
-  }
-  return rowInstances.get(memory) ?? null;
+/** The small row kernels (rows.ts) on a memory, or null where they are refused. */
+function rowKernelsOn(memory: WebAssembly.Memory): Record<string, Kernel> | null {
+  return exportsOn(memory, 'rows', rowsModule);
 }
 
 /** The median's passes (median.ts) as the row kernels, over values on the heap; null where they do not run here. */
-export function medianScansOn(columns: HeapColumns): MedianScans | null {
-  const kernels = rowKernelsOn(columns.memory);
+export function medianScansOn(scratch: HeapScratch): MedianScans | null {
+  const kernels = rowKernelsOn(scratch.memory);
   if (!kernels) return null;
-  const { counts } = columns;
+  const { counts } = scratch;
   return {
     counts,
     count(values) {
@@ -203,101 +220,35 @@ export function medianScansOn(columns: HeapColumns): MedianScans | null {
       kernels.countBins(values.byteOffset, values.length, counts.byteOffset);
     },
     gather(values, from, to) {
-      return kernels.gatherBins(values.byteOffset, values.length, from, to);
+      return kernels.gatherBins(values.byteOffset, values.length, from, to) as number;
     },
   };
-}
-
-const energyInstances = new WeakMap<WebAssembly.Memory, FilterKernel | null>();
-
-/** The energy kernel (energy.ts) on a memory, or null where it does not compile here. */
-export function energyKernelOn(memory: WebAssembly.Memory): FilterKernel | null {
-  if (!energyInstances.has(memory)) {
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    const module = compiledModule(`energy${shared ? 's' : ''}`, () => energyModule(PC.epsilon, shared));
-    energyInstances.set(
-      memory,
-      module ? ((new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, FilterKernel>).energyRow ?? null) : null,
-    );
-  }
-  return energyInstances.get(memory) ?? null;
 }
 
 /**
  * Unnormalised inverse DFTs of row r of every map (re[k], im[k]) on the heap, interleaved in
  * part `part`'s row buffers: the results' byte offsets, interleaved (column c of map k at
- * c·scales + k), valid until the part's next call. The scalar Fft1D.interleaved's passes.
+ * c·scales + k), valid until the part's next call. Fft1D.interleaved's passes.
  */
 export function runHeapRows(
-  columns: HeapColumns,
+  scratch: HeapScratch,
   part: number,
   re: readonly Float64Array[],
   im: readonly Float64Array[],
   r: number,
 ): { re: number; im: number } {
-  const rows = columns.rows!;
-  const { n, scales: w, stages } = rows;
-  const buffers = rows.buffers[part];
+  const { n, scales: w, stages, buffers } = scratch.rows!;
+  const { re: bufferRe, im: bufferIm, scratchRe, scratchIm } = buffers[part];
   // The inverse by the swap: DFT(im, re), read back swapped.
-  const kernels = rowKernelsOn(columns.memory);
+  const kernels = rowKernelsOn(scratch.memory);
+  const at = r * n;
   for (let k = 0; k < w; k++) {
-    if (kernels) {
-      const at = 8 * r * n;
-      kernels.interleaveLane(im[k].byteOffset + at, re[k].byteOffset + at, buffers.re.byteOffset, buffers.im.byteOffset, k, w, n);
-    } else interleaveRow(im[k], re[k], r * n, buffers.re, buffers.im, k, n, w);
+    if (kernels)
+      kernels.interleaveLane(im[k].byteOffset + 8 * at, re[k].byteOffset + 8 * at, bufferRe.byteOffset, bufferIm.byteOffset, k, w, n);
+    else interleave(im[k], re[k], at, bufferRe, bufferIm, k, n, w);
   }
-  // Ping-pong between the row buffers and the scratch pair (plain locals: this runs per row).
-  let xr = buffers.re.byteOffset,
-    xi = buffers.im.byteOffset,
-    yr = buffers.scratchRe,
-    yi = buffers.scratchIm;
-  for (let t = 0; t < stages.length; t++) {
-    const stage = stages[t];
-    kernelOn(columns.memory, stage.radix)(xr, xi, yr, yi, n, stage.stride, stage.twiddles, w, 0, w, 0, w);
-    const tr = xr,
-      ti = xi;
-    xr = yr;
-    xi = yi;
-    yr = tr;
-    yi = ti;
-  }
+  const [xr, xi] = runStages(scratch.memory, stages, n, w, bufferRe.byteOffset, bufferIm.byteOffset, scratchRe, scratchIm);
   return { re: xi, im: xr };
-}
-
-/** Elements [offset, offset + n) of (fr, fi) into lane k of the width-w interleaved (tr, ti). */
-function interleaveRow(
-  fr: Float64Array,
-  fi: Float64Array,
-  offset: number,
-  tr: Float64Array,
-  ti: Float64Array,
-  k: number,
-  n: number,
-  w: number,
-): void {
-  for (let t = 0, at = k; t < n; t++, at += w) {
-    tr[at] = fr[offset + t];
-    ti[at] = fi[offset + t];
-  }
-}
-
-/** Stage kernels instantiated on each memory, per radix (each thread keeps its own). */
-const instances = new WeakMap<WebAssembly.Memory, Map<number, StageKernel>>();
-
-function kernelOn(memory: WebAssembly.Memory, radix: number): StageKernel {
-  let kernels = instances.get(memory);
-  if (!kernels) {
-    kernels = new Map();
-    instances.set(memory, kernels);
-  }
-  let kernel = kernels.get(radix);
-  if (!kernel) {
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-    const { exports } = new WebAssembly.Instance(stageKernelModule(radix, shared)!, { env: { memory } });
-    kernel = (exports as Record<string, StageKernel>)[`stage${radix}`];
-    kernels.set(radix, kernel);
-  }
-  return kernel;
 }
 
 /**
@@ -306,7 +257,7 @@ function kernelOn(memory: WebAssembly.Memory, radix: number): StageKernel {
  * the scalar kernels' (runStockhamColumns in ../fft.ts), so the results are the same bit for bit.
  */
 export function runHeapColumns(
-  columns: HeapColumns,
+  scratch: HeapScratch,
   part: number,
   re: Float64Array,
   im: Float64Array,
@@ -315,12 +266,8 @@ export function runHeapColumns(
   ld: number,
   inverse: boolean,
 ): void {
-  const { memory, n, stages } = columns;
-  const scratch = columns.scratch[part];
-  const ar = scratch[0],
-    ai = scratch[1],
-    br = scratch[2],
-    bi = scratch[3];
+  const { memory, n, stages } = scratch;
+  const [ar, ai, br, bi] = scratch.scratch[part];
   // The inverse by the swap: DFT(im, re).
   const mapR = (inverse ? im : re).byteOffset,
     mapI = (inverse ? re : im).byteOffset;
@@ -337,21 +284,15 @@ export function runHeapColumns(
       yi = toMap ? mapI : t % 2 === 0 ? ai : bi;
     const yo = toMap ? c0 : 0,
       yl = toMap ? ld : width;
-    kernelOn(memory, radix)(xr, xi, yr, yi, n, stride, twiddles, width, xo, xl, yo, yl);
+    stageKernelOn(memory, radix)!(xr, xi, yr, yi, n, stride, twiddles, width, xo, xl, yo, yl);
     xr = yr;
     xi = yi;
     xo = yo;
     xl = yl;
   }
   if (last === 0) {
-    const buffer = memory.buffer;
-    const [fr, fi] = [new Float64Array(buffer, ar, n * width), new Float64Array(buffer, ai, n * width)];
+    const count = n * width;
     const [tr, ti] = inverse ? [im, re] : [re, im];
-    for (let t = 0; t < n; t++) {
-      for (let c = 0; c < width; c++) {
-        tr[t * ld + c0 + c] = fr[t * width + c];
-        ti[t * ld + c0 + c] = fi[t * width + c];
-      }
-    }
+    copyColumns(new Float64Array(memory.buffer, ar, count), new Float64Array(memory.buffer, ai, count), 0, width, tr, ti, c0, ld, n, width);
   }
 }
