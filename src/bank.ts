@@ -142,18 +142,21 @@ export function bankMaps(rows: number, cols: number): BankMaps {
     quadrantRows,
     quadrantCols,
     radial: Array.from({ length: PC.nscale }, () => sharedFloat64(quadrantRows * quadrantCols)),
-    angular: Array.from({ length: PC.norient }, (_, o) => sharedFloat64(angularLength(rows, cols, angularLayout(o)))),
+    angular: Array.from({ length: PC.norient }, (_, o) =>
+      sharedFloat64(angularLength(rows, cols, quadrantRows, quadrantCols, angularLayout(o))),
+    ),
   };
 }
 
-function angularLength(rows: number, cols: number, layout: AngularLayout): number {
+/** The values angularLayout stores. */
+function angularLength(rows: number, cols: number, quadrantRows: number, quadrantCols: number, layout: AngularLayout): number {
   switch (layout.kind) {
     case 'full':
       return rows * cols;
     case 'upperRows':
-      return ((rows >> 1) + 1) * cols;
+      return quadrantRows * cols;
     case 'leftColumns':
-      return rows * ((cols >> 1) + 1);
+      return rows * quadrantCols;
     case 'mirror':
       return cols % 2 === 0 ? 2 * rows : rows;
   }
