@@ -64,9 +64,21 @@ export function exportsOn(
   return byKey.get(key) ?? null;
 }
 
-/** stage{radix} (stages.ts) on a memory, or null where it is refused. */
+const stageKernels = new WeakMap<WebAssembly.Memory, (Kernel | null)[]>();
+
+/** stage{radix} (stages.ts) on a memory, or null where it is refused; looked up by number, as it is called per row. */
 export function stageKernelOn(memory: WebAssembly.Memory, radix: number): Kernel | null {
-  return exportsOn(memory, `stage${radix}`, stageGenerator(radix))?.[`stage${radix}`] ?? null;
+  let byRadix = stageKernels.get(memory);
+  if (!byRadix) {
+    byRadix = [];
+    stageKernels.set(memory, byRadix);
+  }
+  let kernel = byRadix[radix];
+  if (kernel === undefined) {
+    kernel = exportsOn(memory, `stage${radix}`, stageGenerator(radix))?.[`stage${radix}`] ?? null;
+    byRadix[radix] = kernel;
+  }
+  return kernel;
 }
 
 let available: boolean | undefined;
