@@ -5,7 +5,7 @@
  *   npm run bench:device-kit [-- --out .device-kit] [--xz-level 6]
  * then, on that machine, from the repository root:  bash .device-kit/run.sh [--runs 10]
  * It holds: Node (this one, xz-compressed), the built dist/ with wgsl-preprocessor and the
- * `webgpu` package's linux-x64 build (Dawn, xz-compressed), the Vulkan loader (libvulkan1,
+ * `webgpu` package's linux-x64 build (Dawn, xz-compressed), the Vulkan loader and libglvnd (libvulkan1, libglvnd0, libglx0, … as
  * amd64 .deb, unpacked only where the machine lacks one), the TID2013 I01 pair and its golden
  * scores from ../shared/fixtures, and run.sh, which unpacks them into a temporary folder,
  * points Vulkan at the NVIDIA driver and runs bench/deviceRun.ts (adapter first — a software
@@ -63,14 +63,20 @@ mkdirSync(join(webgpu, 'dist/linux-x64'), { recursive: true });
 for (const file of ['index.js', 'package.json']) copyFileSync(join(ROOT, 'node_modules/webgpu', file), join(webgpu, file));
 xz(join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'), join(webgpu, 'dist/linux-x64/dawn.node.xz'));
 
-// The Vulkan loader, amd64, from Debian (the lent machines have the NVIDIA driver, not always the loader).
+// The Vulkan loader and the GL vendor-neutral dispatch libraries, amd64, from Debian: the lent
+// machines have the NVIDIA driver, but not always the loader, and the NVIDIA Vulkan ICD
+// (libGLX_nvidia.so.0) cannot load without libglvnd's libGLdispatch.
 const lists = join(kit, '.apt-lists');
 mkdirSync(join(lists, 'partial'), { recursive: true });
 const apt = ['-oAPT::Architecture=amd64', '-oAPT::Architectures=amd64', `-oDir::State::Lists=${lists}`];
 execFileSync('apt-get', [...apt, '-qq', 'update'], { stdio: 'ignore' });
-execFileSync('apt-get', [...apt, '-qq', 'download', 'libvulkan1'], { cwd: kit, stdio: 'ignore' });
+const PACKAGES = ['libvulkan1', 'libglvnd0', 'libglx0', 'libegl1', 'libgl1', 'libopengl0', 'libgles2'];
+execFileSync('apt-get', [...apt, '-qq', 'download', ...PACKAGES], { cwd: kit, stdio: 'ignore' });
 rmSync(lists, { recursive: true, force: true });
-if (!readdirSync(kit).some((f) => /^libvulkan1_.*_amd64\.deb$/.test(f))) throw new Error('apt-get download libvulkan1 gave no amd64 .deb');
+for (const name of PACKAGES) {
+  if (!readdirSync(kit).some((f) => f.startsWith(`${name}_`) && f.endsWith('_amd64.deb')))
+    throw new Error(`apt-get download ${name} gave no amd64 .deb`);
+}
 
 // Inputs: the I01 pair (golden check and, resampled, every timed size) and its golden lines.
 const inputs = join(kit, 'inputs');
@@ -100,11 +106,18 @@ xz -dc "$kit/node.xz" > "$work/node"
 chmod +x "$work/node"
 cp -r "$kit/pkg" "$work/pkg"
 xz -d "$work/pkg/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
-# The Vulkan loader, only where the machine has none (unpacked into /: run as root there).
-if ! ldconfig -p | grep -q 'libvulkan.so.1 '; then
-  for deb in "$kit"/libvulkan1_*_amd64.deb; do dpkg -x "$deb" /; done
-  ldconfig
-fi
+# The Vulkan loader and libglvnd, each only where the machine lacks its library (unpacked
+# into /: run as root there).
+for deb in "$kit"/*_amd64.deb; do
+  # Whole-input filters only: under pipefail, a reader that stops early fails the pipeline.
+  lib="$(dpkg -c "$deb" | awk '{ for (i = 1; i <= NF; i++) if (!lib && $i ~ /\\.so\\.[0-9]+$/) { n = split($i, p, "/"); lib = p[n] } } END { print lib }')"
+  [ -n "$lib" ] || { echo "no library named in $deb" >&2; exit 1; }
+  if ! ldconfig -p | awk -v lib="$lib" '$1 == lib { found = 1 } END { exit !found }'; then
+    echo "unpacking $(basename "$deb") ($lib)"
+    dpkg -x "$deb" /
+  fi
+done
+ldconfig
 nvidia=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 if [ -z "\${VK_DRIVER_FILES:-}\${VK_ICD_FILENAMES:-}" ] && [ -f "$nvidia" ]; then export VK_DRIVER_FILES="$nvidia"; fi
 export XDG_RUNTIME_DIR="\${XDG_RUNTIME_DIR:-/tmp}"
