@@ -3,12 +3,18 @@
  * this with the kit's own Node): needs nothing but the kit — no sharp, no fixtures folder.
  *   node dist/bench/deviceRun.js --inputs DIR --out FILE.json [--sizes 1920x1080,3640x2400,7680x4320]
  *                                [--runs 10] [--limits adapter|default] [--allow-software]
+ *                                [--variants auto,fused-fft] [--profile-runs 5] [--inflight 4]
  * 1. the adapter: printed first; a software or fallback adapter fails loudly (the figures
  *    would be a CPU's) unless --allow-software (the kit's own test, on SwiftShader);
  * 2. the golden check: the kit's golden cases on this adapter, |Δ| ≤ 1e-4, or it stops;
  * 3. per size, FSIM + FSIMc of the TID2013 I01 pair resampled (§8 stretch, float64, rounded to
  *    8 bits) at F = 1: one warm-up, then medians of --runs of the per-stage GPU time
- *    (timestamp queries), the GPU total and wall time, and the peak GPU memory.
+ *    (timestamp queries), the GPU total and wall time, the GPU time with --inflight
+ *    comparisons queued at once, and the peak GPU memory; for each kernel choice in
+ *    --variants (GpuBackendOptions.fft: the first is the default path; 'fused-fft' the
+ *    per-stage path the fused one replaced), alternating run by run;
+ * 4. per size, each fused variant with one timed pass per kernel (--profile-runs, medians).
+ * The copy bandwidth of the device is measured before and after (the GPU's clocks vary).
  * Everything goes into one JSON file, labelled with the machine, the adapter and its limits.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +22,7 @@ import { join } from 'node:path';
 import { alignImage } from '../src/align.js';
 import type { StageTimings } from '../src/backend.js';
 import { type FsimResult, Fsim } from '../src/fsim.js';
-import { GpuBackend } from '../src/gpu/backend.js';
+import { type FftKernels, GpuBackend, type GpuBackendOptions } from '../src/gpu/backend.js';
 import { DeviceManager, type LimitsPolicy } from '../src/gpu/device.js';
 import type { RasterImage } from '../src/image.js';
 import { decodeFile } from '../src/node/decode.js';
@@ -35,6 +41,18 @@ if (!inputs || !out) {
 const sizes = (flag('sizes') ?? '1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const runs = Number(flag('runs') ?? 10);
 const limits = (flag('limits') ?? 'adapter') as LimitsPolicy;
+/** A GpuBackendOptions.fft choice; the first is the default path. */
+interface Variant {
+  label: string;
+  options: GpuBackendOptions;
+}
+const variants: Variant[] = (flag('variants') ?? flag('kernels') ?? 'auto,fused-fft').split(',').map((label) => {
+  return { label, options: { fft: label as FftKernels } };
+});
+const profileRuns = Number(flag('profile-runs') ?? 5);
+const inflight = Number(flag('inflight') ?? 4);
+// Dawn rounds timestamps to 2^16 ns unless told not to: per-kernel figures need the full resolution.
+process.env.FSIM_DAWN_FLAGS ??= 'disable-dawn-features=timestamp_quantization';
 const STAGES: (keyof StageTimings)[] = ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total'];
 const GPU_TOLERANCE = 1e-4;
 
@@ -53,8 +71,63 @@ if (acquired.isFallbackAdapter && !argv.includes('--allow-software')) {
   console.error(`FAILED: ${acquired.adapterName} is a software adapter: these would be a CPU's figures (check VK_DRIVER_FILES)`);
   process.exit(1);
 }
-const engine = new Fsim(await GpuBackend.create(manager));
-const backend = engine.backend as GpuBackend;
+/**
+ * The copy bandwidth through this WebGPU device (a vec4<f32> buffer-to-buffer kernel, bytes
+ * read + written, medians of 20 timed passes): the ceiling the traffic model divides by.
+ */
+async function copyBandwidth(): Promise<number | null> {
+  if (!acquired.timestamps) return null;
+  const { device } = acquired;
+  const bytes = Math.min(256 * 2 ** 20, acquired.limits.maxStorageBufferBindingSize);
+  const count = bytes / 16;
+  const module = device.createShaderModule({
+    code: `@group(0) @binding(0) var<storage, read> src: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4<f32>>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) n: vec3<u32>) {
+  let i = g.x + g.y * n.x * 256u;
+  if (i < ${count}u) { dst[i] = src[i]; }
+}`,
+  });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+  const dst = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+  const group = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: src } },
+      { binding: 1, resource: { buffer: dst } },
+    ],
+  });
+  const reps = 20;
+  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 * reps });
+  const resolved = device.createBuffer({ size: 16 * reps, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const read = device.createBuffer({ size: 16 * reps, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  const groups = count / 256;
+  for (let k = 0; k < reps; k++) {
+    const pass = encoder.beginComputePass({
+      timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 },
+    });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(Math.min(groups, 65535), Math.ceil(groups / 65535));
+    pass.end();
+  }
+  encoder.resolveQuerySet(querySet, 0, 2 * reps, resolved, 0);
+  encoder.copyBufferToBuffer(resolved, 0, read, 0, 16 * reps);
+  device.queue.submit([encoder.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const stamps = new BigUint64Array(read.getMappedRange().slice(0));
+  read.unmap();
+  for (const b of [src, dst, resolved, read]) b.destroy();
+  querySet.destroy();
+  const ms = median(Array.from({ length: reps }, (_, k) => Number(stamps[2 * k + 1] - stamps[2 * k]) / 1e6));
+  return (2 * bytes) / (ms * 1e6);
+}
+const copyBefore = await copyBandwidth();
+console.log(`copy bandwidth (read + write): ${copyBefore?.toFixed(0) ?? '-'} GB/s`);
+
+const engine = new Fsim(await GpuBackend.create(manager, variants[0].options));
 const report: Record<string, unknown> = {
   machine: machine(),
   adapter: acquired.adapterName,
@@ -108,38 +181,92 @@ async function pairAt(width: number, height: number): Promise<[RasterImage, Rast
   return Promise.all([load('I01_x2.png'), load('I01_dist_x2.png')]);
 }
 
+const pairs = new Map<string, [RasterImage, RasterImage]>();
+for (const [width, height] of sizes) pairs.set(`${width}x${height}`, await pairAt(width, height));
+
+// Every variant in the same process, alternating run by run, so that clock changes (the GPU
+// ramps up and down between bursts) fall on all of them alike; medians per variant.
+await engine.dispose();
+const engines = await Promise.all(variants.map(async (v) => new Fsim(await GpuBackend.create(manager, v.options))));
 const rows = [];
 for (const [width, height] of sizes) {
-  const [a, b] = await pairAt(width, height);
-  await engine.compare(a, b, { scale: 1 });
-  const results: { r: FsimResult; wall: number }[] = [];
+  const [a, b] = pairs.get(`${width}x${height}`)!;
+  for (const e of engines) await e.compare(a, b, { scale: 1 });
+  const results: { r: FsimResult; wall: number }[][] = variants.map(() => []);
   for (let k = 0; k < runs; k++) {
-    const t = performance.now();
-    const r = await engine.compare(a, b, { scale: 1 });
-    results.push({ r, wall: performance.now() - t });
+    for (const [i, e] of engines.entries()) {
+      const t = performance.now();
+      const r = await e.compare(a, b, { scale: 1 });
+      results[i].push({ r, wall: performance.now() - t });
+    }
   }
-  const stages: Partial<Record<keyof StageTimings, number>> = {};
-  for (const stage of STAGES) {
-    const values = results.map(({ r }) => r.timings[stage]).filter((v): v is number => v !== undefined);
-    if (values.length) stages[stage] = +median(values).toFixed(3);
+  // Sustained: `inflight` comparisons at a time, so the GPU never waits on the host.
+  const sustained: number[][] = variants.map(() => []);
+  for (let k = 0; k < runs; k += inflight) {
+    for (const [i, e] of engines.entries()) {
+      const batch = await Promise.all(Array.from({ length: Math.min(inflight, runs - k) }, () => e.compare(a, b, { scale: 1 })));
+      for (const r of batch) if (r.timings.gpu !== undefined) sustained[i].push(r.timings.gpu);
+    }
   }
-  const memory = await backend.memory();
-  const row = {
-    size: [width, height],
-    scale: 1,
-    runs,
-    stagesMs: stages,
-    wallMs: +median(results.map((x) => x.wall)).toFixed(3),
-    peakGpuMemoryMiB: +(memory.peakBytes / 2 ** 20).toFixed(1),
-    fsim: results[0].r.fsim,
-    fsimc: results[0].r.fsimc,
-  };
-  rows.push(row);
-  console.log(
-    `${width}×${height} F = 1: GPU ${STAGES.map((s) => `${s} ${stages[s]?.toFixed(2) ?? '-'}`).join(', ')} ms; wall ${row.wallMs.toFixed(1)} ms; peak ${row.peakGpuMemoryMiB} MiB (medians of ${runs})`,
-  );
+  for (const [i, variant] of variants.entries()) {
+    const stages: Partial<Record<keyof StageTimings, number>> = {};
+    for (const stage of STAGES) {
+      const values = results[i].map(({ r }) => r.timings[stage]).filter((v): v is number => v !== undefined);
+      if (values.length) stages[stage] = +median(values as number[]).toFixed(3);
+    }
+    const memory = await (engines[i].backend as GpuBackend).memory();
+    const row = {
+      variant: variant.label,
+      size: [width, height],
+      scale: 1,
+      runs,
+      stagesMs: stages,
+      wallMs: +median(results[i].map((x) => x.wall)).toFixed(3),
+      sustainedGpuMs: sustained[i].length ? +median(sustained[i]).toFixed(3) : null,
+      peakGpuMemoryMiB: +(memory.peakBytes / 2 ** 20).toFixed(1),
+      fsim: results[i][0].r.fsim,
+      fsimc: results[i][0].r.fsimc,
+    };
+    rows.push(row);
+    console.log(
+      `[${variant.label}] ${width}×${height} F = 1: GPU ${STAGES.map((s) => `${s} ${stages[s]?.toFixed(2) ?? '-'}`).join(', ')} ms; sustained GPU ${row.sustainedGpuMs?.toFixed(2) ?? '-'} ms; wall ${row.wallMs.toFixed(1)} ms; peak ${row.peakGpuMemoryMiB} MiB (medians of ${runs}, alternating)`,
+    );
+  }
 }
+for (const e of engines) await e.dispose();
+
+// Per kernel: each fused variant with one timed pass per kernel (a little slower in all), alternating.
+const profiles = [];
+const profiled = variants.filter((v) => v.options.fft !== 'fused-fft' && v.options.fft !== 'per-stage');
+if (profileRuns > 0 && acquired.timestamps && profiled.length) {
+  const profilers = await Promise.all(
+    profiled.map(async (v) => new Fsim(await GpuBackend.create(manager, { ...v.options, profile: true }))),
+  );
+  for (const [width, height] of sizes) {
+    const [a, b] = pairs.get(`${width}x${height}`)!;
+    for (const e of profilers) await e.compare(a, b, { scale: 1 });
+    const samples: Record<string, number>[][] = profiled.map(() => []);
+    for (let k = 0; k < profileRuns; k++) {
+      for (const [i, e] of profilers.entries()) samples[i].push((await e.compare(a, b, { scale: 1 })).timings.kernels ?? {});
+    }
+    for (const [i, variant] of profiled.entries()) {
+      const kernelsMs = Object.fromEntries(
+        Object.keys(samples[i][0]).map((name) => [name, +median(samples[i].map((x) => x[name] ?? 0)).toFixed(4)]),
+      );
+      profiles.push({ variant: variant.label, size: [width, height], runs: profileRuns, kernelsMs });
+      console.log(
+        `[profile ${variant.label}] ${width}×${height}: ${Object.entries(kernelsMs)
+          .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
+          .join(', ')} ms (pair, medians of ${profileRuns})`,
+      );
+    }
+  }
+  for (const e of profilers) await e.dispose();
+}
+report.profiles = profiles;
+const copyAfter = await copyBandwidth();
+console.log(`copy bandwidth (read + write), after: ${copyAfter?.toFixed(0) ?? '-'} GB/s`);
+report.copyBandwidthGBs = { before: copyBefore, after: copyAfter };
 report.rows = rows;
-await engine.dispose();
 writeFileSync(out, JSON.stringify(report, null, 2));
 console.log(`written: ${out}`);

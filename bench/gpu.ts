@@ -13,7 +13,8 @@
  * needs no GPU: the traffic MODEL (src/gpu/trafficModel.ts) of an FSIMc pair at F = 1 for
  * 1080p, 4K and 8K under 16 KiB (WebGPU's default) and 48 KiB (NVIDIA's) workgroup storage —
  * dispatches, modelled DRAM bytes per pixel per stage, and the bandwidth-bound time on an
- * H100 (3.35 TB/s) and an H200 (4.8 TB/s).
+ * H100 (3.35 TB/s) and an H200 (4.8 TB/s); then 4K on the per-stage path the fused one
+ * replaced ('fused-fft'), for comparison. With --json: { model: [...], before: [...] }.
  */
 import { writeFileSync } from 'node:fs';
 import { modelTraffic } from '../src/gpu/trafficModel.js';
@@ -31,8 +32,13 @@ if (process.argv.includes('--model')) {
   ]) {
     for (const storage of [16384, 49152]) model.push(await modelTraffic(height, width, storage));
   }
+  // The per-stage path the fused one replaced, for the before/after table.
+  const before = [];
+  for (const storage of [16384, 49152]) before.push(await modelTraffic(2400, 3640, storage, 'fused-fft'));
+  {
+  }
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ model }));
+    console.log(JSON.stringify({ model, before }));
   } else {
     console.log('TRAFFIC MODEL (not a measurement): one FSIMc pair at F = 1; each read-only binding read once,');
     console.log('each read-write binding written once per dispatch (src/gpu/trafficModel.ts)\n');
@@ -40,14 +46,14 @@ if (process.argv.includes('--model')) {
       '| size | workgroup storage | dispatches | modelled DRAM traffic | bytes/pixel | per stage (dispatches, bytes/pixel) | H100 bound | H200 bound |',
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const m of model) {
+    for (const m of [...model, ...before]) {
       const [rows, cols] = m.size;
       const stages = Object.entries(m.stages)
         .map(([name, t]) => `${name} ${t.dispatches}, ${(t.bytes / (rows * cols)).toFixed(0)}`)
         .join('; ');
       const ms = (bandwidth: number) => `${((m.bytes / bandwidth) * 1000).toFixed(1)} ms`;
       console.log(
-        `| ${cols}×${rows} | ${m.workgroupStorage / 1024} KiB | ${m.dispatches} | ${(m.bytes / 1e9).toFixed(1)} GB | ${m.bytesPerPixel.toFixed(0)} | ${stages} | ${ms(BANDWIDTH.H100)} | ${ms(BANDWIDTH.H200)} |`,
+        `| ${cols}×${rows}${m.kernels === 'fused-fft' ? ' (before: per-stage path)' : ''} | ${m.workgroupStorage / 1024} KiB | ${m.dispatches} | ${(m.bytes / 1e9).toFixed(1)} GB | ${m.bytesPerPixel.toFixed(0)} | ${stages} | ${ms(BANDWIDTH.H100)} | ${ms(BANDWIDTH.H200)} |`,
       );
     }
   }

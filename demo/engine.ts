@@ -84,11 +84,14 @@ class WorkerEngine implements Engine {
  * offers where there is no GPU, is ~10× slower than the CPU path. 'gpu' takes any adapter,
  * 'cpu' always the worker.
  */
-export async function createEngine(choice: 'auto' | 'gpu' | 'cpu'): Promise<Engine> {
+export async function createEngine(
+  choice: 'auto' | 'gpu' | 'cpu',
+  kernels: 'auto' | 'fused' | 'fused-fft' | 'per-stage' = 'auto',
+): Promise<Engine> {
   if (choice === 'cpu') return new WorkerEngine('CPU requested');
   let fsim: Fsim;
   try {
-    fsim = await createFsim({ backend: 'gpu' });
+    fsim = await createFsim({ backend: 'gpu', kernels });
   } catch (error) {
     return new WorkerEngine(error instanceof Error ? error.message : String(error));
   }

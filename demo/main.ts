@@ -98,7 +98,7 @@ applyParameters(parameters);
 
 setState('busy');
 status('starting…');
-const engine: Engine = await createEngine(parameters.backend);
+const engine: Engine = await createEngine(parameters.backend, parameters.kernels);
 if (engine.kind === 'cpu') status(`Computing on the CPU in a Web Worker (${engine.reason}).`);
 $('[data-testid="backend"]').textContent = engine.kind === 'gpu' ? 'WebGPU' : 'CPU (Web Worker)';
 rankInto($('#rank'), engine, () => options());

@@ -13,6 +13,8 @@ export interface UrlParameters {
   size?: [number, number];
   /** backend=auto (default: the fastest here), gpu (any WebGPU adapter) or cpu (the worker). */
   backend: 'auto' | 'gpu' | 'cpu';
+  /** kernels=auto (default), fused, fused-fft or per-stage: the WebGPU kernels (GpuBackendOptions.fft). */
+  kernels?: 'auto' | 'fused' | 'fused-fft' | 'per-stage';
   ref?: string;
   dist?: string;
   /** One message per parameter that could not be honoured. */
@@ -48,6 +50,9 @@ export function readUrlParameters(params: URLSearchParams): UrlParameters {
   const backend = params.get('backend');
   if (backend === 'auto' || backend === 'gpu' || backend === 'cpu') out.backend = backend;
   else if (backend !== null) out.problems.push(`backend must be auto, gpu or cpu, got '${backend}'`);
+  const kernels = params.get('kernels');
+  if (kernels === 'auto' || kernels === 'fused' || kernels === 'fused-fft' || kernels === 'per-stage') out.kernels = kernels;
+  else if (kernels !== null) out.problems.push(`kernels must be auto, fused, fused-fft or per-stage, got '${kernels}'`);
   out.ref = params.get('ref') ?? undefined;
   out.dist = params.get('dist') ?? undefined;
   return out;

@@ -25,7 +25,7 @@ struct Layout {
 };
 `;
 
-const cmulFunction = /* wgsl */ `
+export const cmulFunction = /* wgsl */ `
 fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
@@ -48,7 +48,7 @@ function rotate(x: string, num: number, den: number): string {
  * folded over the pairs (r, R−r), like the CPU kernels. Unrolled, so no private array is
  * indexed at run time (GPUs and SwiftShader both spill those to memory).
  */
-function dftCode(inputs: readonly string[], out: string[], prefix: string): string[] {
+export function dftCode(inputs: readonly string[], out: string[], prefix: string): string[] {
   const R = inputs.length;
   if (R === 1) return [...inputs];
   const name = (label: string) => `${prefix}${label}`;

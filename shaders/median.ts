@@ -24,6 +24,23 @@ export const RADIX_PASSES: readonly [number, number][] = [
   [0, 10],
 ];
 
+/**
+ * The uniform of radix pass `pass` over maps of n values (uniformData's field list):
+ * `blocksPerMap` only matters to histogramShaderFor(maps > 1).
+ */
+export function radixPassFields(n: number, pass: number, blocksPerMap = 0): [type: 'u32', value: number][] {
+  const [shift, bits] = RADIX_PASSES[pass];
+  return [
+    ['u32', n],
+    ['u32', shift],
+    ['u32', bits],
+    ['u32', pass],
+    ['u32', (n - 1) >> 1], // the two middle ranks (equal for odd n)
+    ['u32', n >> 1],
+    ['u32', blocksPerMap],
+  ];
+}
+
 const params = /* wgsl */ `
 struct Params {
   count: u32,
@@ -32,18 +49,39 @@ struct Params {
   radixPass: u32,
   rank0: u32,   // ranks for pass 0 (later passes carry them in selection)
   rank1: u32,
+  blocksPerMap: u32, // histogramShaderFor(maps > 1): workgroups per map
 };
 @group(0) @binding(0) var<uniform> params: Params;
 `;
 
-export const histogramShader = /* wgsl */ `
+/**
+ * The histogram pass over `maps` maps of params.count values at once (the fused path's four
+ * orientations: map m is bound as values{m}, its blocks follow map m − 1's, its two
+ * selections are selection[4m…4m+3] and its bins histogram[2m·BINS…]). One map binds `values`.
+ */
+export function histogramShaderFor(maps: number): string {
+  const names = maps === 1 ? ['values'] : Array.from({ length: maps }, (_, m) => `values${m}`);
+  const read =
+    maps === 1
+      ? 'fn value(m: u32, id: u32) -> f32 { return values[id]; }'
+      : `fn value(m: u32, id: u32) -> f32 {
+  switch m {
+    ${names
+      .slice(0, -1)
+      .map((name, m) => `case ${m}u: { return ${name}[id]; }`)
+      .join('\n    ')}
+    default: { return ${names[maps - 1]}[id]; }
+  }
+}`;
+  return /* wgsl */ `
 ${flatIndex}
 ${params}
-@group(0) @binding(1) var<storage, read> values: array<f32>;
-@group(0) @binding(2) var<storage, read> selection: array<u32>;
-@group(0) @binding(3) var<storage, read_write> histogram: array<atomic<u32>>;
+${names.map((name, m) => `@group(0) @binding(${1 + m}) var<storage, read> ${name}: array<f32>;`).join('\n')}
+@group(0) @binding(${1 + maps}) var<storage, read> selection: array<u32>;
+@group(0) @binding(${2 + maps}) var<storage, read_write> histogram: array<atomic<u32>>;
 
 var<workgroup> localBins: array<atomic<u32>, ${2 * BINS}>;
+${read}
 
 fn matches(key: u32, prefix: u32) -> bool {
   if (params.radixPass == 0u) { return true; }
@@ -55,33 +93,40 @@ fn matches(key: u32, prefix: u32) -> bool {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   for (var b = lid; b < ${2 * BINS}u; b += ${WORKGROUP_SIZE}u) { atomicStore(&localBins[b], 0u); }
   workgroupBarrier();
-  let block = wid.x + wid.y * groups.x;
+  let flat = wid.x + wid.y * groups.x;
+  let m = ${maps === 1 ? '0u' : 'flat / params.blocksPerMap'};
+  let block = ${maps === 1 ? 'flat' : 'flat % params.blocksPerMap'};
   let mask = (1u << params.bits) - 1u;
-  let prefix0 = selection[0];
-  let prefix1 = selection[2];
-  for (var k = 0u; k < ${VALUES_PER_INVOCATION}u; k++) {
-    let id = block * ${WORKGROUP_SIZE * VALUES_PER_INVOCATION}u + k * ${WORKGROUP_SIZE}u + lid;
-    if (id >= params.count) { break; }
-    let key = bitcast<u32>(values[id]);
-    let bin = (key >> params.shift) & mask;
-    if (matches(key, prefix0)) { atomicAdd(&localBins[bin], 1u); }
-    if (matches(key, prefix1)) { atomicAdd(&localBins[${BINS}u + bin], 1u); }
+  let prefix0 = selection[4u * m];
+  let prefix1 = selection[4u * m + 2u];
+  if (m < ${maps}u) {
+    for (var k = 0u; k < ${VALUES_PER_INVOCATION}u; k++) {
+      let id = block * ${WORKGROUP_SIZE * VALUES_PER_INVOCATION}u + k * ${WORKGROUP_SIZE}u + lid;
+      if (id >= params.count) { break; }
+      let key = bitcast<u32>(value(m, id));
+      let bin = (key >> params.shift) & mask;
+      if (matches(key, prefix0)) { atomicAdd(&localBins[bin], 1u); }
+      if (matches(key, prefix1)) { atomicAdd(&localBins[${BINS}u + bin], 1u); }
+    }
   }
   workgroupBarrier();
   for (var b = lid; b < ${2 * BINS}u; b += ${WORKGROUP_SIZE}u) {
     let c = atomicLoad(&localBins[b]);
-    if (c != 0u) { atomicAdd(&histogram[b], c); }
+    if (c != 0u) { atomicAdd(&histogram[2u * m * ${BINS}u + b], c); }
   }
 }
 `;
+}
 
-/** Workgroups of the select kernel: one per middle rank. */
+export const histogramShader = histogramShaderFor(1);
+
+/** Workgroups of the select kernel for one map: one per middle rank (2·maps for several). */
 export const SELECT_GROUPS = 2;
 /** Bins each select invocation sums: the workgroup covers BINS together. */
 const BINS_PER_INVOCATION = BINS / WORKGROUP_SIZE;
 
 /**
- * One workgroup per rank (workgroup r takes rank r): each invocation sums BINS_PER_INVOCATION
+ * One workgroup per rank (workgroup r takes rank r mod 2 of map r div 2): each invocation sums BINS_PER_INVOCATION
  * adjacent bins (zeroing them for the next pass), an exclusive prefix sum over the workgroup
  * says how many values lie below each invocation's bins, and the one invocation whose bins
  * hold the rank walks them to the bin, narrows the prefix and the rank. Exact, like the
@@ -98,7 +143,7 @@ var<workgroup> below: array<u32, ${WORKGROUP_SIZE}>;
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let r = wid.x;
   var prefix = 0u;
-  var rank = select(params.rank0, params.rank1, r == 1u);
+  var rank = select(params.rank0, params.rank1, (r & 1u) == 1u);
   if (params.radixPass > 0u) {
     prefix = selection[2u * r];
     rank = selection[2u * r + 1u];

@@ -87,6 +87,19 @@ ${main}
 }
 `;
 
+/** WGSL: the noise threshold T of one orientation from the median of |EO_0o|² (FSIM_SPEC.md §3 step 4). */
+export const noiseThresholdFunction = /* wgsl */ `
+fn noiseThreshold(median: f32, energyOfSmallestFilter: f32, sumAn2: f32, sumAiAj: f32) -> f32 {
+  let meanE2n = -median / ${f32(Math.log(0.5))};
+  let noisePower = meanE2n / energyOfSmallestFilter;
+  let estNoiseEnergy2 = 2.0 * noisePower * sumAn2 + 4.0 * noisePower * sumAiAj;
+  let tau = sqrt(estNoiseEnergy2 / 2.0);
+  let estNoiseEnergy = tau * ${f32(Math.sqrt(Math.PI / 2))};
+  let estNoiseEnergySigma = sqrt(${f32(2 - Math.PI / 2)} * tau * tau);
+  return (estNoiseEnergy + ${f32(PC.k)} * estNoiseEnergySigma) / ${f32(PC.noiseFudge)};
+}
+`;
+
 /** T from the median (FSIM_SPEC.md §3 step 4), then energyAll (+)= max(Energy_o − T, 0). */
 export const thresholdShader = /* wgsl */ `
 ${flatIndex}
@@ -105,14 +118,9 @@ struct Params {
 fn threshold() -> f32 {
   // selection: [prefix, rank] for the lower and the upper middle value (see median.ts).
   let median = (bitcast<f32>(selection[0]) + bitcast<f32>(selection[2])) * 0.5;
-  let meanE2n = -median / ${f32(Math.log(0.5))};
-  let noisePower = meanE2n / params.energyOfSmallestFilter;
-  let estNoiseEnergy2 = 2.0 * noisePower * params.sumAn2 + 4.0 * noisePower * params.sumAiAj;
-  let tau = sqrt(estNoiseEnergy2 / 2.0);
-  let estNoiseEnergy = tau * ${f32(Math.sqrt(Math.PI / 2))};
-  let estNoiseEnergySigma = sqrt(${f32(2 - Math.PI / 2)} * tau * tau);
-  return (estNoiseEnergy + ${f32(PC.k)} * estNoiseEnergySigma) / ${f32(PC.noiseFudge)};
+  return noiseThreshold(median, params.energyOfSmallestFilter, params.sumAn2, params.sumAiAj);
 }
+${noiseThresholdFunction}
 
 ${main}
   let kept = max(energy[id] - threshold(), 0.0);

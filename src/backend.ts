@@ -17,6 +17,8 @@ export interface StageTimings {
   total?: number;
   /** GPU time between the first and last timestamp, when the adapter has timestamp queries. */
   gpu?: number;
+  /** GPU time per kernel of the fused path, with the WebGPU backend's `profile` option (benchmarks). */
+  kernels?: Record<string, number>;
 }
 
 /** An image after everything that does not depend on the other image: reusable against many. */

@@ -5,6 +5,7 @@
 import type { Backend } from './backend.js';
 import { FsimError } from './errors.js';
 import { Fsim } from './fsim.js';
+import type { FftKernels } from './gpu/backend.js';
 import type { LimitsPolicy } from './gpu/device.js';
 import { checkOneOf } from './options.js';
 
@@ -21,6 +22,11 @@ export function checkBackendKind(kind: unknown): BackendKind {
 
 export function checkLimitsPolicy(limits: unknown): LimitsPolicy {
   return checkOneOf('limits', limits, ['adapter', 'default']);
+}
+
+/** The WebGPU kernels (GpuBackendOptions.fft): 'auto' (default) picks per adapter. */
+export function checkGpuKernels(kernels: unknown): FftKernels {
+  return checkOneOf('kernels', kernels, ['auto', 'fused', 'fused-fft', 'per-stage']);
 }
 
 /** How a platform makes each backend. */

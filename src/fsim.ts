@@ -220,7 +220,14 @@ function sumTimings(...parts: (StageTimings | undefined)[]): StageTimings {
   const out: StageTimings = {};
   for (const part of parts) {
     if (!part) continue;
-    for (const [k, v] of Object.entries(part) as [keyof StageTimings, number][]) out[k] = (out[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(part) as [keyof StageTimings, number | Record<string, number>][]) {
+      if (typeof v === 'number')
+        out[k as Exclude<keyof StageTimings, 'kernels'>] = (out[k as Exclude<keyof StageTimings, 'kernels'>] ?? 0) + v;
+      else {
+        out.kernels ??= {};
+        for (const [kernel, ms] of Object.entries(v)) out.kernels[kernel] = (out.kernels[kernel] ?? 0) + ms;
+      }
+    }
   }
   return out;
 }

@@ -27,7 +27,20 @@ describe('the device kit', () => {
 
     const empty = mkdtempSync(join(dir, 'empty-'));
     const env = { PATH: '/usr/bin:/bin', HOME: empty, VK_ICD_FILENAMES: SWIFTSHADER, OUT: empty };
-    const args = [join(kit, 'run.sh'), '--sizes', '320x240', '--runs', '2'];
+    // The fused kernels (the default on hardware adapters), a second variant, and one profile run.
+    const args = [
+      join(kit, 'run.sh'),
+      '--sizes',
+      '160x120',
+      '--runs',
+      '2',
+      '--variants',
+      'fused,per-stage',
+      '--profile-runs',
+      '1',
+      '--inflight',
+      '2',
+    ];
     const run = spawnSync('bash', [...args, '--allow-software'], { cwd: empty, env, encoding: 'utf8', timeout: 300_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^adapter: .*swiftshader/im);
@@ -37,12 +50,22 @@ describe('the device kit', () => {
     expect(report.limits.maxComputeWorkgroupStorageSize).toBeGreaterThanOrEqual(16384);
     expect(report.golden.length).toBeGreaterThan(0);
     for (const g of report.golden) expect(g.delta).toBeLessThanOrEqual(1e-4);
-    expect(report.rows).toHaveLength(1);
-    const [row] = report.rows;
-    expect(row.size).toEqual([320, 240]);
-    for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'total'])
-      expect(row.stagesMs[stage]).toBeGreaterThan(0);
-    expect(row.peakGpuMemoryMiB).toBeGreaterThan(0);
+    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(['fused', 'per-stage']);
+    for (const row of report.rows) {
+      expect(row.size).toEqual([160, 120]);
+      for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'total'])
+        expect(row.stagesMs[stage]).toBeGreaterThan(0);
+      expect(row.sustainedGpuMs).toBeGreaterThan(0);
+      expect(row.peakGpuMemoryMiB).toBeGreaterThan(0);
+    }
+    // Both variants score the same pair alike (f32 on both paths).
+    expect(Math.abs(report.rows[0].fsimc - report.rows[1].fsimc)).toBeLessThan(1e-5);
+    // The fused variant's per-kernel profile, and the copy bandwidth either side.
+    expect(report.profiles).toHaveLength(1);
+    for (const kernel of ['forwardRows', 'forwardColumns', 'filterRows', 'columnsEnergy', 'medianHistogram', 'medianSelect', 'finish'])
+      expect(report.profiles[0].kernelsMs[kernel]).toBeGreaterThan(0);
+    expect(report.copyBandwidthGBs.before).toBeGreaterThan(0);
+    expect(report.copyBandwidthGBs.after).toBeGreaterThan(0);
 
     // Without --allow-software the same adapter is refused, loudly.
     const refused = spawnSync('bash', args, { cwd: empty, env, encoding: 'utf8', timeout: 300_000 });

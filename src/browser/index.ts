@@ -6,11 +6,11 @@ import { CpuBackend } from '../cpu/backend.js';
 import { InlineExecutor } from '../cpu/executor.js';
 import { FsimError } from '../errors.js';
 import type { Fsim } from '../fsim.js';
-import { GpuBackend } from '../gpu/backend.js';
+import { type FftKernels, GpuBackend } from '../gpu/backend.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
 import type { RasterImage } from '../image.js';
 import { checkOptions } from '../options.js';
-import { type BackendKind, checkBackendKind, checkLimitsPolicy, pickBackend } from '../engine.js';
+import { type BackendKind, checkBackendKind, checkGpuKernels, checkLimitsPolicy, pickBackend } from '../engine.js';
 import { withStoredOrientation } from './orientation.js';
 
 export * from '../index.js';
@@ -22,16 +22,24 @@ export interface BrowserEngineOptions {
   /** 'gpu' never falls back; 'auto' (default) uses the CPU when WebGPU is missing and says so in `backend`. */
   backend?: BackendKind;
   limits?: LimitsPolicy;
+  /**
+   * WebGPU kernels: 'auto' (default) the fused path on hardware adapters and the per-stage
+   * one on software adapters; 'fused', 'fused-fft' or 'per-stage' force one (GpuBackendOptions.fft).
+   */
+  kernels?: FftKernels;
 }
 
 export const browserGpu = async (): Promise<GPU | undefined> => (globalThis.navigator as Navigator | undefined)?.gpu;
 
 export async function createFsim(options?: BrowserEngineOptions): Promise<Fsim> {
-  const { backend, limits } = checkOptions(options, ['backend', 'limits'], 'createFsim');
+  const { backend, limits, kernels } = checkOptions(options, ['backend', 'limits', 'kernels'], 'createFsim');
   if (limits !== undefined) checkLimitsPolicy(limits);
+  const fft = checkGpuKernels(kernels ?? 'auto');
   return pickBackend(checkBackendKind(backend ?? 'auto'), {
     gpu: () =>
-      GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' })),
+      GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' }), {
+        fft,
+      }),
     cpu: (note) => new CpuBackend(new InlineExecutor(), { note }),
   });
 }

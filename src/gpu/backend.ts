@@ -21,7 +21,11 @@ import type { AcquiredDevice, DeviceManager } from './device.js';
 import type { Planes } from './fft.js';
 import * as K from './kernels.js';
 import { dispatch, groupsFor, ProgramCache, type Program } from './programs.js';
+import { FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
 import { SizeResources } from './sizeResources.js';
+
+/** What one downsampled size keeps: the fused kernels' resources, or the per-stage path's. */
+type SizeEntry = FusedPhaseCongruency | SizeResources;
 
 /** Images of at least this many (downsampled) pixels are submitted one orientation at a time. */
 const SPLIT_SUBMISSIONS_AT = 1 << 20;
@@ -29,28 +33,38 @@ const SPLIT_SUBMISSIONS_AT = 1 << 20;
 const RESIDENT_PIXELS = 8 << 20;
 
 /**
- * FFT kernels: 'fused' runs each row or column transform in workgroup memory when it fits
- * (one pass instead of one per radix stage), 'per-stage' one global-memory pass per stage.
- * 'auto' fuses on hardware adapters; software adapters (SwiftShader) emulate workgroup
- * barriers slowly, and run the per-stage kernels faster (measured: 6×).
+ * Kernels: 'fused' runs the fused path (src/gpu/fusedPhaseCongruency.ts: each transform in
+ * registers and workgroup memory, filter and energy folded into them, ~20 dispatches an
+ * image) where both axes fit one workgroup, and elsewhere 'fused-fft'; 'fused-fft' is the
+ * per-stage path with each FFT in workgroup memory where it fits (kept for comparison);
+ * 'per-stage' runs one global-memory pass per FFT stage and per step. 'auto' is 'fused' on
+ * hardware adapters and 'per-stage' on software ones (SwiftShader emulates workgroup
+ * barriers slowly, and runs the per-stage kernels faster: measured 6×).
  */
-export type FftKernels = 'auto' | 'fused' | 'per-stage';
+export type FftKernels = 'auto' | 'fused' | 'fused-fft' | 'per-stage';
 
 export interface GpuBackendOptions {
   fft?: FftKernels;
+  /**
+   * Benchmarks: each kernel of the fused path in its own timed pass, reported in
+   * StageTimings.kernels (more passes, so a little slower; timestamp queries needed).
+   */
+  profile?: boolean;
 }
+
+type TimedStage = Exclude<keyof StageTimings, 'kernels'>;
 
 interface DeviceState {
   acquired: AcquiredDevice;
   programs: ProgramCache;
   pool: BufferPool;
-  sizes: Map<string, SizeResources>;
+  sizes: Map<string, SizeEntry>;
   generation: number;
 }
 
 /** Stage timings from timestamp queries: one pair per compute pass. */
 class PassTimer {
-  private readonly names: (keyof StageTimings)[] = [];
+  private readonly names: { stage: TimedStage; kernel?: string }[] = [];
   private readonly querySet?: GPUQuerySet;
 
   constructor(
@@ -61,9 +75,9 @@ class PassTimer {
     if (enabled) this.querySet = device.createQuerySet({ type: 'timestamp', count: capacity * 2 });
   }
 
-  pass(encoder: GPUCommandEncoder, name: keyof StageTimings): GPUComputePassEncoder {
+  pass(encoder: GPUCommandEncoder, name: TimedStage, kernel?: string): GPUComputePassEncoder {
     const index = this.names.length;
-    this.names.push(name);
+    this.names.push({ stage: name, kernel });
     if (!this.querySet || index >= this.capacity) return encoder.beginComputePass({ label: name });
     return encoder.beginComputePass({
       label: name,
@@ -90,7 +104,12 @@ class PassTimer {
       for (let i = 0; i < count / 2; i++) {
         const ms = Number(stamps[2 * i + 1] - stamps[2 * i]) / 1e6;
         if (!(ms >= 0)) continue;
-        timings[this.names[i]] = (timings[this.names[i]] ?? 0) + ms;
+        const { stage, kernel } = this.names[i];
+        timings[stage] = (timings[stage] ?? 0) + ms;
+        if (kernel) {
+          timings.kernels ??= {};
+          timings.kernels[kernel] = (timings.kernels[kernel] ?? 0) + ms;
+        }
         gpu += ms;
       }
       timings.gpu = gpu;
@@ -169,12 +188,18 @@ export class GpuBackend implements Backend {
     acquired: AcquiredDevice,
     private readonly options: GpuBackendOptions,
   ) {
-    this.name = `webgpu (${acquired.adapterName})`;
+    this.name = this.nameFor(acquired);
     this.software = acquired.isFallbackAdapter;
     this.unsubscribe = manager.onLost((reason) => {
       this.state = null;
       this.lostReason = reason;
     });
+  }
+
+  /** 'webgpu (adapter)', with the kernels where they were forced ('webgpu (adapter; fused kernels)'). */
+  private nameFor(acquired: AcquiredDevice): string {
+    const fft = this.options.fft ?? 'auto';
+    return `webgpu (${acquired.adapterName}${fft === 'auto' ? '' : `; ${fft} kernels`})`;
   }
 
   /** Acquires the device now, so that a missing adapter fails here with a clear message. */
@@ -196,7 +221,7 @@ export class GpuBackend implements Backend {
 
   private device(): Promise<DeviceState> {
     this.state ??= this.manager.acquire().then((acquired) => {
-      this.name = `webgpu (${acquired.adapterName})`;
+      this.name = this.nameFor(acquired);
       return {
         acquired,
         programs: new ProgramCache(acquired.device),
@@ -208,7 +233,7 @@ export class GpuBackend implements Backend {
     return this.state;
   }
 
-  private resources(state: DeviceState, rows: number, cols: number): SizeResources {
+  private resources(state: DeviceState, rows: number, cols: number): SizeEntry {
     const key = `${rows}x${cols}`;
     let res = state.sizes.get(key);
     if (res) {
@@ -224,13 +249,11 @@ export class GpuBackend implements Backend {
       }
       state.pool.trim();
       const fft = this.options.fft ?? 'auto';
-      res = new SizeResources(
-        state.programs,
-        state.pool,
-        rows,
-        cols,
-        fft === 'fused' || (fft === 'auto' && !state.acquired.isFallbackAdapter),
-      );
+      const fused = fft === 'fused' || (fft === 'auto' && !state.acquired.isFallbackAdapter);
+      res =
+        fused && fusedFits(rows, cols, state.acquired.limits)
+          ? new FusedPhaseCongruency(state.programs, state.pool, rows, cols)
+          : new SizeResources(state.programs, state.pool, rows, cols, fused || fft === 'fused-fft');
     }
     state.sizes.set(key, res);
     return res;
@@ -284,9 +307,6 @@ export class GpuBackend implements Backend {
     const gm = pool.map(n, 'gm');
     const chromaI = greyscale ? null : pool.map(n, 'i');
     const chromaQ = greyscale ? null : pool.map(n, 'q');
-    const spectrum: Planes = { re: pool.map(n, 'spectrum-re'), im: pool.map(n, 'spectrum-im') };
-    const energyAll = pool.map(n, 'energyAll');
-    const amplitudeAll = pool.map(n, 'amplitudeAll');
     const range = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'range');
     device.queue.writeBuffer(range, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
     const colourUniform = pool.uniform(
@@ -303,7 +323,8 @@ export class GpuBackend implements Backend {
       'colour-params',
     );
 
-    const timer = new PassTimer(device, acquired.timestamps, 8);
+    const profile = (this.options.profile ?? false) && acquired.timestamps;
+    const timer = new PassTimer(device, acquired.timestamps, profile ? 64 : 8);
     const run = (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number, GPUBuffer>>, groups: number) =>
       dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
     const u = res.uniforms;
@@ -323,8 +344,8 @@ export class GpuBackend implements Backend {
         1: sources[0],
         ...(packed ? {} : { 2: sources[1], 3: sources[2] }),
         4: y,
-        5: res.scratchA.re,
-        6: res.scratchA.im,
+        5: res.fftInput.re,
+        6: res.fftInput.im,
         ...(greyscale ? {} : { 7: chromaI!, 8: chromaQ! }),
       },
       groupsFor(n),
@@ -332,8 +353,91 @@ export class GpuBackend implements Backend {
     run(pass, K.range, { 0: u.count, 1: y, 2: range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
     pass.end();
 
+    const temporaries: GPUBuffer[] = [];
+    if (res instanceof FusedPhaseCongruency) {
+      // FFT → log-Gabor bank → phase congruency, fused (src/gpu/fusedPhaseCongruency.ts)
+      // One pass per stage, or per kernel when profiling.
+      const passes = (stage: TimedStage) => {
+        let open: GPUComputePassEncoder | null = null;
+        return {
+          pass: (kernel: string) => {
+            if (open && !profile) return open;
+            open?.end();
+            open = timer.pass(encoder, stage, profile ? kernel : undefined);
+            return open;
+          },
+          end: () => open?.end(),
+        };
+      };
+      const forward = passes('fft');
+      res.recordForward(forward.pass);
+      forward.end();
+      const phaseCongruency = passes('phaseCongruency');
+      res.recordPhaseCongruency(phaseCongruency.pass, range, pc);
+      phaseCongruency.end();
+    } else {
+      const staged = this.recordStaged(encoder, timer, state, res, range, pc, split);
+      encoder = staged.encoder;
+      temporaries.push(...staged.temporaries);
+    }
+
+    // Scharr gradients
+    pass = timer.pass(encoder, 'gradient');
+    run(pass, K.gradient, { 0: u.shape, 1: y, 2: gm }, groupsFor(n));
+    pass.end();
+    const readTimings = timer.resolve(encoder, pool);
+    device.queue.submit([encoder.finish()]);
+    const [validation, memory] = [device.popErrorScope(), device.popErrorScope()];
+    // Later submissions run after these: the temporaries can go back to the pool now.
+    pool.release(...new Set(sources), ...temporaries, range, colourUniform);
+    const error = (await validation) ?? (await memory);
+    if (error) throw new Error(`WebGPU error while preparing an image: ${error.message}`);
+
+    const timings: StageTimings = {};
+    const ready = (readTimings ? readTimings() : device.queue.onSubmittedWorkDone().then(() => ({}))).then((gpuTimings) => {
+      Object.assign(timings, gpuTimings);
+      timings.total = performance.now() - started;
+    });
+    if (progress)
+      void ready.then(
+        () => progress(1, 'phase congruency'),
+        () => {},
+      );
+    return new GpuPrepared(
+      this.name,
+      state.generation,
+      [inRows, inCols],
+      [h, w],
+      factor,
+      !greyscale,
+      timings,
+      ready,
+      { y, pc, gm, i: chromaI, q: chromaQ },
+      pool,
+    );
+  }
+
+  /** The per-stage path's FFT and phase congruency (one orientation per pass, and per submission when large). */
+  private recordStaged(
+    encoder: GPUCommandEncoder,
+    timer: PassTimer,
+    state: DeviceState,
+    res: SizeResources,
+    range: GPUBuffer,
+    pc: GPUBuffer,
+    split: boolean,
+  ): { encoder: GPUCommandEncoder; temporaries: GPUBuffer[] } {
+    const { programs, pool, acquired } = state;
+    const { device } = acquired;
+    const n = res.n;
+    const spectrum: Planes = { re: pool.map(n, 'spectrum-re'), im: pool.map(n, 'spectrum-im') };
+    const energyAll = pool.map(n, 'energyAll');
+    const amplitudeAll = pool.map(n, 'amplitudeAll');
+    const u = res.uniforms;
+    const run = (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number, GPUBuffer>>, groups: number) =>
+      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
     // FFT of the exact size
-    pass = timer.pass(encoder, 'fft');
+    let pass = timer.pass(encoder, 'fft');
     res.fft.rows.record(pass, res.scratchA, res.scratchB, res.responses[0], false);
     res.fft.columns.record(pass, res.scratchB, spectrum, res.scratchA, false);
     pass.end();
@@ -379,41 +483,7 @@ export class GpuBackend implements Backend {
         encoder = device.createCommandEncoder({ label: 'prepare' });
       }
     }
-
-    // Scharr gradients
-    pass = timer.pass(encoder, 'gradient');
-    run(pass, K.gradient, { 0: u.shape, 1: y, 2: gm }, groupsFor(n));
-    pass.end();
-    const readTimings = timer.resolve(encoder, pool);
-    device.queue.submit([encoder.finish()]);
-    const [validation, memory] = [device.popErrorScope(), device.popErrorScope()];
-    // Later submissions run after these: the temporaries can go back to the pool now.
-    pool.release(...new Set(sources), spectrum.re, spectrum.im, energyAll, amplitudeAll, range, colourUniform);
-    const error = (await validation) ?? (await memory);
-    if (error) throw new Error(`WebGPU error while preparing an image: ${error.message}`);
-
-    const timings: StageTimings = {};
-    const ready = (readTimings ? readTimings() : device.queue.onSubmittedWorkDone().then(() => ({}))).then((gpuTimings) => {
-      Object.assign(timings, gpuTimings);
-      timings.total = performance.now() - started;
-    });
-    if (progress)
-      void ready.then(
-        () => progress(1, 'phase congruency'),
-        () => {},
-      );
-    return new GpuPrepared(
-      this.name,
-      state.generation,
-      [inRows, inCols],
-      [h, w],
-      factor,
-      !greyscale,
-      timings,
-      ready,
-      { y, pc, gm, i: chromaI, q: chromaQ },
-      pool,
-    );
+    return { encoder, temporaries: [spectrum.re, spectrum.im, energyAll, amplitudeAll] };
   }
 
   async pool(first: PreparedImage, second: PreparedImage, maps: boolean, mask?: MaskWeights): Promise<PoolResult> {

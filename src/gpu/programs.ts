@@ -3,9 +3,10 @@
  * cached by a key built from what changes the shader, explicit bind-group layouts shared by
  * every program with the same binding signature.
  */
+import type { BindingDeclaration, BindingKind } from '../../shaders/bindings.js';
 import { WORKGROUP_SIZE } from '../../shaders/common.js';
 
-export type BindingKind = 'uniform' | 'read' | 'write';
+export type { BindingKind };
 
 export interface Program {
   /** Identifies the WGSL source: name plus every variant parameter. */
@@ -14,6 +15,24 @@ export interface Program {
   readonly entryPoint?: string;
   /** [binding, kind] pairs, in any order. */
   readonly bindings: readonly (readonly [number, BindingKind])[];
+  /** Binding names by slot, for programs made from declarations (bindGroup then takes names). */
+  readonly names?: readonly string[];
+}
+
+/** A program whose bindings come from one declaration list (shaders/bindings.ts). */
+export function declaredProgram(
+  key: string,
+  declarations: readonly BindingDeclaration[],
+  source: () => string,
+  entryPoint?: string,
+): Program {
+  return {
+    key,
+    source,
+    entryPoint,
+    bindings: declarations.map((d, i) => [i, d.kind] as const),
+    names: declarations.map((d) => d.name),
+  };
 }
 
 const bufferType: Record<BindingKind, GPUBufferBindingType> = { uniform: 'uniform', read: 'read-only-storage', write: 'storage' };
@@ -65,7 +84,14 @@ export class ProgramCache {
     return pipeline;
   }
 
-  bindGroup(program: Program, buffers: Partial<Record<number, GPUBuffer>>): GPUBindGroup {
+  /** Binds buffers by slot, or by name for declared programs. */
+  bindGroup(program: Program, buffers: Partial<Record<number | string, GPUBuffer>>): GPUBindGroup {
+    if (program.names) {
+      const named = buffers as Partial<Record<string, GPUBuffer>>;
+      const missing = program.names.filter((name) => !named[name]);
+      if (missing.length) throw new Error(`${program.key}: no buffer for ${missing.join(', ')}`);
+      buffers = Object.fromEntries(program.names.map((name, slot) => [slot, named[name]]));
+    }
     return this.device.createBindGroup({
       layout: this.layout(program),
       entries: program.bindings.map(([binding]) => {

@@ -4,7 +4,7 @@
  * plans, the scratch maps of one orientation, and the uniforms of every kernel. Scratch is
  * shared between images because each orientation is recorded into a single submission.
  */
-import { BINS, RADIX_PASSES } from '../../shaders/median.js';
+import { BINS, RADIX_PASSES, radixPassFields } from '../../shaders/median.js';
 import { angularMap, filterBank, radialMap } from '../bank.js';
 import { PC } from '../constants.js';
 import { type BufferPool, uniformData } from './buffers.js';
@@ -16,7 +16,7 @@ export class SizeResources {
   readonly fft: GpuFft2D;
   readonly radial: GPUBuffer[];
   readonly angular: GPUBuffer[];
-  /** Two complex scratch maps for the FFT's ping-pong. */
+  /** Two complex scratch maps for the FFT's ping-pong (the colour stage writes the FFT input into A). */
   readonly scratchA: Planes;
   readonly scratchB: Planes;
   /** EO_so of the four scales of the current orientation. */
@@ -72,9 +72,6 @@ export class SizeResources {
 
     const uniform = (fields: Parameters<typeof uniformData>[0], label: string) => this.own(pool.uniform(uniformData(fields), label));
     const inverseN = 1 / n;
-    // Both middle ranks of n values (equal for odd n).
-    const rank0 = (n - 1) >> 1,
-      rank1 = n >> 1;
     this.uniforms = {
       count: uniform([['u32', n]], 'count'),
       scale: Array.from({ length: PC.norient }, (_, o) =>
@@ -102,19 +99,7 @@ export class SizeResources {
           `threshold-o${o}`,
         ),
       ),
-      radixPasses: RADIX_PASSES.map(([shift, bits], pass) =>
-        uniform(
-          [
-            ['u32', n],
-            ['u32', shift],
-            ['u32', bits],
-            ['u32', pass],
-            ['u32', rank0],
-            ['u32', rank1],
-          ],
-          `radix-pass${pass}`,
-        ),
-      ),
+      radixPasses: RADIX_PASSES.map((_, pass) => uniform(radixPassFields(n, pass), `radix-pass${pass}`)),
       shape: uniform(
         [
           ['u32', rows],
@@ -123,6 +108,10 @@ export class SizeResources {
         'shape',
       ),
     };
+  }
+
+  get fftInput(): Planes {
+    return this.scratchA;
   }
 
   private own(buffer: GPUBuffer): GPUBuffer {

@@ -9,7 +9,7 @@
  */
 import { Fsim } from '../fsim.js';
 import type { RasterImage } from '../image.js';
-import { GpuBackend } from './backend.js';
+import { type FftKernels, GpuBackend } from './backend.js';
 import { DeviceManager } from './device.js';
 
 export interface DispatchRecord {
@@ -28,6 +28,7 @@ export interface StageTraffic {
 export interface TrafficModel {
   size: [number, number];
   workgroupStorage: number;
+  kernels: FftKernels;
   dispatches: number;
   bytes: number;
   bytesPerPixel: number;
@@ -154,11 +155,16 @@ function limitsWith(workgroupStorage: number): Record<string, number> {
 }
 
 /** Every dispatch of one FSIMc comparison of two rows × cols RGB images at F = 1. */
-export async function recordComparison(rows: number, cols: number, workgroupStorage: number): Promise<DispatchRecord[]> {
+export async function recordComparison(
+  rows: number,
+  cols: number,
+  workgroupStorage: number,
+  kernels: FftKernels = 'auto',
+): Promise<DispatchRecord[]> {
   ensureWebGpuConstants();
   const log: DispatchRecord[] = [];
   const gpu = recordingGpu(limitsWith(workgroupStorage), log);
-  const engine = new Fsim(await GpuBackend.create(new DeviceManager(async () => gpu, { limits: 'adapter' })));
+  const engine = new Fsim(await GpuBackend.create(new DeviceManager(async () => gpu, { limits: 'adapter' }), { fft: kernels }));
   const image = (seed: number): RasterImage => {
     const data = new Uint8Array(rows * cols * 3);
     for (let k = 0; k < data.length; k++) data[k] = (k * 2654435761 + seed) >>> 24;
@@ -172,8 +178,14 @@ export async function recordComparison(rows: number, cols: number, workgroupStor
   return log;
 }
 
-export async function modelTraffic(rows: number, cols: number, workgroupStorage: number): Promise<TrafficModel> {
-  const log = await recordComparison(rows, cols, workgroupStorage);
+/** The model of one comparison; `kernels` as GpuBackendOptions.fft ('auto': the fused path, 'fused-fft': the one before it). */
+export async function modelTraffic(
+  rows: number,
+  cols: number,
+  workgroupStorage: number,
+  kernels: FftKernels = 'auto',
+): Promise<TrafficModel> {
+  const log = await recordComparison(rows, cols, workgroupStorage, kernels);
   const stages: Record<string, StageTraffic> = {};
   let bytes = 0;
   for (const d of log) {
@@ -183,5 +195,5 @@ export async function modelTraffic(rows: number, cols: number, workgroupStorage:
     s.bytes += d.bytesRead + d.bytesWritten;
     bytes += d.bytesRead + d.bytesWritten;
   }
-  return { size: [rows, cols], workgroupStorage, dispatches: log.length, bytes, bytesPerPixel: bytes / (rows * cols), stages };
+  return { size: [rows, cols], workgroupStorage, kernels, dispatches: log.length, bytes, bytesPerPixel: bytes / (rows * cols), stages };
 }

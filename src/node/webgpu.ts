@@ -9,7 +9,9 @@ let gpu: Promise<GPU | undefined> | undefined;
 export function nodeGpu(): Promise<GPU | undefined> {
   gpu ??= importOptional('webgpu', () => import('webgpu'), 'the GPU backend in Node').then(({ create, globals }) => {
     Object.assign(globalThis, globals);
-    return create([]) as GPU;
+    // Dawn options for benchmarks and diagnostics only (space-separated, e.g.
+    // 'disable-dawn-features=timestamp_quantization'); none by default.
+    return create((process.env.FSIM_DAWN_FLAGS ?? '').split(' ').filter(Boolean)) as GPU;
   });
   return gpu;
 }

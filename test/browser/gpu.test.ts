@@ -44,6 +44,20 @@ describe('golden scores in Chromium on WebGPU', () => {
   });
 });
 
+describe('golden scores in Chromium on the fused WebGPU path (kernels=fused)', () => {
+  // SwiftShader runs the per-stage kernels by default; these sizes fit the fused path.
+  it.each(['I01', 'I01_scale1', 'goldhill_png'].map((name) => [name, golden.find((c) => c.case === name)!] as const))(
+    '%s',
+    async (_name, c) => {
+      const out = await scored(page, `ref=/fixtures/images/${c.ref}&dist=/fixtures/images/${c.dist}&scale=${c.scale}&kernels=fused`);
+      expect(out.status).not.toMatch(/error|not available/i);
+      expect(out.backend).toMatch(/^webgpu \(.*; fused kernels\)$/);
+      expect(Math.abs(Number(out.fsim) - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+      expect(Math.abs(Number(out.fsimc) - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    },
+  );
+});
+
 describe('golden_resize.jsonl in Chromium on WebGPU (URL parameters resize and size)', () => {
   it.each(goldenResize.map((c) => [c.case, c] as const))('%s', async (_name, c) => {
     const size = c.size ? `&size=${c.size[1]}x${c.size[0]}` : '';

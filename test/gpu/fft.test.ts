@@ -3,8 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fft1D } from '../../src/cpu/fft.js';
 import { BufferPool } from '../../src/gpu/buffers.js';
 import { DeviceManager } from '../../src/gpu/device.js';
-import { GpuFftAxis } from '../../src/gpu/fft.js';
-import { ProgramCache } from '../../src/gpu/programs.js';
+import {
+  forwardColumnsBindings,
+  forwardColumnsShader,
+  forwardRowsBindings,
+  forwardRowsShader,
+} from '../../shaders/fusedPhaseCongruency.js';
+import type { Exchange } from '../../shaders/registerFft.js';
+import { fftPlan } from '../../src/fft/plan.js';
+import { GPU_MAX_POWER_OF_TWO_RADIX, GpuFftAxis } from '../../src/gpu/fft.js';
+import { registerShape } from '../../src/gpu/fusedPhaseCongruency.js';
+import { declaredProgram, dispatch, ProgramCache } from '../../src/gpu/programs.js';
 import { nodeGpu } from '../../src/node/webgpu.js';
 
 let manager: DeviceManager;
@@ -85,6 +94,94 @@ describe('GPU FFT along rows and columns against the CPU FFT', () => {
         }
         expect(err / norm, `${axis} ${inverse ? 'inverse' : 'forward'} ${fused ? 'fused' : 'per stage'}`).toBeLessThan(2e-6);
         plan.release();
+      }
+    }
+  });
+});
+
+describe('register-resident transforms of the fused path (shaders/registerFft.ts) against the CPU FFT', () => {
+  /** A forward-rows or forward-columns kernel of the fused path on a rows × cols map. */
+  async function registerTransform(
+    rows: number,
+    cols: number,
+    axis: 'rows' | 'columns',
+    exchange: Exchange,
+    maxThreads: number,
+    re: Float32Array,
+    im: Float32Array,
+  ): Promise<Float32Array> {
+    const plan = fftPlan(axis === 'rows' ? cols : rows, GPU_MAX_POWER_OF_TWO_RADIX);
+    if (plan.kind !== 'stockham') throw new Error('not a Stockham length');
+    const { shape, twiddles: twiddleTable } = registerShape(plan, exchange, maxThreads);
+    const programs = new ProgramCache(device);
+    const pool = new BufferPool(device);
+    const count = rows * cols;
+    const buffer = (bytes: number, label: string) =>
+      pool.acquire(bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label);
+    const twiddles = buffer(twiddleTable.byteLength, 'twiddles');
+    device.queue.writeBuffer(twiddles, 0, twiddleTable as Float32Array<ArrayBuffer>);
+    const output = buffer(8 * count, 'output');
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    if (axis === 'rows') {
+      const program = declaredProgram(`test-rows-${rows}x${cols}-${exchange}-${shape.threads}`, forwardRowsBindings, () =>
+        forwardRowsShader(shape, rows, cols),
+      );
+      const [inRe, inIm] = [buffer(4 * count, 're'), buffer(4 * count, 'im')];
+      device.queue.writeBuffer(inRe, 0, re as Float32Array<ArrayBuffer>);
+      device.queue.writeBuffer(inIm, 0, im as Float32Array<ArrayBuffer>);
+      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, { inRe, inIm, twiddles, output }), groups: rows });
+    } else {
+      const program = declaredProgram(`test-columns-${rows}x${cols}-${exchange}-${shape.threads}`, forwardColumnsBindings, () =>
+        forwardColumnsShader(shape, cols),
+      );
+      const input = buffer(8 * count, 'input');
+      const interleaved = new Float32Array(2 * count);
+      for (let p = 0; p < count; p++) [interleaved[2 * p], interleaved[2 * p + 1]] = [re[p], im[p]];
+      device.queue.writeBuffer(input, 0, interleaved);
+      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, { input, twiddles, output }), groups: cols });
+    }
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    return readBack(output, 2 * count);
+  }
+
+  // Lengths with every radix (16, 8, 4, 2, 3, 5, 7, 11, 13), one and several stages; both
+  // exchanges; and few invocations, so that each one owns several butterflies per stage.
+  it.each([
+    [16, 8],
+    [12, 30],
+    [35, 91],
+    [26, 52],
+    [13, 11],
+    [6, 240],
+  ])('%i × %i', async (rows, cols) => {
+    const count = rows * cols;
+    const re = Float32Array.from({ length: count }, () => Math.random() * 2 - 1);
+    const im = Float32Array.from({ length: count }, () => Math.random() * 2 - 1);
+    for (const axis of ['rows', 'columns'] as const) {
+      for (const [exchange, maxThreads] of [
+        ['joint', 256],
+        ['split', 256],
+        ['joint', 32],
+      ] as const) {
+        const got = await registerTransform(rows, cols, axis, exchange, maxThreads, re, im);
+        const length = axis === 'rows' ? cols : rows;
+        const lines = axis === 'rows' ? rows : cols;
+        const cpu = new Fft1D(length);
+        let err = 0,
+          norm = 0;
+        for (let b = 0; b < lines; b++) {
+          const at = (t: number) => (axis === 'rows' ? b * cols + t : t * cols + b);
+          const xr = Float64Array.from({ length }, (_, t) => re[at(t)]);
+          const xi = Float64Array.from({ length }, (_, t) => im[at(t)]);
+          cpu.forward(xr, xi);
+          for (let t = 0; t < length; t++) {
+            err = Math.max(err, Math.hypot(got[2 * at(t)] - xr[t], got[2 * at(t) + 1] - xi[t]));
+            norm = Math.max(norm, Math.hypot(xr[t], xi[t]));
+          }
+        }
+        expect(err / norm, `${axis}, ${exchange} exchange, ≤ ${maxThreads} invocations`).toBeLessThan(2e-6);
       }
     }
   });

@@ -1,6 +1,7 @@
 /** Each GPU stage against the float64 CPU path, and the GPU-only machinery (median, loss, concurrency). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BINS, RADIX_PASSES, SELECT_GROUPS } from '../../shaders/median.js';
+import { BINS, RADIX_PASSES, radixPassFields, SELECT_GROUPS, VALUES_PER_INVOCATION } from '../../shaders/median.js';
+import { alignImage } from '../../src/align.js';
 import { CpuPrepared } from '../../src/cpu/backend.js';
 import { BufferPool, uniformData } from '../../src/gpu/buffers.js';
 import { DeviceManager } from '../../src/gpu/device.js';
@@ -50,51 +51,56 @@ describe('maps against the CPU path and the reference', () => {
 });
 
 describe('exact median by radix selection', () => {
-  /** The two middle order statistics the GPU selects (their f32 mean is the median). */
-  async function gpuMiddle(values: Float32Array): Promise<[number, number]> {
+  /**
+   * The two middle order statistics the GPU selects for each map (their f32 mean is the
+   * median): one map through the per-stage path's kernels, several (the fused path's four
+   * orientations) through histogramOf(maps) in one set of passes.
+   */
+  async function gpuMiddles(maps: Float32Array[]): Promise<[number, number][]> {
     const { device } = await manager.acquire();
     const programs = new ProgramCache(device);
     const pool = new BufferPool(device);
-    const n = values.length;
-    const data = pool.map(n, 'values');
-    device.queue.writeBuffer(data, 0, values as Float32Array<ArrayBuffer>);
-    const histogram = pool.acquire(2 * BINS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'histogram');
-    device.queue.writeBuffer(histogram, 0, new Uint32Array(2 * BINS));
-    const selection = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection');
-    const read = pool.acquire(16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'read');
+    const n = maps[0].length;
+    const m = maps.length;
+    const data = maps.map((values, k) => {
+      const buffer = pool.map(n, `values${k}`);
+      device.queue.writeBuffer(buffer, 0, values as Float32Array<ArrayBuffer>);
+      return buffer;
+    });
+    const histogram = pool.acquire(2 * BINS * 4 * m, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'histogram');
+    device.queue.writeBuffer(histogram, 0, new Uint32Array(2 * BINS * m));
+    const selection = pool.acquire(16 * m, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection');
+    const read = pool.acquire(16 * m, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'read');
+    const blocksPerMap = groupsFor(n, VALUES_PER_INVOCATION);
+    const program = m === 1 ? K.histogram : K.histogramOf(m);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    RADIX_PASSES.forEach(([shift, bits], p) => {
-      const u = pool.uniform(
-        uniformData([
-          ['u32', n],
-          ['u32', shift],
-          ['u32', bits],
-          ['u32', p],
-          ['u32', (n - 1) >> 1],
-          ['u32', n >> 1],
-        ]),
-        'u',
-      );
+    RADIX_PASSES.forEach((_, p) => {
+      const u = pool.uniform(uniformData(radixPassFields(n, p, blocksPerMap)), 'u');
       dispatch(pass, programs, {
-        program: K.histogram,
-        bindGroup: programs.bindGroup(K.histogram, { 0: u, 1: data, 2: selection, 3: histogram }),
-        groups: groupsFor(n, 16),
+        program,
+        bindGroup: programs.bindGroup(program, {
+          0: u,
+          ...Object.fromEntries(data.map((b, k) => [k + 1, b])),
+          [m + 1]: selection,
+          [m + 2]: histogram,
+        }),
+        groups: m === 1 ? groupsFor(n, 16) : blocksPerMap * m,
       });
       dispatch(pass, programs, {
         program: K.select,
         bindGroup: programs.bindGroup(K.select, { 0: u, 1: selection, 2: histogram }),
-        groups: SELECT_GROUPS,
+        groups: SELECT_GROUPS * m,
       });
     });
     pass.end();
-    encoder.copyBufferToBuffer(selection, 0, read, 0, 16);
+    encoder.copyBufferToBuffer(selection, 0, read, 0, 16 * m);
     device.queue.submit([encoder.finish()]);
     await read.mapAsync(GPUMapMode.READ);
-    const words = new Uint32Array(read.getMappedRange().slice(0));
-    const f = new Float32Array(words.buffer);
-    return [f[0], f[2]];
+    const f = new Float32Array(read.getMappedRange().slice(0));
+    return maps.map((_, k) => [f[4 * k], f[4 * k + 2]]);
   }
+  const gpuMiddle = async (values: Float32Array) => (await gpuMiddles([values]))[0];
 
   function sortedMiddle(values: Float32Array): [number, number] {
     const s = Float32Array.from(values).sort();
@@ -110,16 +116,41 @@ describe('exact median by radix selection', () => {
     const values = Float32Array.from({ length: 50000 }, (_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 1e-30 : Math.floor(Math.random() * 4)));
     expect(await gpuMiddle(values)).toEqual(sortedMiddle(values));
   });
+
+  it.each([1, 2, 1001, 70000])('four maps in one set of passes (the fused path), n = %i', async (n) => {
+    const maps = [
+      Float32Array.from({ length: n }, () => Math.random() ** 4 * 1e3),
+      Float32Array.from({ length: n }, () => Math.floor(Math.random() * 3)),
+      Float32Array.from({ length: n }, (_, i) => (i % 2 ? 1e-30 : Math.random())),
+      Float32Array.from({ length: n }, () => Math.random() * 1e-6),
+    ];
+    expect(await gpuMiddles(maps)).toEqual(maps.map(sortedMiddle));
+  });
 });
 
-describe('the fused workgroup-memory FFT through the whole pipeline', () => {
+describe('the fused path through the whole pipeline', () => {
   // SwiftShader runs the per-stage kernels by default (see FftKernels); force the fused ones.
-  it.each(['I01', 'I01_tiny17x23'])('%s', async (name) => {
+  // I01 (192×256 and 384×512) fits the fused path; 17×23 (Bluestein) runs per stage with fused FFTs.
+  it.each(['I01', 'I01_scale1', 'I01_tiny17x23'])('%s', async (name) => {
     const fused = new Fsim(await GpuBackend.create(manager, { fft: 'fused' }));
     const c = golden.find((g) => g.case === name)!;
     const r = await fused.compare(await decodeFile(image(c.ref)), await decodeFile(image(c.dist)), { scale: c.scale });
     expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
     expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    await fused.dispose();
+  });
+
+  it('rows longer than 16 KiB of workgroup storage holds (the split exchange), against the CPU maps', async () => {
+    // 2100 columns: 8·2100 bytes exceed the default 16 KiB, 4·2100 do not.
+    const [rows, cols] = [24, 2100];
+    const { image: wide } = alignImage(await decodeFile(image('I01.bmp')), [rows, cols], 'stretch');
+    const { image: wideDist } = alignImage(await decodeFile(image('I01_dist.bmp')), [rows, cols], 'stretch');
+    const fused = new Fsim(await GpuBackend.create(manager, { fft: 'fused' }));
+    const g = await fused.compare(wide, wideDist, { scale: 1, maps: true });
+    const c = await cpu.compare(wide, wideDist, { scale: 1, maps: true });
+    expect(maxAbsDiff(g.maps!.pc1, c.maps!.pc1)).toBeLessThan(2e-4);
+    expect(maxAbsDiff(g.maps!.pc2, c.maps!.pc2)).toBeLessThan(2e-4);
+    expect(Math.abs(g.fsimc - c.fsimc)).toBeLessThan(1e-4);
     await fused.dispose();
   });
 });

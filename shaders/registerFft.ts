@@ -1,0 +1,191 @@
+/**
+ * A whole 1-D transform held in registers, generated as straight-line WGSL for one length.
+ * Each invocation of a workgroup of `threads` keeps the butterflies it owns in named
+ * variables; between Stockham stages the values go through workgroup memory once (the
+ * exchange), so a transform reads global memory once and writes it once, and the caller
+ * supplies both ends: `load` is the prologue (a filter multiply, a plane pair, a strided
+ * column) and the outputs are left in registers for the epilogue (a store, or the
+ * phase-congruency sums of four scales). Nothing is indexed at run time but the exchange
+ * array, so no private array spills to memory.
+ *
+ * The exchange is 'joint' (one vec2<f32> per element, 8·n bytes, two barriers per stage) or,
+ * where that does not fit the workgroup storage, 'split' (real parts, then imaginary parts
+ * through one f32 per element: 4·n bytes, four barriers per stage). A 3640-point row thus
+ * fits the default 16 KiB and a 7680-point one NVIDIA's 48 KiB.
+ *
+ * Indices follow src/fft/plan.ts (Stockham, decimation in time): stage t with radix R and
+ * stride Ns reads x[j + r·n/R] for butterfly j, multiplies by the plan's float64 twiddles
+ * (rounded once to f32, read from `twiddles`), and writes y[(j − j mod Ns)·R + j mod Ns + q·Ns].
+ */
+import { dftCode } from './fft.js';
+
+export interface RegisterStage {
+  radix: number;
+  stride: number;
+  /** Where this stage's twiddles start in the twiddle table (in complex values). */
+  twiddleOffset: number;
+}
+
+export type Exchange = 'joint' | 'split';
+
+export interface RegisterFftShape {
+  n: number;
+  stages: readonly RegisterStage[];
+  threads: number;
+  exchange: Exchange;
+}
+
+/** Invocations per transform: one per butterfly of the widest stage (whole warps), at most `max`. */
+export function registerThreads(n: number, stages: readonly { radix: number }[], max = 256): number {
+  const widest = Math.max(...stages.map((st) => n / st.radix));
+  return Math.min(max, Math.max(32, Math.ceil(widest / 32) * 32));
+}
+
+/** The exchange that fits `storage` bytes of workgroup memory, or null (too long for one workgroup). */
+export function exchangeFor(n: number, storage: number): Exchange | null {
+  if (8 * n <= storage) return 'joint';
+  if (4 * n <= storage) return 'split';
+  return null;
+}
+
+/** The WGSL declaration of the exchange array (one per workgroup; every transform in it shares it). */
+export function exchangeDeclaration(shape: RegisterFftShape, name = 'exchange'): string {
+  return `var<workgroup> ${name}: array<${shape.exchange === 'joint' ? 'vec2<f32>' : 'f32'}, ${shape.n}>;`;
+}
+
+export interface RegisterFftCode {
+  /** Statements for the function body (top level: they contain barriers). */
+  lines: string[];
+  /** The last stage's outputs: value variable and element index, per butterfly slot. */
+  outputs: { slot: number; guard: string | null; values: { value: string; index: string }[] }[];
+}
+
+interface Options {
+  /** Distinguishes the variables of several transforms in one function. */
+  prefix: string;
+  /** WGSL vec2<f32> expression for input element `index` (a u32 expression). */
+  load: (index: string) => string;
+  /** The local invocation index (u32). */
+  lid?: string;
+  twiddles?: string;
+  exchange?: string;
+}
+
+const u = (value: number) => `${value}u`;
+
+/** Straight-line WGSL for one forward transform of `shape.n` elements (see the module comment). */
+export function registerFftCode(shape: RegisterFftShape, options: Options): RegisterFftCode {
+  const { n, stages, threads } = shape;
+  const { prefix, load } = options;
+  const lid = options.lid ?? 'lid';
+  const twiddles = options.twiddles ?? 'twiddles';
+  const exchange = options.exchange ?? 'exchange';
+  const lines: string[] = [];
+  const slotsOf = (t: number) => Math.ceil(n / stages[t].radix / threads);
+  /** `if` opener for butterfly slot s of stage t, or '' where every invocation has one. */
+  const guardOf = (t: number, s: number) => ((s + 1) * threads <= n / stages[t].radix ? null : `j < ${u(n / stages[t].radix)}`);
+  const butterfly = (s: number) => (s === 0 ? lid : `${lid} + ${u(s * threads)}`);
+  const input = (t: number, s: number, r: number) => `${prefix}x${t}_${s}_${r}`;
+  const output = (t: number, s: number, q: number) => `${prefix}y${t}_${s}_${q}`;
+  const block = (t: number, s: number, body: string[]) => {
+    const guard = guardOf(t, s);
+    lines.push(`{`, `  let j = ${butterfly(s)};`);
+    if (guard) lines.push(`  if (${guard}) {`);
+    for (const line of body) lines.push(`${guard ? '    ' : '  '}${line}`);
+    if (guard) lines.push('  }');
+    lines.push('}');
+  };
+
+  stages.forEach(({ radix: R, stride, twiddleOffset }, t) => {
+    const groups = n / R;
+    const slots = slotsOf(t);
+    // Inputs: from memory (first stage) or the exchange (later stages, written by stage t − 1).
+    if (t > 0) {
+      const prev = stages[t - 1];
+      const prevSlots = slotsOf(t - 1);
+      for (let s = 0; s < slots; s++) for (let r = 0; r < R; r++) lines.push(`var ${input(t, s, r)}: vec2<f32>;`);
+      const parts = shape.exchange === 'joint' ? [''] : ['.x', '.y'];
+      for (const part of parts) {
+        for (let s = 0; s < prevSlots; s++) {
+          block(t - 1, s, [
+            prev.stride === 1 ? `let o = j * ${u(prev.radix)};` : `let k = j % ${u(prev.stride)};`,
+            ...(prev.stride === 1 ? [] : [`let o = (j - k) * ${u(prev.radix)} + k;`]),
+            ...Array.from(
+              { length: prev.radix },
+              (_, q) => `${exchange}[o${q === 0 ? '' : ` + ${u(q * prev.stride)}`}] = ${output(t - 1, s, q)}${part};`,
+            ),
+          ]);
+        }
+        lines.push('workgroupBarrier();');
+        for (let s = 0; s < slots; s++) {
+          block(
+            t,
+            s,
+            Array.from({ length: R }, (_, r) => `${input(t, s, r)}${part} = ${exchange}[j${r === 0 ? '' : ` + ${u(r * groups)}`}];`),
+          );
+        }
+        lines.push('workgroupBarrier();');
+      }
+    }
+    // The butterflies.
+    for (let s = 0; s < slots; s++) for (let q = 0; q < R; q++) lines.push(`var ${output(t, s, q)}: vec2<f32>;`);
+    for (let s = 0; s < slots; s++) {
+      const body: string[] = [];
+      const a: string[] = [];
+      if (t === 0) {
+        for (let r = 0; r < R; r++) {
+          body.push(`let a${r} = ${load(r === 0 ? 'j' : `j + ${u(r * groups)}`)};`);
+          a.push(`a${r}`);
+        }
+      } else {
+        if (stride > 1) body.push(`let tw = ${u(twiddleOffset)} + (j % ${u(stride)}) * ${u(R - 1)};`);
+        for (let r = 0; r < R; r++) {
+          const x = input(t, s, r);
+          // Stride 1 (a first stage placed later never happens; kept exact anyway): k = 0, twiddles are 1.
+          const value = r === 0 || stride === 1 ? x : `cmul(${x}, ${twiddles}[tw${r === 1 ? '' : ` + ${u(r - 1)}`}])`;
+          body.push(`let a${r} = ${value};`);
+          a.push(`a${r}`);
+        }
+      }
+      const y = dftCode(a, body, 'd');
+      for (let q = 0; q < R; q++) body.push(`${output(t, s, q)} = ${y[q]};`);
+      block(t, s, body);
+    }
+  });
+
+  const last = stages.length - 1;
+  const groups = n / stages[last].radix;
+  const outputs = Array.from({ length: slotsOf(last) }, (_, s) => ({
+    slot: s,
+    guard: guardOf(last, s),
+    // The last stage's stride is n/R, so j mod stride = j and y[j + q·n/R].
+    values: Array.from({ length: stages[last].radix }, (_, q) => ({
+      value: output(last, s, q),
+      index: q === 0 ? 'j' : `j + ${u(q * groups)}`,
+    })),
+  }));
+  return { lines, outputs };
+}
+
+/**
+ * Per output of a RegisterFftCode, the statements `body(index, value)` returns, each slot in
+ * its own block with `j` bound (and guarded where the slot is partial).
+ */
+export function forEachOutput(
+  code: RegisterFftCode,
+  shape: RegisterFftShape,
+  body: (index: string, value: string, q: number) => string[],
+  lid = 'lid',
+): string[] {
+  const lines: string[] = [];
+  for (const { slot, guard, values } of code.outputs) {
+    lines.push('{', `  let j = ${slot === 0 ? lid : `${lid} + ${u(slot * shape.threads)}`};`);
+    if (guard) lines.push(`  if (${guard}) {`);
+    values.forEach(({ value, index }, q) => {
+      for (const line of body(index, value, q)) lines.push(`${guard ? '    ' : '  '}${line}`);
+    });
+    if (guard) lines.push('  }');
+    lines.push('}');
+  }
+  return lines;
+}

@@ -1,0 +1,283 @@
+/**
+ * The fused GPU path for one downsampled size (shaders/fusedPhaseCongruency.ts): what it
+ * keeps per size (filter bank, twiddles, plans as register-FFT shapes, maps, uniforms) and
+ * the dispatches of one image, recorded top-down:
+ *   forward rows → forward columns → per orientation: filterRows, columnsEnergy →
+ *   exact median of the four |EO_0o|² maps (three histogram + select passes) → finish (PC)
+ * Twenty dispatches an image with colour and gradients, against 114 or more on the per-stage path.
+ * Chosen where both axes fit one workgroup (fusedFits); elsewhere the per-stage path runs.
+ */
+import {
+  columnsEnergyBindings,
+  columnsEnergyShader,
+  filterRowsBindings,
+  filterRowsShader,
+  finishBindings,
+  finishShader,
+  forwardColumnsBindings,
+  forwardColumnsShader,
+  forwardRowsBindings,
+  forwardRowsShader,
+} from '../../shaders/fusedPhaseCongruency.js';
+import { BINS, RADIX_PASSES, radixPassFields, VALUES_PER_INVOCATION } from '../../shaders/median.js';
+import { type Exchange, type RegisterFftShape, exchangeFor, registerThreads } from '../../shaders/registerFft.js';
+import { angularMap, filterBank } from '../bank.js';
+import { PC } from '../constants.js';
+import { fftPlan, type StockhamPlan } from '../fft/plan.js';
+import { type BufferPool, uniformData } from './buffers.js';
+import { GPU_MAX_POWER_OF_TWO_RADIX, type Planes } from './fft.js';
+import * as K from './kernels.js';
+import { declaredProgram, dispatch, groupsFor, type Program, type ProgramCache } from './programs.js';
+
+/** The compute pass a kernel records into (one per stage, or one per kernel when profiling). */
+export type PassFor = (kernel: string) => GPUComputePassEncoder;
+
+/** Storage buffers the largest fused kernel binds (WebGPU's default maxStorageBuffersPerShaderStage). */
+const STORAGE_BINDINGS = 8;
+
+function stockham(n: number): StockhamPlan | null {
+  const plan = fftPlan(n, GPU_MAX_POWER_OF_TWO_RADIX);
+  return plan.kind === 'stockham' ? plan : null;
+}
+
+/** The register-FFT shape of length n under this workgroup storage, or null if it does not fit. */
+function shapeFor(n: number, storage: number): { shape: RegisterFftShape; twiddles: Float32Array } | null {
+  const plan = stockham(n);
+  const exchange = exchangeFor(n, storage);
+  return plan && exchange ? registerShape(plan, exchange) : null;
+}
+
+/** The register-FFT shape of a Stockham plan, and its twiddles packed stage after stage (f32). */
+export function registerShape(
+  plan: StockhamPlan,
+  exchange: Exchange,
+  maxThreads?: number,
+): { shape: RegisterFftShape; twiddles: Float32Array } {
+  const { n } = plan;
+  let offset = 0;
+  const stages = plan.stages.map((st) => {
+    const stage = { radix: st.radix, stride: st.stride, twiddleOffset: offset };
+    offset += st.twiddles.length / 2;
+    return stage;
+  });
+  const twiddles = new Float32Array(Math.max(2, offset * 2));
+  plan.stages.forEach((st, t) => {
+    twiddles.set(st.twiddles, stages[t].twiddleOffset * 2);
+  });
+  return { shape: { n, stages, threads: registerThreads(n, stages, maxThreads), exchange }, twiddles };
+}
+
+/** Whether the fused path runs rows × cols on a device with these limits. */
+export function fusedFits(rows: number, cols: number, limits: GPUSupportedLimits): boolean {
+  const storage = limits.maxComputeWorkgroupStorageSize;
+  return (
+    rows > 1 &&
+    cols > 1 &&
+    shapeFor(rows, storage) !== null &&
+    shapeFor(cols, storage) !== null &&
+    limits.maxStorageBuffersPerShaderStage >= STORAGE_BINDINGS &&
+    Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) >= 8 * rows * cols
+  );
+}
+
+export class FusedPhaseCongruency {
+  readonly n: number;
+  /** The colour stage writes the FFT input here (two f32 planes; they alias energy maps 0 and 1). */
+  readonly fftInput: Planes;
+  private readonly programs: {
+    forwardRows: Program;
+    forwardColumns: Program;
+    filterRows: Program;
+    columnsEnergy: [first: Program, rest: Program];
+    histogram: Program;
+    finish: Program;
+  };
+  private readonly twiddles: { rows: GPUBuffer; columns: GPUBuffer };
+  private readonly radial: GPUBuffer;
+  private readonly angular: GPUBuffer[];
+  /** T_s: the row DFTs of the filtered spectrum of one orientation (the first also holds the forward rows). */
+  private readonly filtered: GPUBuffer[];
+  private readonly spectrum: GPUBuffer;
+  private readonly energy: GPUBuffer[];
+  private readonly smallestScaleEnergy: GPUBuffer[];
+  private readonly amplitudeAll: GPUBuffer;
+  private readonly histogram: GPUBuffer;
+  private readonly selection: GPUBuffer;
+  readonly uniforms: { count: GPUBuffer; shape: GPUBuffer; radixPasses: GPUBuffer[]; finish: GPUBuffer };
+  private readonly histogramGroups: number;
+  private readonly owned: GPUBuffer[] = [];
+
+  constructor(
+    private readonly cache: ProgramCache,
+    private readonly pool: BufferPool,
+    readonly rows: number,
+    readonly cols: number,
+  ) {
+    this.n = rows * cols;
+    const n = this.n;
+    const device = pool.device;
+    const storage = device.limits.maxComputeWorkgroupStorageSize;
+    const rowAxis = shapeFor(cols, storage)!;
+    const columnAxis = shapeFor(rows, storage)!;
+    const bank = filterBank(rows, cols);
+    const key = `${rows}x${cols}-${rowAxis.shape.exchange}-${columnAxis.shape.exchange}`;
+    this.programs = {
+      forwardRows: declaredProgram(`fused-forward-rows-${key}`, forwardRowsBindings, () => forwardRowsShader(rowAxis.shape, rows, cols)),
+      forwardColumns: declaredProgram(`fused-forward-columns-${key}`, forwardColumnsBindings, () =>
+        forwardColumnsShader(columnAxis.shape, cols),
+      ),
+      filterRows: declaredProgram(`fused-filter-rows-${key}`, filterRowsBindings, () =>
+        filterRowsShader(rowAxis.shape, rows, cols, bank.quadrantCols),
+      ),
+      columnsEnergy: [true, false].map((first) =>
+        declaredProgram(`fused-columns-energy-${key}-${first ? 'first' : 'rest'}`, columnsEnergyBindings, () =>
+          columnsEnergyShader(columnAxis.shape, rows, cols, first),
+        ),
+      ) as [Program, Program],
+      histogram: K.histogramOf(PC.norient),
+      finish: declaredProgram('fused-finish', finishBindings, finishShader),
+    };
+
+    const upload = (values: Float32Array | Uint32Array, label: string, usage = 0): GPUBuffer => {
+      const buffer = this.own(pool.acquire(values.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | usage, label));
+      device.queue.writeBuffer(buffer, 0, values as Float32Array<ArrayBuffer>);
+      return buffer;
+    };
+    this.twiddles = { rows: upload(rowAxis.twiddles, `twiddles-${cols}`), columns: upload(columnAxis.twiddles, `twiddles-${rows}`) };
+    // G_0…G_3 of each quadrant entry side by side (one vec4 read per frequency).
+    const quadrant = bank.quadrantRows * bank.quadrantCols;
+    const radial = new Float32Array(quadrant * 4);
+    for (let q = 0; q < quadrant; q++) for (let s = 0; s < PC.nscale; s++) radial[4 * q + s] = bank.radial[s][q];
+    this.radial = upload(radial, 'radial-quadrants');
+    this.angular = bank.angular.map((_, o) => upload(Float32Array.from(angularMap(bank, o)), `angular${o}`));
+    const complex = (label: string) => this.own(pool.acquire(8 * n, GPUBufferUsage.STORAGE, label));
+    this.filtered = Array.from({ length: PC.nscale }, (_, s) => complex(`filtered${s}`));
+    this.spectrum = complex('spectrum');
+    this.energy = Array.from({ length: PC.norient }, (_, o) => this.own(pool.map(n, `energy${o}`)));
+    this.smallestScaleEnergy = Array.from({ length: PC.norient }, (_, o) => this.own(pool.map(n, `a0sq${o}`)));
+    this.amplitudeAll = this.own(pool.map(n, 'amplitudeAll'));
+    this.fftInput = { re: this.energy[0], im: this.energy[1] };
+    // Zero on creation; the select kernel re-zeroes what it reads.
+    this.histogram = upload(new Uint32Array(2 * BINS * PC.norient), 'histogram');
+    this.selection = this.own(pool.acquire(16 * PC.norient, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection'));
+
+    this.histogramGroups = groupsFor(n, VALUES_PER_INVOCATION);
+    const uniform = (fields: Parameters<typeof uniformData>[0], label: string) => this.own(pool.uniform(uniformData(fields), label));
+    this.uniforms = {
+      count: uniform([['u32', n]], 'count'),
+      shape: uniform(
+        [
+          ['u32', rows],
+          ['u32', cols],
+        ],
+        'shape',
+      ),
+      radixPasses: RADIX_PASSES.map((_, pass) => uniform(radixPassFields(n, pass, this.histogramGroups), `fused-radix-pass${pass}`)),
+      // count, then per orientation a vec4 (16-byte aligned: the array starts at offset 16).
+      finish: uniform(
+        [
+          ['u32', n],
+          ['u32', 0],
+          ['u32', 0],
+          ['u32', 0],
+          ...bank.noise.flatMap(
+            (noise) =>
+              [
+                ['f32', noise.energyOfSmallestFilter],
+                ['f32', noise.sumAn2],
+                ['f32', noise.sumAiAj],
+                ['f32', 0],
+              ] as const,
+          ),
+        ],
+        'fused-finish',
+      ),
+    };
+  }
+
+  private own(buffer: GPUBuffer): GPUBuffer {
+    this.owned.push(buffer);
+    return buffer;
+  }
+
+  private run(pass: PassFor, kernel: string, program: Program, buffers: Record<string | number, GPUBuffer>, groups: number): void {
+    dispatch(pass(kernel), this.cache, { program, bindGroup: this.cache.bindGroup(program, buffers), groups });
+  }
+
+  /** The spectrum of the colour stage's output (fftInput). */
+  recordForward(pass: PassFor): void {
+    const { rows, cols } = this;
+    this.run(
+      pass,
+      'forwardRows',
+      this.programs.forwardRows,
+      { inRe: this.fftInput.re, inIm: this.fftInput.im, twiddles: this.twiddles.rows, output: this.filtered[0] },
+      rows,
+    );
+    this.run(
+      pass,
+      'forwardColumns',
+      this.programs.forwardColumns,
+      { input: this.filtered[0], twiddles: this.twiddles.columns, output: this.spectrum },
+      cols,
+    );
+  }
+
+  /** Phase congruency of the spectrum into `pc`; `range` is the colour stage's min/max of Y. */
+  recordPhaseCongruency(pass: PassFor, range: GPUBuffer, pc: GPUBuffer): void {
+    const { rows, cols } = this;
+    const t = Object.fromEntries(this.filtered.map((buffer, s) => [`t${s}`, buffer]));
+    for (let o = 0; o < PC.norient; o++) {
+      this.run(
+        pass,
+        'filterRows',
+        this.programs.filterRows,
+        { spectrum: this.spectrum, radial: this.radial, angular: this.angular[o], twiddles: this.twiddles.rows, ...t },
+        rows,
+      );
+      this.run(
+        pass,
+        'columnsEnergy',
+        this.programs.columnsEnergy[o === 0 ? 0 : 1],
+        {
+          ...t,
+          twiddles: this.twiddles.columns,
+          energy: this.energy[o],
+          smallestScaleEnergy: this.smallestScaleEnergy[o],
+          amplitudeAll: this.amplitudeAll,
+        },
+        cols,
+      );
+    }
+    // The exact median of each orientation's |EO_0|², all four in each pass.
+    const values = Object.fromEntries(this.smallestScaleEnergy.map((buffer, o) => [o + 1, buffer]));
+    for (const radixPass of this.uniforms.radixPasses) {
+      this.run(
+        pass,
+        'medianHistogram',
+        this.programs.histogram,
+        { 0: radixPass, ...values, [PC.norient + 1]: this.selection, [PC.norient + 2]: this.histogram },
+        this.histogramGroups * PC.norient,
+      );
+      this.run(pass, 'medianSelect', K.select, { 0: radixPass, 1: this.selection, 2: this.histogram }, 2 * PC.norient);
+    }
+    this.run(
+      pass,
+      'finish',
+      this.programs.finish,
+      {
+        params: this.uniforms.finish,
+        ...Object.fromEntries(this.energy.map((buffer, o) => [`energy${o}`, buffer])),
+        amplitudeAll: this.amplitudeAll,
+        selection: this.selection,
+        range,
+        pc,
+      },
+      groupsFor(this.n),
+    );
+  }
+
+  release(): void {
+    this.pool.release(...this.owned);
+  }
+}
