@@ -35,8 +35,6 @@ if (process.argv.includes('--model')) {
   // The per-stage path the fused one replaced, for the before/after table.
   const before = [];
   for (const storage of [16384, 49152]) before.push(await modelTraffic(2400, 3640, storage, 'fused-fft'));
-  {
-  }
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ model, before }));
   } else {

@@ -106,6 +106,7 @@ export class FusedPhaseCongruency {
   readonly uniforms: { count: GPUBuffer; shape: GPUBuffer; radixPasses: GPUBuffer[]; finish: GPUBuffer };
   private readonly histogramGroups: number;
   private readonly owned: GPUBuffer[] = [];
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
 
   constructor(
     private readonly cache: ProgramCache,
@@ -201,7 +202,18 @@ export class FusedPhaseCongruency {
   }
 
   private run(pass: PassFor, kernel: string, program: Program, buffers: Record<string | number, GPUBuffer>, groups: number): void {
-    dispatch(pass(kernel), this.cache, { program, bindGroup: this.cache.bindGroup(program, buffers), groups });
+    // Bind groups of this size's own buffers are made once; finish's (the image's range and
+    // pc) each time. Buffer labels are unique.
+    const own = Object.values(buffers).every((buffer) => this.owned.includes(buffer));
+    const key = `${program.key}|${Object.entries(buffers)
+      .map(([slot, buffer]) => `${slot}=${buffer.label}`)
+      .join(',')}`;
+    let bindGroup = own ? this.bindGroups.get(key) : undefined;
+    if (!bindGroup) {
+      bindGroup = this.cache.bindGroup(program, buffers);
+      if (own) this.bindGroups.set(key, bindGroup);
+    }
+    dispatch(pass(kernel), this.cache, { program, bindGroup, groups });
   }
 
   /** The spectrum of the colour stage's output (fftInput). */
@@ -278,6 +290,7 @@ export class FusedPhaseCongruency {
   }
 
   release(): void {
+    this.bindGroups.clear();
     this.pool.release(...this.owned);
   }
 }
