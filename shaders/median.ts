@@ -118,8 +118,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
 `;
 }
 
-export const histogramShader = histogramShaderFor(1);
-
 /** Workgroups of the select kernel for one map: one per middle rank (2·maps for several). */
 export const SELECT_GROUPS = 2;
 /** Bins each select invocation sums: the workgroup covers BINS together. */

@@ -138,11 +138,11 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
           a.push(`a${r}`);
         }
       } else {
-        if (stride > 1) body.push(`let tw = ${u(twiddleOffset)} + (j % ${u(stride)}) * ${u(R - 1)};`);
+        // Later stages have stride > 1 (the product of the earlier radices).
+        body.push(`let tw = ${u(twiddleOffset)} + (j % ${u(stride)}) * ${u(R - 1)};`);
         for (let r = 0; r < R; r++) {
           const x = input(t, s, r);
-          // Stride 1 (a first stage placed later never happens; kept exact anyway): k = 0, twiddles are 1.
-          const value = r === 0 || stride === 1 ? x : `cmul(${x}, ${twiddles}[tw${r === 1 ? '' : ` + ${u(r - 1)}`}])`;
+          const value = r === 0 ? x : `cmul(${x}, ${twiddles}[tw${r === 1 ? '' : ` + ${u(r - 1)}`}])`;
           body.push(`let a${r} = ${value};`);
           a.push(`a${r}`);
         }

@@ -20,7 +20,7 @@ import { BufferPool, uniformData } from './buffers.js';
 import type { AcquiredDevice, DeviceManager } from './device.js';
 import type { Planes } from './fft.js';
 import * as K from './kernels.js';
-import { dispatch, groupsFor, ProgramCache, type Program } from './programs.js';
+import { dispatch, groupsFor, ProgramCache, runner } from './programs.js';
 import { FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
 import { SizeResources } from './sizeResources.js';
 
@@ -325,8 +325,7 @@ export class GpuBackend implements Backend {
 
     const profile = (this.options.profile ?? false) && acquired.timestamps;
     const timer = new PassTimer(device, acquired.timestamps, profile ? 64 : 8);
-    const run = (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number, GPUBuffer>>, groups: number) =>
-      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
+    const run = runner(programs);
     const u = res.uniforms;
     const split = n >= SPLIT_SUBMISSIONS_AT;
     device.pushErrorScope('out-of-memory');
@@ -434,8 +433,7 @@ export class GpuBackend implements Backend {
     const energyAll = pool.map(n, 'energyAll');
     const amplitudeAll = pool.map(n, 'amplitudeAll');
     const u = res.uniforms;
-    const run = (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number, GPUBuffer>>, groups: number) =>
-      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
+    const run = runner(programs);
     // FFT of the exact size
     let pass = timer.pass(encoder, 'fft');
     res.fft.rows.record(pass, res.scratchA, res.scratchB, res.responses[0], false);

@@ -44,6 +44,24 @@ const fusedProgram = (plan: StockhamPlan, offsets: readonly number[]): Program =
   bindings: FFT_BINDINGS,
 });
 
+/**
+ * A plan's twiddles as one f32 table, stage after stage (each stage's k·(R−1) + r − 1
+ * layout kept), and where each stage starts in it (in complex values).
+ */
+export function twiddleTable(plan: StockhamPlan): { offsets: number[]; table: Float32Array<ArrayBuffer> } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const stage of plan.stages) {
+    offsets.push(total);
+    total += stage.twiddles.length / 2;
+  }
+  const table = new Float32Array(Math.max(2, total * 2));
+  plan.stages.forEach((stage, t) => {
+    table.set(stage.twiddles, offsets[t] * 2);
+  });
+  return { offsets, table };
+}
+
 /** Bytes of workgroup storage the fused kernel needs for length n (one vec2<f32> each). */
 export const fusedStorageBytes = (n: number): number => n * 8;
 const bluesteinProgram = (entryPoint: 'chirpIn' | 'convolve' | 'chirpOut'): Program => ({
@@ -94,16 +112,7 @@ class StockhamPasses {
     private readonly layout: Layout,
     allowFused: boolean,
   ) {
-    const offsets: number[] = [];
-    let total = 0;
-    for (const stage of plan.stages) {
-      offsets.push(total);
-      total += stage.twiddles.length / 2;
-    }
-    const table = new Float32Array(Math.max(2, total * 2));
-    plan.stages.forEach((stage, t) => {
-      table.set(stage.twiddles, offsets[t] * 2);
-    });
+    const { offsets, table } = twiddleTable(plan);
     this.twiddles = pool.acquire(table.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, `twiddles-${plan.n}`);
     pool.device.queue.writeBuffer(this.twiddles, 0, table);
     this.uniforms = plan.stages.map((stage, t) =>

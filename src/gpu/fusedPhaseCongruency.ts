@@ -25,7 +25,7 @@ import { angularMap, filterBank } from '../bank.js';
 import { PC } from '../constants.js';
 import { fftPlan, type StockhamPlan } from '../fft/plan.js';
 import { type BufferPool, uniformData } from './buffers.js';
-import { GPU_MAX_POWER_OF_TWO_RADIX, type Planes } from './fft.js';
+import { GPU_MAX_POWER_OF_TWO_RADIX, type Planes, twiddleTable } from './fft.js';
 import * as K from './kernels.js';
 import { declaredProgram, dispatch, groupsFor, type Program, type ProgramCache } from './programs.js';
 
@@ -53,18 +53,9 @@ export function registerShape(
   exchange: Exchange,
   maxThreads?: number,
 ): { shape: RegisterFftShape; twiddles: Float32Array } {
-  const { n } = plan;
-  let offset = 0;
-  const stages = plan.stages.map((st) => {
-    const stage = { radix: st.radix, stride: st.stride, twiddleOffset: offset };
-    offset += st.twiddles.length / 2;
-    return stage;
-  });
-  const twiddles = new Float32Array(Math.max(2, offset * 2));
-  plan.stages.forEach((st, t) => {
-    twiddles.set(st.twiddles, stages[t].twiddleOffset * 2);
-  });
-  return { shape: { n, stages, threads: registerThreads(n, stages, maxThreads), exchange }, twiddles };
+  const { offsets, table } = twiddleTable(plan);
+  const stages = plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] }));
+  return { shape: { n: plan.n, stages, threads: registerThreads(plan.n, stages, maxThreads), exchange }, twiddles: table };
 }
 
 /** Whether the fused path runs rows × cols on a device with these limits. */
@@ -73,8 +64,10 @@ export function fusedFits(rows: number, cols: number, limits: GPUSupportedLimits
   return (
     rows > 1 &&
     cols > 1 &&
-    shapeFor(rows, storage) !== null &&
-    shapeFor(cols, storage) !== null &&
+    stockham(rows) !== null &&
+    stockham(cols) !== null &&
+    exchangeFor(rows, storage) !== null &&
+    exchangeFor(cols, storage) !== null &&
     limits.maxStorageBuffersPerShaderStage >= STORAGE_BINDINGS &&
     Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) >= 8 * rows * cols
   );

@@ -1,7 +1,7 @@
 /** The compute programs of the WebGPU path (WGSL in shaders/, one module per stage). */
 import { colourShader, rangeShader, type ColourVariant } from '../../shaders/colour.js';
 import { gradientShader } from '../../shaders/gradient.js';
-import { histogramShader, histogramShaderFor, selectShader } from '../../shaders/median.js';
+import { histogramShaderFor, selectShader } from '../../shaders/median.js';
 import { accumulateShader, energyShader, filterShader, finishShader, thresholdShader } from '../../shaders/phaseCongruency.js';
 import { chromaShader, poolShader } from '../../shaders/pooling.js';
 import type { Program } from './programs.js';
@@ -80,22 +80,14 @@ export const energy: Program = {
     [5, W],
   ],
 };
-export const histogram: Program = {
-  key: 'median-histogram',
-  source: () => histogramShader,
-  bindings: [
-    [0, U],
-    [1, R],
-    [2, R],
-    [3, W],
-  ],
-};
 /** The histogram pass over `maps` maps at once (bindings 1…maps; then selection and histogram). */
 export const histogramOf = (maps: number): Program => ({
   key: `median-histogram-${maps}`,
   source: () => histogramShaderFor(maps),
   bindings: [[0, U], ...Array.from({ length: maps }, (_, m) => [1 + m, R] as const), [1 + maps, R], [2 + maps, W]],
 });
+/** The per-stage path's histogram pass: one map. */
+export const histogram = histogramOf(1);
 export const select: Program = {
   key: 'median-select',
   source: () => selectShader,

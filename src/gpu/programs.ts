@@ -120,6 +120,13 @@ export interface Dispatch {
   groups: number;
 }
 
+/** `run(pass, program, buffers, groups)`: binds `buffers` (by slot, or by name for declared programs) and dispatches. */
+export function runner(
+  programs: ProgramCache,
+): (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number | string, GPUBuffer>>, groups: number) => void {
+  return (pass, program, buffers, groups) => dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
+}
+
 export function dispatch(pass: GPUComputePassEncoder, programs: ProgramCache, d: Dispatch): void {
   pass.setPipeline(programs.pipeline(d.program));
   pass.setBindGroup(0, d.bindGroup);

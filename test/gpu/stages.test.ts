@@ -72,7 +72,7 @@ describe('exact median by radix selection', () => {
     const selection = pool.acquire(16 * m, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection');
     const read = pool.acquire(16 * m, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'read');
     const blocksPerMap = groupsFor(n, VALUES_PER_INVOCATION);
-    const program = m === 1 ? K.histogram : K.histogramOf(m);
+    const program = K.histogramOf(m);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     RADIX_PASSES.forEach((_, p) => {
