@@ -3,7 +3,7 @@
  * this with the kit's own Node): needs nothing but the kit — no sharp, no fixtures folder.
  *   node dist/bench/deviceRun.js --inputs DIR --out FILE.json [--sizes 1920x1080,3640x2400,7680x4320]
  *                                [--runs 10] [--limits adapter|default] [--allow-software]
- *                                [--variants auto,fused-fft] [--profile-runs 5] [--inflight 4]
+ *                                [--variants auto,fused+columns-first+lanes4,fused-fft] [--profile-runs 5] [--inflight 4]
  * 1. the adapter: printed first; a software or fallback adapter fails loudly (the figures
  *    would be a CPU's) unless --allow-software (the kit's own test, on SwiftShader);
  * 2. the golden check: the kit's golden cases on this adapter, |Δ| ≤ 1e-4, or it stops;
@@ -11,8 +11,10 @@
  *    8 bits) at F = 1: one warm-up, then medians of --runs of the per-stage GPU time
  *    (timestamp queries), the GPU total and wall time, the GPU time with --inflight
  *    comparisons queued at once, and the peak GPU memory; for each kernel choice in
- *    --variants (GpuBackendOptions.fft: the first is the default path; 'fused-fft' the
- *    per-stage path the fused one replaced), alternating run by run;
+ *    --variants, alternating run by run. A variant is GpuBackendOptions.fft ('fused-fft' is
+ *    the per-stage path the fused one replaced), then optionally the fused layout:
+ *    '+rows-first' or '+columns-first', '+lanes1|2|4' (FusedLayout). The first is the
+ *    default path; the default list compares the fused layouts with each other and with it;
  * 4. per size, each fused variant with one timed pass per kernel (--profile-runs, medians).
  * The copy bandwidth of the device is measured before and after (the GPU's clocks vary).
  * Everything goes into one JSON file, labelled with the machine, the adapter and its limits.
@@ -23,6 +25,7 @@ import { alignImage } from '../src/align.js';
 import type { StageTimings } from '../src/backend.js';
 import { type FsimResult, Fsim } from '../src/fsim.js';
 import { type FftKernels, GpuBackend, type GpuBackendOptions } from '../src/gpu/backend.js';
+import type { FusedLayout } from '../src/gpu/fusedPhaseCongruency.js';
 import { DeviceManager, type LimitsPolicy } from '../src/gpu/device.js';
 import type { RasterImage } from '../src/image.js';
 import { decodeFile } from '../src/node/decode.js';
@@ -41,14 +44,25 @@ if (!inputs || !out) {
 const sizes = (flag('sizes') ?? '1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const runs = Number(flag('runs') ?? 10);
 const limits = (flag('limits') ?? 'adapter') as LimitsPolicy;
-/** A GpuBackendOptions.fft choice; the first is the default path. */
+/** A GpuBackendOptions choice ('fused+columns-first+lanes4'); the first is the default path. */
 interface Variant {
   label: string;
   options: GpuBackendOptions;
 }
-const variants: Variant[] = (flag('variants') ?? flag('kernels') ?? 'auto,fused-fft').split(',').map((label) => {
-  return { label, options: { fft: label as FftKernels } };
-});
+const KERNELS: readonly FftKernels[] = ['auto', 'fused', 'fused-fft', 'per-stage'];
+function variant(label: string): Variant {
+  const [fft, ...parts] = label.split('+');
+  if (!KERNELS.includes(fft as FftKernels)) throw new Error(`--variants: '${fft}' is not one of ${KERNELS.join(', ')}`);
+  const layout: Partial<FusedLayout> = {};
+  for (const part of parts) {
+    if (part === 'rows-first' || part === 'columns-first') layout.order = part;
+    else if (/^lanes[124]$/.test(part)) layout.lanes = Number(part.slice(5)) as FusedLayout['lanes'];
+    else throw new Error(`--variants: '${part}' in '${label}' is not rows-first, columns-first or lanes1|2|4`);
+  }
+  return { label, options: { fft: fft as FftKernels, layout } };
+}
+const DEFAULT_VARIANTS = 'auto,fused+columns-first,fused+columns-first+lanes4,fused+rows-first+lanes4,fused-fft';
+const variants: Variant[] = (flag('variants') ?? flag('kernels') ?? DEFAULT_VARIANTS).split(',').map(variant);
 const profileRuns = Number(flag('profile-runs') ?? 5);
 const inflight = Number(flag('inflight') ?? 4);
 // Dawn rounds timestamps to 2^16 ns unless told not to: per-kernel figures need the full resolution.

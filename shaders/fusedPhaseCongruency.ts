@@ -1,13 +1,15 @@
 /**
- * The fused phase-congruency kernels (FSIM_SPEC.md §3): one workgroup per row or column, the
- * whole 1-D transform in registers (shaders/registerFft.ts), with the work around it folded
- * into its prologue and epilogue, so that no filtered spectrum and no EO map goes through
- * global memory between kernels:
- *   forwardRows      Y (planes) → row DFT → complex map
- *   forwardColumns   → column DFT → the spectrum IM (complex)
- *   filterRows(o)    per scale s: IM · G_s · S_o, swapped (IDFT = swap ∘ DFT ∘ swap), → row DFT → T_s
- *   columnsEnergy(o) per scale s: T_s → column DFT → EO_so in registers; then, per pixel,
- *                    sumE, sumO, Σ|EO|, |EO_0o|² and Energy_o (step 3), written once
+ * The fused phase-congruency kernels (FSIM_SPEC.md §3): one workgroup per row, or per one to
+ * four adjacent columns, the whole 1-D transform in registers (shaders/registerFft.ts), with
+ * the work around it folded into its prologue and epilogue, so that no filtered spectrum and
+ * no EO map goes through global memory between kernels:
+ *   forwardRows     Y (planes) → row DFT → complex map
+ *   forwardColumns  → column DFT → the spectrum IM (complex)
+ *   filter(o)       along one axis, per scale s: IM · G_s · S_o, swapped (IDFT = swap ∘ DFT ∘ swap),
+ *                   → DFT → T_s
+ *   energy(o)       along the other axis, per scale s: T_s → DFT → EO_so in registers; then, per
+ *                   pixel, sumE, sumO, Σ|EO|, |EO_0o|² and Energy_o (step 3), written once
+ * (InverseOrder says which axis goes first.)
  * The median of |EO_0o|² (shaders/median.ts, all four orientations in one set of passes) and
  * `finish` (threshold of every orientation, Σ_o, PC) complete the stage.
  * Sizes, plans and filter-bank layout are compile-time constants: one pipeline per size.
@@ -17,20 +19,41 @@ import { type BindingDeclaration, bindingLines, complexMap, f32Map } from './bin
 import { f32 } from './common.js';
 import { cmulFunction } from './fft.js';
 import { noiseThresholdFunction } from './phaseCongruency.js';
-import { type RegisterFftShape, exchangeDeclaration, forEachOutput, registerFftCode } from './registerFft.js';
+import { type RegisterFftCode, type RegisterFftShape, exchangeDeclaration, forEachOutput, registerFftCode } from './registerFft.js';
 
 const u = (value: number) => `${value}u`;
 
-/** One workgroup per line (row or column): the entry point, its line index and the early return. */
-function entry(threads: number, lines: number, body: string[]): string {
+/**
+ * The entry point: one workgroup per line (row), or per `shape.lanes` adjacent lines (columns,
+ * shaders/registerFft.ts). Binds `line` (this invocation's line), `column` (the line it loads:
+ * past the last one, where lines is not a multiple of lanes, it transforms the last line again
+ * and stores nothing), `tid` (its thread within the transform) and `lane`.
+ */
+function entry(shape: RegisterFftShape, lines: number, body: string[]): string {
+  const { lanes } = shape;
+  const locate =
+    lanes === 1
+      ? ['let line = group;', 'let column = line;', 'let tid = lid;']
+      : [
+          `let lane = lid % ${u(lanes)};`,
+          `let tid = lid / ${u(lanes)};`,
+          `let line = group * ${u(lanes)} + lane;`,
+          `let column = min(line, ${u(lines - 1)});`,
+        ];
   return /* wgsl */ `
-@compute @workgroup_size(${threads})
+@compute @workgroup_size(${shape.threads * lanes})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   // Uniform per workgroup, so the barriers below stay in uniform control flow.
-  let line = wid.x + wid.y * groups.x;
-  if (line >= ${u(lines)}) { return; }
+  let group = wid.x + wid.y * groups.x;
+  if (group >= ${u(Math.ceil(lines / lanes))}) { return; }
+  ${locate.join('\n  ')}
   ${body.join('\n  ')}
 }`;
+}
+
+/** Statements that write this invocation's line: skipped past the last line (see entry). */
+function stored(shape: RegisterFftShape, lines: number, statements: string[]): string[] {
+  return lines % shape.lanes === 0 ? statements : [`if (line < ${u(lines)}) {`, ...statements.map((l) => `  ${l}`), '}'];
 }
 
 function kernel(declarations: readonly BindingDeclaration[], shape: RegisterFftShape, lines: number, body: string[], extra = ''): string {
@@ -39,13 +62,24 @@ ${bindingLines(declarations)}
 ${cmulFunction}
 ${extra}
 ${exchangeDeclaration(shape)}
-${entry(shape.threads, lines, body)}
+${entry(shape, lines, body)}
 `;
 }
 
+/** The register transform of one line, its thread and lane named as entry() binds them. */
+const transform = (shape: RegisterFftShape, prefix: string, load: (index: string) => string) =>
+  registerFftCode(shape, { prefix, load, lid: 'tid', lane: 'lane' });
+const outputs = (code: RegisterFftCode, shape: RegisterFftShape, body: (index: string, value: string, q: number) => string[]) =>
+  forEachOutput(code, shape, body, 'tid');
+
 /** Input and output layouts of one line: element i of line `line`. */
 const rowElement = (cols: number) => (i: string) => `line * ${u(cols)} + ${i}`;
-const columnElement = (cols: number) => (i: string) => `(${i}) * ${u(cols)} + line`;
+const columnElement =
+  (cols: number, line = 'line') =>
+  (i: string) =>
+    `(${i}) * ${u(cols)} + ${line}`;
+/** Loads read `column` (see entry). */
+const columnLoad = (cols: number) => columnElement(cols, 'column');
 
 export const forwardRowsBindings: readonly BindingDeclaration[] = [
   { name: 'inRe', kind: 'read', type: f32Map },
@@ -57,8 +91,8 @@ export const forwardRowsBindings: readonly BindingDeclaration[] = [
 /** The forward DFT of every row of a planar map (the colour stage's output) into a complex map. */
 export function forwardRowsShader(shape: RegisterFftShape, rows: number, cols: number): string {
   const at = rowElement(cols);
-  const code = registerFftCode(shape, { prefix: 'f', load: (i) => `vec2<f32>(inRe[${at(i)}], inIm[${at(i)}])` });
-  const store = forEachOutput(code, shape, (i, v) => [`output[${at(i)}] = ${v};`]);
+  const code = transform(shape, 'f', (i) => `vec2<f32>(inRe[${at(i)}], inIm[${at(i)}])`);
+  const store = outputs(code, shape, (i, v) => [`output[${at(i)}] = ${v};`]);
   return kernel(forwardRowsBindings, shape, rows, [...code.lines, ...store]);
 }
 
@@ -68,15 +102,32 @@ export const forwardColumnsBindings: readonly BindingDeclaration[] = [
   { name: 'output', kind: 'write', type: complexMap },
 ];
 
-/** The forward DFT of every column of a complex map. */
+/** The forward DFT of every column of a complex map (shape.lanes adjacent columns per workgroup). */
 export function forwardColumnsShader(shape: RegisterFftShape, cols: number): string {
   const at = columnElement(cols);
-  const code = registerFftCode(shape, { prefix: 'f', load: (i) => `input[${at(i)}]` });
-  const store = forEachOutput(code, shape, (i, v) => [`output[${at(i)}] = ${v};`]);
-  return kernel(forwardColumnsBindings, shape, cols, [...code.lines, ...store]);
+  const load = columnLoad(cols);
+  const code = transform(shape, 'f', (i) => `input[${load(i)}]`);
+  const store = outputs(code, shape, (i, v) => [`output[${at(i)}] = ${v};`]);
+  return kernel(forwardColumnsBindings, shape, cols, [...code.lines, ...stored(shape, cols, store)]);
 }
 
-export const filterRowsBindings: readonly BindingDeclaration[] = [
+/**
+ * The order of the two inverse passes: 'rows-first' filters in the row transforms and ends
+ * in the column transforms (the energy epilogue reads down columns); 'columns-first' filters
+ * in the column transforms (several adjacent columns per workgroup, shape.lanes) and ends in
+ * the row transforms, whose epilogue writes along rows.
+ */
+export type InverseOrder = 'rows-first' | 'columns-first';
+export type Axis = 'rows' | 'columns';
+
+/** Lines of this axis, and element i of this invocation's line for loads and for stores (see entry). */
+function axisLayout(axis: Axis, rows: number, cols: number) {
+  return axis === 'rows'
+    ? { lines: rows, load: rowElement(cols), store: rowElement(cols) }
+    : { lines: cols, load: columnLoad(cols), store: columnElement(cols) };
+}
+
+export const filterBindings: readonly BindingDeclaration[] = [
   { name: 'spectrum', kind: 'read', type: complexMap },
   { name: 'radial', kind: 'read', type: 'array<vec4<f32>>' },
   { name: 'angular', kind: 'read', type: f32Map },
@@ -85,29 +136,38 @@ export const filterRowsBindings: readonly BindingDeclaration[] = [
 ];
 
 /**
- * Per spectrum row (frequency v) and scale s: IM · G_s · S_o, swapped, then the row DFT,
- * stored as T_s. `radial` holds G_0…G_3 of the quadrant (mirror(v), mirror(u)) as one vec4
- * (src/bank.ts: G depends on |u| and |v| only); `angular` is S_o expanded to the full grid.
+ * Per spectrum line (a row or a column) and scale s: IM · G_s · S_o, swapped, then the DFT
+ * along the line, stored as T_s. `radial` holds G_0…G_3 of the quadrant entry (mirror(v),
+ * mirror(u)) as one vec4 (src/bank.ts: G depends on |u| and |v| only); `angular` is S_o
+ * expanded to the full grid.
  */
-export function filterRowsShader(shape: RegisterFftShape, rows: number, cols: number, quadrantCols: number): string {
-  const at = rowElement(cols);
-  const body: string[] = [`let quadrantRow = select(${u(rows)} - line, line, line <= ${u(rows >> 1)}) * ${u(quadrantCols)};`];
+export function filterShader(axis: Axis, shape: RegisterFftShape, rows: number, cols: number, quadrantCols: number): string {
+  const { lines, store } = axisLayout(axis, rows, cols);
+  const body: string[] = [];
   for (let s = 0; s < PC.nscale; s++) {
-    const code = registerFftCode(shape, { prefix: `s${s}`, load: (i) => `filtered(line, quadrantRow, ${i}, ${u(s)})` });
-    body.push(...code.lines, ...forEachOutput(code, shape, (i, v) => [`t${s}[${at(i)}] = ${v};`]));
+    const element = (i: string) => (axis === 'rows' ? `filtered(line, ${i}, ${u(s)})` : `filtered(${i}, column, ${u(s)})`);
+    const code = transform(shape, `s${s}`, element);
+    body.push(
+      ...code.lines,
+      ...stored(
+        shape,
+        lines,
+        outputs(code, shape, (i, v) => [`t${s}[${store(i)}] = ${v};`]),
+      ),
+    );
   }
   const helpers = /* wgsl */ `
-// Element i of this row times G_s·S_o, real and imaginary parts swapped (for the inverse DFT).
-fn filtered(line: u32, quadrantRow: u32, i: u32, s: u32) -> vec2<f32> {
-  let at = line * ${u(cols)} + i;
-  let gain = radial[quadrantRow + select(${u(cols)} - i, i, i <= ${u(cols >> 1)})][s] * angular[at];
+// Spectrum element (row, col) times G_s·S_o, real and imaginary parts swapped (for the inverse DFT).
+fn filtered(row: u32, col: u32, s: u32) -> vec2<f32> {
+  let at = row * ${u(cols)} + col;
+  let quadrant = select(${u(rows)} - row, row, row <= ${u(rows >> 1)}) * ${u(quadrantCols)} + select(${u(cols)} - col, col, col <= ${u(cols >> 1)});
   let x = spectrum[at];
-  return vec2<f32>(x.y, x.x) * gain;
+  return vec2<f32>(x.y, x.x) * (radial[quadrant][s] * angular[at]);
 }`;
-  return kernel(filterRowsBindings, shape, rows, body, helpers);
+  return kernel(filterBindings, shape, lines, body, helpers);
 }
 
-export const columnsEnergyBindings: readonly BindingDeclaration[] = [
+export const energyBindings: readonly BindingDeclaration[] = [
   ...Array.from({ length: PC.nscale }, (_, s): BindingDeclaration => ({ name: `t${s}`, kind: 'read', type: complexMap })),
   { name: 'twiddles', kind: 'read', type: complexMap },
   { name: 'energy', kind: 'write', type: f32Map },
@@ -133,36 +193,37 @@ function energyEpilogue(at: string, firstOrientation: boolean): string[] {
 }
 
 /**
- * Per column and scale: T_s → column DFT, kept in registers (four transforms, unrolled); then
- * per pixel, in the order of the per-stage kernels (accumulate, energy): e, o = EO_so / n
- * (swapped back), sumE, sumO, Σ_s |EO_so| (added to amplitudeAll; the first orientation
- * stores it), |EO_0o|², and Energy_o = Σ_s e·MeanE + o·MeanO − |e·MeanO − o·MeanE|.
+ * Per line (the axis the filter pass did not take) and scale: T_s → DFT along the line, kept
+ * in registers (four transforms, unrolled); then per pixel, in the order of the per-stage
+ * kernels (accumulate, energy): e, o = EO_so / n (swapped back), sumE, sumO, Σ_s |EO_so|
+ * (added to amplitudeAll; the first orientation stores it), |EO_0o|², and
+ * Energy_o = Σ_s e·MeanE + o·MeanO − |e·MeanO − o·MeanE|.
  * (Measured on an H200: one transform in a loop over two sweeps of the scales, which needs a
  * quarter of the code and half the registers, ran 1.5× slower at 4K; bench/README.md.)
  */
-export function columnsEnergyShader(shape: RegisterFftShape, rows: number, cols: number, firstOrientation: boolean): string {
-  const at = columnElement(cols);
+export function energyShader(axis: Axis, shape: RegisterFftShape, rows: number, cols: number, firstOrientation: boolean): string {
+  const { lines, load, store } = axisLayout(axis, rows, cols);
   const inverseN = f32(1 / (rows * cols));
   const body: string[] = [];
   const codes = Array.from({ length: PC.nscale }, (_, s) => {
-    const code = registerFftCode(shape, { prefix: `s${s}`, load: (i) => `t${s}[${at(i)}]` });
+    const code = transform(shape, `s${s}`, (i) => `t${s}[${load(i)}]`);
     body.push(...code.lines);
     return code;
   });
   // The four codes share one shape, so their outputs line up slot by slot and value by value.
   let k = 0;
   const flat = codes.map((c) => c.outputs.flatMap((o) => o.values.map((v) => v.value)));
-  const epilogue = forEachOutput(codes[0], shape, (i) => {
+  const epilogue = outputs(codes[0], shape, (i) => {
     const eo = flat.map((values) => values[k]);
     k++;
     return [
       '{',
       ...eo.flatMap((v, s) => [`  let e${s} = ${v}.y * ${inverseN};`, `  let o${s} = ${v}.x * ${inverseN};`]),
-      ...energyEpilogue(at(i), firstOrientation).map((l) => `  ${l}`),
+      ...energyEpilogue(store(i), firstOrientation).map((l) => `  ${l}`),
       '}',
     ];
   });
-  return kernel(columnsEnergyBindings, shape, cols, [...body, ...epilogue]);
+  return kernel(energyBindings, shape, lines, [...body, ...stored(shape, lines, epilogue)]);
 }
 
 export const finishBindings: readonly BindingDeclaration[] = [

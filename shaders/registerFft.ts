@@ -13,6 +13,12 @@
  * through one f32 per element: 4·n bytes, four barriers per stage). A 3640-point row thus
  * fits the default 16 KiB and a 7680-point one NVIDIA's 48 KiB.
  *
+ * A workgroup may run `lanes` transforms side by side (adjacent columns of a map): invocation
+ * `lid` is thread lid / lanes of transform lid % lanes, and element i of a transform sits at
+ * i·lanes + lane of the exchange. Neighbouring invocations then load neighbouring columns of
+ * one row (a 32-byte sector of four complex values, where one column per workgroup used 8 of
+ * its bytes), and read neighbouring words of the exchange.
+ *
  * Indices follow src/fft/plan.ts (Stockham, decimation in time): stage t with radix R and
  * stride Ns reads x[j + r·n/R] for butterfly j, multiplies by the plan's float64 twiddles
  * (rounded once to f32, read from `twiddles`), and writes y[(j − j mod Ns)·R + j mod Ns + q·Ns].
@@ -31,8 +37,11 @@ export type Exchange = 'joint' | 'split';
 export interface RegisterFftShape {
   n: number;
   stages: readonly RegisterStage[];
+  /** Invocations per transform. */
   threads: number;
   exchange: Exchange;
+  /** Transforms per workgroup (adjacent columns); the workgroup has threads · lanes invocations. */
+  lanes: number;
 }
 
 /** Invocations per transform: one per butterfly of the widest stage (whole warps), at most `max`. */
@@ -48,9 +57,23 @@ export function exchangeFor(n: number, storage: number): Exchange | null {
   return null;
 }
 
-/** The WGSL declaration of the exchange array (one per workgroup; every transform in it shares it). */
+/**
+ * Transforms per workgroup for lines of length n (columns; rows are contiguous already): the
+ * most of 4, 2, 1, up to `most`, whose exchanges fit `storage` together and whose invocations
+ * fit `maxInvocations` (at least 32 each), with the exchange that fits; null if not even one
+ * fits. Four complex values fill a 32-byte sector, so four is where coalescing stops paying.
+ */
+export function lanesFor(n: number, storage: number, maxInvocations: number, most = 4): { lanes: number; exchange: Exchange } | null {
+  for (const lanes of [4, 2, 1].filter((l) => l <= most)) {
+    const exchange = exchangeFor(n, Math.floor(storage / lanes));
+    if (exchange && 32 * lanes <= maxInvocations) return { lanes, exchange };
+  }
+  return null;
+}
+
+/** The WGSL declaration of the exchange array (one per workgroup; its transforms interleave in it). */
 export function exchangeDeclaration(shape: RegisterFftShape, name = 'exchange'): string {
-  return `var<workgroup> ${name}: array<${shape.exchange === 'joint' ? 'vec2<f32>' : 'f32'}, ${shape.n}>;`;
+  return `var<workgroup> ${name}: array<${shape.exchange === 'joint' ? 'vec2<f32>' : 'f32'}, ${shape.n * shape.lanes}>;`;
 }
 
 export interface RegisterFftCode {
@@ -65,8 +88,10 @@ interface Options {
   prefix: string;
   /** WGSL vec2<f32> expression for input element `index` (a u32 expression). */
   load: (index: string) => string;
-  /** The local invocation index (u32). */
+  /** This invocation's thread within its transform (u32): lid, or lid / lanes. */
   lid?: string;
+  /** This invocation's transform within the workgroup (u32), where shape.lanes > 1. */
+  lane?: string;
   twiddles?: string;
   exchange?: string;
 }
@@ -79,7 +104,13 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
   const { prefix, load } = options;
   const lid = options.lid ?? 'lid';
   const twiddles = options.twiddles ?? 'twiddles';
-  const exchange = options.exchange ?? 'exchange';
+  const exchangeArray = options.exchange ?? 'exchange';
+  const lane = options.lane ?? 'lane';
+  /** Element `index` (`base` + a constant) of this invocation's transform in the exchange. */
+  const exchange = (base: string, offset: number) => {
+    const index = offset === 0 ? base : `${base} + ${u(offset)}`;
+    return shape.lanes === 1 ? `${exchangeArray}[${index}]` : `${exchangeArray}[(${index}) * ${u(shape.lanes)} + ${lane}]`;
+  };
   const lines: string[] = [];
   const slotsOf = (t: number) => Math.ceil(n / stages[t].radix / threads);
   /** `if` opener for butterfly slot s of stage t, or '' where every invocation has one. */
@@ -110,10 +141,7 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
           block(t - 1, s, [
             prev.stride === 1 ? `let o = j * ${u(prev.radix)};` : `let k = j % ${u(prev.stride)};`,
             ...(prev.stride === 1 ? [] : [`let o = (j - k) * ${u(prev.radix)} + k;`]),
-            ...Array.from(
-              { length: prev.radix },
-              (_, q) => `${exchange}[o${q === 0 ? '' : ` + ${u(q * prev.stride)}`}] = ${output(t - 1, s, q)}${part};`,
-            ),
+            ...Array.from({ length: prev.radix }, (_, q) => `${exchange('o', q * prev.stride)} = ${output(t - 1, s, q)}${part};`),
           ]);
         }
         lines.push('workgroupBarrier();');
@@ -121,7 +149,7 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
           block(
             t,
             s,
-            Array.from({ length: R }, (_, r) => `${input(t, s, r)}${part} = ${exchange}[j${r === 0 ? '' : ` + ${u(r * groups)}`}];`),
+            Array.from({ length: R }, (_, r) => `${input(t, s, r)}${part} = ${exchange('j', r * groups)};`),
           );
         }
         lines.push('workgroupBarrier();');

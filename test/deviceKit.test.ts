@@ -27,7 +27,8 @@ describe('the device kit', () => {
 
     const empty = mkdtempSync(join(dir, 'empty-'));
     const env = { PATH: '/usr/bin:/bin', HOME: empty, VK_ICD_FILENAMES: SWIFTSHADER, OUT: empty };
-    // The fused kernels (the default on hardware adapters), a second variant, and one profile run.
+    // The fused kernels (the default on hardware adapters), in another layout, the per-stage
+    // kernels, and one profile run.
     const args = [
       join(kit, 'run.sh'),
       '--sizes',
@@ -35,7 +36,7 @@ describe('the device kit', () => {
       '--runs',
       '2',
       '--variants',
-      'fused,per-stage',
+      'fused,fused+columns-first+lanes4,per-stage',
       '--profile-runs',
       '1',
       '--inflight',
@@ -50,7 +51,7 @@ describe('the device kit', () => {
     expect(report.limits.maxComputeWorkgroupStorageSize).toBeGreaterThanOrEqual(16384);
     expect(report.golden.length).toBeGreaterThan(0);
     for (const g of report.golden) expect(g.delta).toBeLessThanOrEqual(1e-4);
-    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(['fused', 'per-stage']);
+    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(['fused', 'fused+columns-first+lanes4', 'per-stage']);
     for (const row of report.rows) {
       expect(row.size).toEqual([160, 120]);
       for (const stage of ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'total'])
@@ -58,12 +59,17 @@ describe('the device kit', () => {
       expect(row.sustainedGpuMs).toBeGreaterThan(0);
       expect(row.peakGpuMemoryMiB).toBeGreaterThan(0);
     }
-    // Both variants score the same pair alike (f32 on both paths).
-    expect(Math.abs(report.rows[0].fsimc - report.rows[1].fsimc)).toBeLessThan(1e-5);
-    // The fused variant's per-kernel profile, and the copy bandwidth either side.
-    expect(report.profiles).toHaveLength(1);
-    for (const kernel of ['forwardRows', 'forwardColumns', 'filterRows', 'columnsEnergy', 'medianHistogram', 'medianSelect', 'finish'])
-      expect(report.profiles[0].kernelsMs[kernel]).toBeGreaterThan(0);
+    // Every variant scores the same pair alike (f32 on all paths).
+    for (const row of report.rows.slice(1)) expect(Math.abs(row.fsimc - report.rows[0].fsimc)).toBeLessThan(1e-5);
+    // The fused variants' per-kernel profiles (named by the axis each inverse pass takes), and
+    // the copy bandwidth either side.
+    expect(report.profiles).toHaveLength(2);
+    const shared = ['forwardRows', 'forwardColumns', 'medianHistogram', 'medianSelect', 'finish'];
+    for (const [profile, inverse] of [
+      [report.profiles[0], ['filterRows', 'columnsEnergy']],
+      [report.profiles[1], ['filterColumns', 'rowsEnergy']],
+    ])
+      for (const kernel of [...shared, ...inverse]) expect(profile.kernelsMs[kernel], kernel).toBeGreaterThan(0);
     expect(report.copyBandwidthGBs.before).toBeGreaterThan(0);
     expect(report.copyBandwidthGBs.after).toBeGreaterThan(0);
 

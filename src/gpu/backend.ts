@@ -21,7 +21,7 @@ import type { AcquiredDevice, DeviceManager } from './device.js';
 import type { Planes } from './fft.js';
 import * as K from './kernels.js';
 import { dispatch, groupsFor, ProgramCache, runner } from './programs.js';
-import { FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
+import { DEFAULT_FUSED_LAYOUT, type FusedLayout, FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
 import { SizeResources } from './sizeResources.js';
 
 /** What one downsampled size keeps: the fused kernels' resources, or the per-stage path's. */
@@ -50,6 +50,11 @@ export interface GpuBackendOptions {
    * StageTimings.kernels (more passes, so a little slower; timestamp queries needed).
    */
   profile?: boolean;
+  /**
+   * Benchmarks: the fused kernels' layout (inverse order, adjacent columns per workgroup);
+   * DEFAULT_FUSED_LAYOUT where unset. Every layout gives the same results to f32 rounding.
+   */
+  layout?: Partial<FusedLayout>;
 }
 
 type TimedStage = Exclude<keyof StageTimings, 'kernels'>;
@@ -252,7 +257,7 @@ export class GpuBackend implements Backend {
       const fused = fft === 'fused' || (fft === 'auto' && !state.acquired.isFallbackAdapter);
       res =
         fused && fusedFits(rows, cols, state.acquired.limits)
-          ? new FusedPhaseCongruency(state.programs, state.pool, rows, cols)
+          ? new FusedPhaseCongruency(state.programs, state.pool, rows, cols, { ...DEFAULT_FUSED_LAYOUT, ...this.options.layout })
           : new SizeResources(state.programs, state.pool, rows, cols, fused || fft === 'fused-fft');
     }
     state.sizes.set(key, res);

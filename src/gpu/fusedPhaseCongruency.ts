@@ -2,25 +2,28 @@
  * The fused GPU path for one downsampled size (shaders/fusedPhaseCongruency.ts): what it
  * keeps per size (filter bank, twiddles, plans as register-FFT shapes, maps, uniforms) and
  * the dispatches of one image, recorded top-down:
- *   forward rows → forward columns → per orientation: filterRows, columnsEnergy →
+ *   forward rows → forward columns → per orientation: filter, energy (along rows, then
+ *   columns, or the other way: FusedLayout) →
  *   exact median of the four |EO_0o|² maps (three histogram + select passes) → finish (PC)
  * Twenty dispatches an image with colour and gradients, against 114 or more on the per-stage path.
  * Chosen where both axes fit one workgroup (fusedFits); elsewhere the per-stage path runs.
  */
 import {
-  columnsEnergyBindings,
-  columnsEnergyShader,
-  filterRowsBindings,
-  filterRowsShader,
+  type Axis,
+  energyBindings,
+  energyShader,
+  filterBindings,
+  filterShader,
   finishBindings,
   finishShader,
   forwardColumnsBindings,
   forwardColumnsShader,
   forwardRowsBindings,
   forwardRowsShader,
+  type InverseOrder,
 } from '../../shaders/fusedPhaseCongruency.js';
 import { BINS, RADIX_PASSES, radixPassFields, VALUES_PER_INVOCATION } from '../../shaders/median.js';
-import { type Exchange, type RegisterFftShape, exchangeFor, registerThreads } from '../../shaders/registerFft.js';
+import { type Exchange, type RegisterFftShape, exchangeFor, lanesFor, registerThreads } from '../../shaders/registerFft.js';
 import { angularMap, filterBank } from '../bank.js';
 import { PC } from '../constants.js';
 import { fftPlan, type StockhamPlan } from '../fft/plan.js';
@@ -40,11 +43,31 @@ function stockham(n: number): StockhamPlan | null {
   return plan.kind === 'stockham' ? plan : null;
 }
 
-/** The register-FFT shape of length n under this workgroup storage, or null if it does not fit. */
-function shapeFor(n: number, storage: number): { shape: RegisterFftShape; twiddles: Float32Array } | null {
+/**
+ * How the fused kernels lay out their work (benchmarks compare layouts; GpuBackendOptions):
+ * which axis the inverse transforms take first, and how many adjacent columns a column
+ * transform's workgroup takes at most (fewer where their exchanges do not fit).
+ */
+export interface FusedLayout {
+  order: InverseOrder;
+  lanes: 1 | 2 | 4;
+}
+
+/** The layout measured fastest so far (H200, bench/README.md). */
+export const DEFAULT_FUSED_LAYOUT: FusedLayout = { order: 'rows-first', lanes: 1 };
+
+/** Invocations a workgroup of the fused kernels has at most (more spilled registers on an H200). */
+const MAX_INVOCATIONS = 256;
+
+/**
+ * The register-FFT shape of length n under these limits with at most `lanes` transforms a
+ * workgroup, or null if not even one fits.
+ */
+function shapeFor(n: number, limits: GPUSupportedLimits, lanes: number): { shape: RegisterFftShape; twiddles: Float32Array } | null {
   const plan = stockham(n);
-  const exchange = exchangeFor(n, storage);
-  return plan && exchange ? registerShape(plan, exchange) : null;
+  const invocations = Math.min(MAX_INVOCATIONS, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const fit = lanesFor(n, limits.maxComputeWorkgroupStorageSize, invocations, lanes);
+  return plan && fit ? registerShape(plan, fit.exchange, Math.floor(invocations / fit.lanes), fit.lanes) : null;
 }
 
 /** The register-FFT shape of a Stockham plan, and its twiddles packed stage after stage (f32). */
@@ -52,10 +75,12 @@ export function registerShape(
   plan: StockhamPlan,
   exchange: Exchange,
   maxThreads?: number,
+  lanes = 1,
 ): { shape: RegisterFftShape; twiddles: Float32Array } {
   const { offsets, table } = twiddleTable(plan);
   const stages = plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] }));
-  return { shape: { n: plan.n, stages, threads: registerThreads(plan.n, stages, maxThreads), exchange }, twiddles: table };
+  const threads = registerThreads(plan.n, stages, maxThreads);
+  return { shape: { n: plan.n, stages, threads, exchange, lanes }, twiddles: table };
 }
 
 /** Whether the fused path runs rows × cols on a device with these limits. */
@@ -80,8 +105,8 @@ export class FusedPhaseCongruency {
   private readonly programs: {
     forwardRows: Program;
     forwardColumns: Program;
-    filterRows: Program;
-    columnsEnergy: [first: Program, rest: Program];
+    filter: Program;
+    energy: [first: Program, rest: Program];
     histogram: Program;
     finish: Program;
   };
@@ -98,6 +123,10 @@ export class FusedPhaseCongruency {
   private readonly selection: GPUBuffer;
   readonly uniforms: { count: GPUBuffer; shape: GPUBuffer; radixPasses: GPUBuffer[]; finish: GPUBuffer };
   private readonly histogramGroups: number;
+  /** Workgroups of a column kernel (lanes adjacent columns each). */
+  private readonly columnGroups: number;
+  /** The filter and energy kernels' names in profiles (by the axis each takes). */
+  private readonly kernelNames: [filter: string, energy: string];
   private readonly owned: GPUBuffer[] = [];
   private readonly bindGroups = new Map<string, GPUBindGroup>();
 
@@ -106,26 +135,31 @@ export class FusedPhaseCongruency {
     private readonly pool: BufferPool,
     readonly rows: number,
     readonly cols: number,
+    readonly layout: FusedLayout = DEFAULT_FUSED_LAYOUT,
   ) {
     this.n = rows * cols;
     const n = this.n;
     const device = pool.device;
-    const storage = device.limits.maxComputeWorkgroupStorageSize;
-    const rowAxis = shapeFor(cols, storage)!;
-    const columnAxis = shapeFor(rows, storage)!;
+    const rowAxis = shapeFor(cols, device.limits, 1)!;
+    const columnAxis = shapeFor(rows, device.limits, layout.lanes)!;
+    this.columnGroups = Math.ceil(cols / columnAxis.shape.lanes);
     const bank = filterBank(rows, cols);
-    const key = `${rows}x${cols}-${rowAxis.shape.exchange}-${columnAxis.shape.exchange}`;
+    const [filterAxis, energyAxis]: Axis[] = layout.order === 'rows-first' ? ['rows', 'columns'] : ['columns', 'rows'];
+    const shapeOf = (axis: Axis) => (axis === 'rows' ? rowAxis.shape : columnAxis.shape);
+    const { exchange: columnExchange, lanes } = columnAxis.shape;
+    const key = `${rows}x${cols}-${rowAxis.shape.exchange}-${columnExchange}x${lanes}`;
+    this.kernelNames = layout.order === 'rows-first' ? ['filterRows', 'columnsEnergy'] : ['filterColumns', 'rowsEnergy'];
     this.programs = {
       forwardRows: declaredProgram(`fused-forward-rows-${key}`, forwardRowsBindings, () => forwardRowsShader(rowAxis.shape, rows, cols)),
       forwardColumns: declaredProgram(`fused-forward-columns-${key}`, forwardColumnsBindings, () =>
         forwardColumnsShader(columnAxis.shape, cols),
       ),
-      filterRows: declaredProgram(`fused-filter-rows-${key}`, filterRowsBindings, () =>
-        filterRowsShader(rowAxis.shape, rows, cols, bank.quadrantCols),
+      filter: declaredProgram(`fused-filter-${filterAxis}-${key}`, filterBindings, () =>
+        filterShader(filterAxis, shapeOf(filterAxis), rows, cols, bank.quadrantCols),
       ),
-      columnsEnergy: [true, false].map((first) =>
-        declaredProgram(`fused-columns-energy-${key}-${first ? 'first' : 'rest'}`, columnsEnergyBindings, () =>
-          columnsEnergyShader(columnAxis.shape, rows, cols, first),
+      energy: [true, false].map((first) =>
+        declaredProgram(`fused-energy-${energyAxis}-${key}-${first ? 'first' : 'rest'}`, energyBindings, () =>
+          energyShader(energyAxis, shapeOf(energyAxis), rows, cols, first),
         ),
       ) as [Program, Program],
       histogram: K.histogramOf(PC.norient),
@@ -211,7 +245,7 @@ export class FusedPhaseCongruency {
 
   /** The spectrum of the colour stage's output (fftInput). */
   recordForward(pass: PassFor): void {
-    const { rows, cols } = this;
+    const { rows } = this;
     this.run(
       pass,
       'forwardRows',
@@ -224,34 +258,38 @@ export class FusedPhaseCongruency {
       'forwardColumns',
       this.programs.forwardColumns,
       { input: this.filtered[0], twiddles: this.twiddles.columns, output: this.spectrum },
-      cols,
+      this.columnGroups,
     );
   }
 
   /** Phase congruency of the spectrum into `pc`; `range` is the colour stage's min/max of Y. */
   recordPhaseCongruency(pass: PassFor, range: GPUBuffer, pc: GPUBuffer): void {
-    const { rows, cols } = this;
+    const rowsFirst = this.layout.order === 'rows-first';
+    const rowAxis = { twiddles: this.twiddles.rows, groups: this.rows };
+    const columnAxis = { twiddles: this.twiddles.columns, groups: this.columnGroups };
+    const [filterAxis, energyAxis] = rowsFirst ? [rowAxis, columnAxis] : [columnAxis, rowAxis];
+    const [filterName, energyName] = this.kernelNames;
     const t = Object.fromEntries(this.filtered.map((buffer, s) => [`t${s}`, buffer]));
     for (let o = 0; o < PC.norient; o++) {
       this.run(
         pass,
-        'filterRows',
-        this.programs.filterRows,
-        { spectrum: this.spectrum, radial: this.radial, angular: this.angular[o], twiddles: this.twiddles.rows, ...t },
-        rows,
+        filterName,
+        this.programs.filter,
+        { spectrum: this.spectrum, radial: this.radial, angular: this.angular[o], twiddles: filterAxis.twiddles, ...t },
+        filterAxis.groups,
       );
       this.run(
         pass,
-        'columnsEnergy',
-        this.programs.columnsEnergy[o === 0 ? 0 : 1],
+        energyName,
+        this.programs.energy[o === 0 ? 0 : 1],
         {
           ...t,
-          twiddles: this.twiddles.columns,
+          twiddles: energyAxis.twiddles,
           energy: this.energy[o],
           smallestScaleEnergy: this.smallestScaleEnergy[o],
           amplitudeAll: this.amplitudeAll,
         },
-        cols,
+        energyAxis.groups,
       );
     }
     // The exact median of each orientation's |EO_0|², all four in each pass.

@@ -2,6 +2,7 @@
 export * from '../index.js';
 export { type BackendKind, checkBackendKind } from '../engine.js';
 export { type FftKernels, GpuBackend, type GpuBackendOptions } from '../gpu/backend.js';
+export type { FusedLayout } from '../gpu/fusedPhaseCongruency.js';
 export { DeviceManager } from '../gpu/device.js';
 export { decodeFile, decodeImage } from './decode.js';
 export { compareFiles, createFsim, type EngineOptions, expandCandidates, rankFiles } from './engine.js';

@@ -107,12 +107,13 @@ describe('register-resident transforms of the fused path (shaders/registerFft.ts
     axis: 'rows' | 'columns',
     exchange: Exchange,
     maxThreads: number,
+    lanes: number,
     re: Float32Array,
     im: Float32Array,
   ): Promise<Float32Array> {
     const plan = fftPlan(axis === 'rows' ? cols : rows, GPU_MAX_POWER_OF_TWO_RADIX);
     if (plan.kind !== 'stockham') throw new Error('not a Stockham length');
-    const { shape, twiddles: twiddleTable } = registerShape(plan, exchange, maxThreads);
+    const { shape, twiddles: twiddleTable } = registerShape(plan, exchange, maxThreads, lanes);
     const programs = new ProgramCache(device);
     const pool = new BufferPool(device);
     const count = rows * cols;
@@ -132,14 +133,18 @@ describe('register-resident transforms of the fused path (shaders/registerFft.ts
       device.queue.writeBuffer(inIm, 0, im as Float32Array<ArrayBuffer>);
       dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, { inRe, inIm, twiddles, output }), groups: rows });
     } else {
-      const program = declaredProgram(`test-columns-${rows}x${cols}-${exchange}-${shape.threads}`, forwardColumnsBindings, () =>
+      const program = declaredProgram(`test-columns-${rows}x${cols}-${exchange}-${shape.threads}x${lanes}`, forwardColumnsBindings, () =>
         forwardColumnsShader(shape, cols),
       );
       const input = buffer(8 * count, 'input');
       const interleaved = new Float32Array(2 * count);
       for (let p = 0; p < count; p++) [interleaved[2 * p], interleaved[2 * p + 1]] = [re[p], im[p]];
       device.queue.writeBuffer(input, 0, interleaved);
-      dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, { input, twiddles, output }), groups: cols });
+      dispatch(pass, programs, {
+        program,
+        bindGroup: programs.bindGroup(program, { input, twiddles, output }),
+        groups: Math.ceil(cols / lanes),
+      });
     }
     pass.end();
     device.queue.submit([encoder.finish()]);
@@ -147,7 +152,8 @@ describe('register-resident transforms of the fused path (shaders/registerFft.ts
   }
 
   // Lengths with every radix (16, 8, 4, 2, 3, 5, 7, 11, 13), one and several stages; both
-  // exchanges; and few invocations, so that each one owns several butterflies per stage.
+  // exchanges; few invocations, so that each one owns several butterflies per stage; and
+  // columns two or four to a workgroup, where the column count is and is not a multiple of that.
   it.each([
     [16, 8],
     [12, 30],
@@ -160,12 +166,18 @@ describe('register-resident transforms of the fused path (shaders/registerFft.ts
     const re = Float32Array.from({ length: count }, () => Math.random() * 2 - 1);
     const im = Float32Array.from({ length: count }, () => Math.random() * 2 - 1);
     for (const axis of ['rows', 'columns'] as const) {
-      for (const [exchange, maxThreads] of [
-        ['joint', 256],
-        ['split', 256],
-        ['joint', 32],
+      for (const [exchange, maxThreads, lanes] of [
+        ['joint', 256, 1],
+        ['split', 256, 1],
+        ['joint', 32, 1],
+        ...(axis === 'columns'
+          ? ([
+              ['joint', 64, 4],
+              ['split', 64, 2],
+            ] as const)
+          : []),
       ] as const) {
-        const got = await registerTransform(rows, cols, axis, exchange, maxThreads, re, im);
+        const got = await registerTransform(rows, cols, axis, exchange, maxThreads, lanes, re, im);
         const length = axis === 'rows' ? cols : rows;
         const lines = axis === 'rows' ? rows : cols;
         const cpu = new Fft1D(length);
@@ -181,7 +193,7 @@ describe('register-resident transforms of the fused path (shaders/registerFft.ts
             norm = Math.max(norm, Math.hypot(xr[t], xi[t]));
           }
         }
-        expect(err / norm, `${axis}, ${exchange} exchange, ≤ ${maxThreads} invocations`).toBeLessThan(2e-6);
+        expect(err / norm, `${axis}, ${exchange} exchange, ≤ ${maxThreads} invocations, ${lanes} a workgroup`).toBeLessThan(2e-6);
       }
     }
   });

@@ -153,6 +153,30 @@ describe('the fused path through the whole pipeline', () => {
     expect(Math.abs(g.fsimc - c.fsimc)).toBeLessThan(1e-4);
     await fused.dispose();
   });
+
+  // Every layout of the fused kernels (FusedLayout): the inverse transforms in either order,
+  // several adjacent columns a workgroup. I01 against the golden scores; 36×90 (90 columns,
+  // not a multiple of 4, so the last workgroup has a column past the edge) against the CPU maps.
+  it.each([
+    ['rows-first', 4],
+    ['columns-first', 1],
+    ['columns-first', 4],
+  ] as const)('layout %s, up to %i columns a workgroup', async (order, lanes) => {
+    const fused = new Fsim(await GpuBackend.create(manager, { fft: 'fused', layout: { order, lanes } }));
+    const c = golden.find((g) => g.case === 'I01')!;
+    const r = await fused.compare(await decodeFile(image(c.ref)), await decodeFile(image(c.dist)), { scale: c.scale });
+    expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
+    const [rows, cols] = [36, 90];
+    const { image: small } = alignImage(await decodeFile(image('I01.bmp')), [rows, cols], 'stretch');
+    const { image: smallDist } = alignImage(await decodeFile(image('I01_dist.bmp')), [rows, cols], 'stretch');
+    const g = await fused.compare(small, smallDist, { scale: 1, maps: true });
+    const cpuMaps = await cpu.compare(small, smallDist, { scale: 1, maps: true });
+    expect(maxAbsDiff(g.maps!.pc1, cpuMaps.maps!.pc1)).toBeLessThan(2e-4);
+    expect(maxAbsDiff(g.maps!.pc2, cpuMaps.maps!.pc2)).toBeLessThan(2e-4);
+    expect(Math.abs(g.fsimc - cpuMaps.fsimc)).toBeLessThan(1e-4);
+    await fused.dispose();
+  });
 });
 
 describe('robustness', () => {
