@@ -15,12 +15,27 @@
  * dispatches, modelled DRAM bytes per pixel per stage, and the bandwidth-bound time on an
  * H100 (3.35 TB/s) and an H200 (4.8 TB/s); then 4K on the per-stage path the fused one
  * replaced ('fused-fft'), for comparison. With --json: { model: [...], before: [...] }.
+ *
+ *   node dist/bench/gpu.js --host [--sizes 1920x1080,3640x2400] [--runs 9]
+ * needs no GPU: the host's own work per FSIMc comparison at F = 1 on the traffic model's
+ * recording device (filter bank, uploads, recording, pooling; no GPU time, no driver copies),
+ * the first comparison of a size and the median of --runs later ones.
  */
 import { writeFileSync } from 'node:fs';
-import { modelTraffic } from '../src/gpu/trafficModel.js';
+import { measureHostWork, modelTraffic } from '../src/gpu/trafficModel.js';
 import { createFsim, type FsimResult, type GpuBackend, type StageTimings } from '../src/node/index.js';
 import type { ScaleOption } from '../src/scale.js';
 import { flag, machine, median, pairAt } from './common.js';
+
+if (process.argv.includes('--host')) {
+  const runs = Number(flag('runs') ?? 9);
+  console.log(`GPU path host work per FSIMc comparison at F = 1, recording device (no GPU): ${machine()}`);
+  for (const [width, height] of (flag('sizes') ?? '1920x1080,3640x2400').split(',').map((s) => s.split('x').map(Number))) {
+    const { firstMs, warmMs } = await measureHostWork(height, width, runs);
+    console.log(`${width}×${height}: first ${firstMs.toFixed(0)} ms, then ${warmMs.toFixed(1)} ms (median of ${runs})`);
+  }
+  process.exit(0);
+}
 
 if (process.argv.includes('--model')) {
   const BANDWIDTH = { H100: 3.35e12, H200: 4.8e12 };

@@ -4,7 +4,8 @@
  * the divisor F². It also writes the FFT input: Y minus a constant near its mean, with a
  * zero imaginary plane. Every filter is zero at DC, so the constant changes nothing but
  * keeps float32 rounding of the huge DC term out of the weak high-frequency coefficients.
- * Source: packed RGBA8 (one u32 per pixel) or float planes (16-bit and float images).
+ * Source: 8-bit samples as stored (1, 3 or 4 a pixel, four bytes to a u32, uploaded without
+ * repacking) or float planes (16-bit and float images).
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { YIQ } from '../src/constants.js';
@@ -14,7 +15,7 @@ import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 const yiqRow = (row: number) => YIQ[row].map((k, c) => `${f32(k)} * v.${'xyz'[c]}`).join(' + ');
 
 export interface ColourVariant {
-  /** RGBA8 packed in u32 (else three f32 planes). */
+  /** 8-bit samples as stored, `channels` a pixel, four to a u32 (else three f32 planes). */
   packed: boolean;
   /** Write I and Q too. */
   colour: boolean;
@@ -32,6 +33,7 @@ struct Params {
   lead: u32,       // floor((F − 1)/2): the box starts this far before i·F
   greyscale: u32,  // 1: Y is the first channel itself
   offset: f32,     // subtracted from Y in the FFT input
+  channels: u32,   // 8-bit samples a pixel (packed source)
 };
 @group(0) @binding(0) var<uniform> params: Params;
 #if ${packed}
@@ -49,10 +51,19 @@ struct Params {
 @group(0) @binding(8) var<storage, read_write> chromaQ: array<f32>;
 #endif
 
+#if ${packed}
+// Sample c of pixel \`at\`: byte at·channels + c of the stored samples.
+fn sample(at: u32, c: u32) -> f32 {
+  let byte = at * params.channels + c;
+  return f32((pixels[byte >> 2u] >> ((byte & 3u) * 8u)) & 255u);
+}
+#endif
+
 fn rgb(at: u32) -> vec3<f32> {
 #if ${packed}
-  let p = pixels[at];
-  return vec3<f32>(f32(p & 255u), f32((p >> 8u) & 255u), f32((p >> 16u) & 255u));
+  let r = sample(at, 0u);
+  if (params.channels < 3u) { return vec3<f32>(r, r, r); }
+  return vec3<f32>(r, sample(at, 1u), sample(at, 2u));
 #else
   return vec3<f32>(red[at], green[at], blue[at]);
 #endif

@@ -102,11 +102,26 @@ export function angularRow(bank: BankMaps, o: number, r: number, from: number, t
   }
 }
 
-/** The full rows × cols map of S_o (for the GPU path's upload, and tests). */
-export function angularMap(bank: BankMaps, o: number): Float64Array {
+/** The full rows × cols map of S_o (for the GPU paths' uploads, in float32 there, and tests). */
+export function angularMap(bank: BankMaps, o: number): Float64Array;
+export function angularMap(bank: BankMaps, o: number, type: Float32ArrayConstructor): Float32Array<ArrayBuffer>;
+export function angularMap(
+  bank: BankMaps,
+  o: number,
+  type: Float64ArrayConstructor | Float32ArrayConstructor = Float64Array,
+): Float64Array | Float32Array {
   const { rows, cols } = bank;
-  const map = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) angularRow(bank, o, r, 0, cols, map.subarray(r * cols, (r + 1) * cols));
+  const map = new type(rows * cols);
+  if (map instanceof Float64Array) {
+    for (let r = 0; r < rows; r++) angularRow(bank, o, r, 0, cols, map.subarray(r * cols, (r + 1) * cols));
+  } else {
+    // Row by row through one float64 row: no full float64 map on the way (70 MB at 4K).
+    const row = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      angularRow(bank, o, r, 0, cols, row);
+      map.set(row, r * cols);
+    }
+  }
   return map;
 }
 

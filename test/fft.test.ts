@@ -164,6 +164,8 @@ describe('angular spread, stored by its mirror symmetries', () => {
       const map = angularMap(bank, o);
       const expected = referenceSpread(rows, cols, o);
       for (let i = 0; i < map.length; i++) expect(Math.abs(map[i] - expected[i])).toBeLessThan(1e-15);
+      // The GPU paths' float32 upload: the same map, rounded once.
+      expect(angularMap(bank, o, Float32Array)).toEqual(Float32Array.from(map));
     }
     // About two full maps for the four orientations, not four.
     const stored = bank.angular.reduce((sum, a) => sum + a.length, 0);

@@ -151,17 +151,35 @@ export class GpuPrepared implements PreparedImage {
   }
 }
 
-function packRgba8(image: RasterImage): Uint32Array {
-  const { data, channels, width, height } = image;
-  const n = width * height;
-  if (channels === 4 && (data instanceof Uint8Array || data instanceof Uint8ClampedArray) && data.byteOffset % 4 === 0) {
-    return new Uint32Array(data.buffer, data.byteOffset, n);
+/** Bytes copied at a time from shared memory (Dawn in Node crashes on views of a SharedArrayBuffer). */
+const STAGING_BYTES = 1 << 22;
+
+/**
+ * 8-bit samples as stored, into a storage buffer (the colour kernel unpacks them): whole
+ * 4-byte words straight from the caller's array (through a small copy where that array is
+ * shared memory, as decoded images are), the last 1–3 bytes padded.
+ */
+function uploadSamples(device: GPUDevice, pool: BufferPool, data: Uint8Array | Uint8ClampedArray): GPUBuffer {
+  const length = data.length;
+  const whole = length & ~3;
+  const buffer = pool.acquire(Math.max(4, (length + 3) & ~3), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'samples');
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, length);
+  if (bytes.buffer instanceof ArrayBuffer) {
+    if (whole > 0) device.queue.writeBuffer(buffer, 0, bytes as Uint8Array<ArrayBuffer>, 0, whole);
+  } else {
+    const staging = new Uint8Array(Math.min(STAGING_BYTES, whole));
+    for (let at = 0; at < whole; at += STAGING_BYTES) {
+      const chunk = Math.min(STAGING_BYTES, whole - at);
+      staging.set(bytes.subarray(at, at + chunk));
+      device.queue.writeBuffer(buffer, at, staging, 0, chunk);
+    }
   }
-  const out = new Uint32Array(n);
-  for (let p = 0, s = 0; p < n; p++, s += channels) {
-    out[p] = channels === 1 ? data[s] : data[s] | (data[s + 1] << 8) | (data[s + 2] << 16);
+  if (length > whole) {
+    const tail = new Uint8Array(4);
+    tail.set(bytes.subarray(whole));
+    device.queue.writeBuffer(buffer, whole, tail);
   }
-  return out;
+  return buffer;
 }
 
 /** A constant near the mean of Y, from at most ~65k samples (any constant is exact; see shaders/colour.ts). */
@@ -291,9 +309,7 @@ export class GpuBackend implements Backend {
     // Inputs.
     const sources: GPUBuffer[] = [];
     if (packed) {
-      const pixels = packRgba8(image);
-      sources.push(pool.acquire(pixels.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'pixels'));
-      device.queue.writeBuffer(sources[0], 0, pixels as Uint32Array<ArrayBuffer>);
+      sources.push(uploadSamples(device, pool, image.data as Uint8Array | Uint8ClampedArray));
     } else {
       // Float and 16-bit samples: one f32 plane per channel on the 0..255 scale.
       const planeCount = greyscale ? 1 : 3;
@@ -324,6 +340,7 @@ export class GpuBackend implements Backend {
         ['u32', Math.floor((factor - 1) / 2)],
         ['u32', greyscale ? 1 : 0],
         ['f32', luminanceOffset(image, greyscale)],
+        ['u32', image.channels],
       ]),
       'colour-params',
     );

@@ -177,7 +177,7 @@ export class FusedPhaseCongruency {
     const radial = new Float32Array(quadrant * 4);
     for (let q = 0; q < quadrant; q++) for (let s = 0; s < PC.nscale; s++) radial[4 * q + s] = bank.radial[s][q];
     this.radial = upload(radial, 'radial-quadrants');
-    this.angular = bank.angular.map((_, o) => upload(Float32Array.from(angularMap(bank, o)), `angular${o}`));
+    this.angular = bank.angular.map((_, o) => upload(angularMap(bank, o, Float32Array), `angular${o}`));
     const complex = (label: string) => this.own(pool.acquire(8 * n, GPUBufferUsage.STORAGE, label));
     this.filtered = Array.from({ length: PC.nscale }, (_, s) => complex(`filtered${s}`));
     this.spectrum = complex('spectrum');

@@ -11,7 +11,7 @@ const U = 'uniform',
   W = 'write';
 
 export const colour = (v: ColourVariant): Program => ({
-  key: `colour-${v.packed ? 'rgba8' : 'f32'}-${v.colour ? 'yiq' : 'y'}`,
+  key: `colour-${v.packed ? 'u8' : 'f32'}-${v.colour ? 'yiq' : 'y'}`,
   source: () => colourShader(v),
   bindings: [
     [0, U],

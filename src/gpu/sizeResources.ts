@@ -49,13 +49,13 @@ export class SizeResources {
     const n = this.n;
     const device = pool.device;
     const bank = filterBank(rows, cols);
-    const upload = (values: Float64Array, label: string): GPUBuffer => {
+    const upload = (values: Float32Array<ArrayBuffer>, label: string): GPUBuffer => {
       const buffer = this.own(pool.map(n, label));
-      device.queue.writeBuffer(buffer, 0, Float32Array.from(values));
+      device.queue.writeBuffer(buffer, 0, values);
       return buffer;
     };
-    this.radial = bank.radial.map((_, s) => upload(radialMap(bank, s), `radial${s}`));
-    this.angular = bank.angular.map((_, o) => upload(angularMap(bank, o), `angular${o}`));
+    this.radial = bank.radial.map((_, s) => upload(Float32Array.from(radialMap(bank, s)), `radial${s}`));
+    this.angular = bank.angular.map((_, o) => upload(angularMap(bank, o, Float32Array), `angular${o}`));
     this.fft = new GpuFft2D(programs, pool, rows, cols, fusedFft);
     const planes = (label: string): Planes => ({ re: this.own(pool.map(n, `${label}-re`)), im: this.own(pool.map(n, `${label}-im`)) });
     this.scratchA = planes('scratchA');

@@ -5,7 +5,8 @@
  * bound buffers. Modelled DRAM traffic per dispatch: each read-only storage binding read once,
  * each read-write storage binding written once (a kernel that also reads what it writes, or
  * reads a binding twice, is undercounted; caches are ignored). A model, labelled so wherever
- * it is printed: bench/gpu.ts --model.
+ * it is printed: bench/gpu.ts --model. The same stand-in times the host's own work
+ * (measureHostWork, bench/gpu.ts --host).
  */
 import { Fsim } from '../fsim.js';
 import type { RasterImage } from '../image.js';
@@ -154,6 +155,20 @@ function limitsWith(workgroupStorage: number): Record<string, number> {
   };
 }
 
+/** An engine on the recording device: the real host code, no GPU work. */
+async function recordingEngine(workgroupStorage: number, kernels: FftKernels, log: DispatchRecord[]): Promise<Fsim> {
+  ensureWebGpuConstants();
+  const gpu = recordingGpu(limitsWith(workgroupStorage), log);
+  return new Fsim(await GpuBackend.create(new DeviceManager(async () => gpu, { limits: 'adapter' }), { fft: kernels }));
+}
+
+/** A rows × cols RGB test image (8-bit, deterministic). */
+function testImage(rows: number, cols: number, seed: number): RasterImage {
+  const data = new Uint8Array(rows * cols * 3);
+  for (let k = 0; k < data.length; k++) data[k] = (k * 2654435761 + seed) >>> 24;
+  return { width: cols, height: rows, channels: 3, data };
+}
+
 /** Every dispatch of one FSIMc comparison of two rows × cols RGB images at F = 1. */
 export async function recordComparison(
   rows: number,
@@ -161,21 +176,39 @@ export async function recordComparison(
   workgroupStorage: number,
   kernels: FftKernels = 'auto',
 ): Promise<DispatchRecord[]> {
-  ensureWebGpuConstants();
   const log: DispatchRecord[] = [];
-  const gpu = recordingGpu(limitsWith(workgroupStorage), log);
-  const engine = new Fsim(await GpuBackend.create(new DeviceManager(async () => gpu, { limits: 'adapter' }), { fft: kernels }));
-  const image = (seed: number): RasterImage => {
-    const data = new Uint8Array(rows * cols * 3);
-    for (let k = 0; k < data.length; k++) data[k] = (k * 2654435761 + seed) >>> 24;
-    return { width: cols, height: rows, channels: 3, data };
-  };
+  const engine = await recordingEngine(workgroupStorage, kernels, log);
   try {
-    await engine.compare(image(1), image(2), { scale: 1 });
+    await engine.compare(testImage(rows, cols, 1), testImage(rows, cols, 2), { scale: 1 });
   } finally {
     await engine.dispose();
   }
   return log;
+}
+
+/**
+ * The GPU path's host work for one FSIMc comparison at F = 1, measured on the recording
+ * device (so no GPU time, no driver copies): the first comparison of a size (filter bank,
+ * uploads, shader generation) and the median of `runs` later ones (uploads, recording,
+ * pooling on the host), in ms.
+ */
+export async function measureHostWork(rows: number, cols: number, runs: number): Promise<{ firstMs: number; warmMs: number }> {
+  const engine = await recordingEngine(49152, 'auto', []);
+  const [a, b] = [testImage(rows, cols, 1), testImage(rows, cols, 2)];
+  try {
+    const timed = async () => {
+      const started = performance.now();
+      await engine.compare(a, b, { scale: 1 });
+      return performance.now() - started;
+    };
+    const firstMs = await timed();
+    const warm: number[] = [];
+    for (let i = 0; i < runs; i++) warm.push(await timed());
+    warm.sort((x, y) => x - y);
+    return { firstMs, warmMs: warm[warm.length >> 1] };
+  } finally {
+    await engine.dispose();
+  }
 }
 
 /** The model of one comparison; `kernels` as GpuBackendOptions.fft ('auto': the fused path, 'fused-fft': the one before it). */

@@ -235,6 +235,43 @@ describe('robustness', () => {
     expect(Math.abs(g.fsim - c.fsim)).toBeLessThan(1e-5);
   });
 
+  it('8-bit samples upload as stored: RGB or RGBA, shared memory or not, any byte offset and length', async () => {
+    const rgb = await decodeFile(image('I01.bmp')); // decoded into shared memory
+    const dist = await decodeFile(image('I01_dist.bmp'));
+    const c = golden.find((g) => g.case === 'I01_rgba_vs_dist')!;
+    const rgba = new Uint8Array(new SharedArrayBuffer((rgb.data.length / 3) * 4));
+    for (let p = 0; p < rgba.length / 4; p++) {
+      rgba.set(rgb.data.subarray(3 * p, 3 * p + 3) as Uint8Array, 4 * p);
+      rgba[4 * p + 3] = p & 255; // alpha is ignored
+    }
+    /** The same bytes one byte into a larger buffer (not 4-byte aligned). */
+    const shifted = (data: Uint8Array, Memory: typeof ArrayBuffer | typeof SharedArrayBuffer) => {
+      const copy = new Uint8Array(new Memory(data.length + 1));
+      copy.set(data, 1);
+      return copy.subarray(1);
+    };
+    const rasters: RasterImage[] = [
+      rgb,
+      { ...rgb, channels: 4, data: rgba },
+      { ...rgb, data: shifted(rgb.data as Uint8Array, ArrayBuffer) },
+      { ...rgb, channels: 4, data: shifted(rgba, SharedArrayBuffer) },
+    ];
+    for (const raster of rasters) {
+      const r = await gpu.compare(raster, dist);
+      expect(Math.abs(r.fsimc - c.fsimc), `${raster.channels} channels`).toBeLessThanOrEqual(GPU_TOLERANCE);
+    }
+    // Greyscale 17×23: 391 bytes, so the last word is padded.
+    const grey = (seed: number): RasterImage => ({
+      width: 23,
+      height: 17,
+      channels: 1,
+      data: Uint8Array.from({ length: 391 }, (_, k) => (k * 37 + seed * (k % 7)) & 255),
+    });
+    const g = await gpu.compare(grey(1), grey(2), { scale: 1 });
+    const cpuScores = await cpu.compare(grey(1), grey(2), { scale: 1 });
+    expect(Math.abs(g.fsim - cpuScores.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
+  });
+
   it('float (16-bit) sources go through the float-plane upload', async () => {
     const rgb = await decodeFile(image('I01.bmp'));
     const asFloat: RasterImage = { ...rgb, data: Float64Array.from(rgb.data) };
