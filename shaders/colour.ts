@@ -9,6 +9,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { YIQ } from '../src/constants.js';
+import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** One row of the YIQ matrix (src/constants.ts) as WGSL: `a * v.x + b * v.y + c * v.z`. */
@@ -21,7 +22,21 @@ export interface ColourVariant {
   colour: boolean;
 }
 
-export function colourShader({ packed, colour }: ColourVariant): string {
+const read = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'read', type });
+const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
+
+/** The source (samples, or three planes), Y, the FFT input planes, and I and Q for colour. */
+export const colourBindings = ({ packed, colour }: ColourVariant): BindingDeclaration[] => [
+  { name: 'params', kind: 'uniform', type: 'Params' },
+  ...(packed ? [read('pixels', 'array<u32>')] : [read('red'), read('green'), read('blue')]),
+  write('y'),
+  write('fftRe'),
+  write('fftIm'),
+  ...(colour ? [write('chromaI'), write('chromaQ')] : []),
+];
+
+export function colourShader(variant: ColourVariant): string {
+  const { packed, colour } = variant;
   return wgsl`
 ${flatIndex}
 struct Params {
@@ -35,21 +50,7 @@ struct Params {
   offset: f32,     // subtracted from Y in the FFT input
   channels: u32,   // 8-bit samples a pixel (packed source)
 };
-@group(0) @binding(0) var<uniform> params: Params;
-#if ${packed}
-@group(0) @binding(1) var<storage, read> pixels: array<u32>;
-#else
-@group(0) @binding(1) var<storage, read> red: array<f32>;
-@group(0) @binding(2) var<storage, read> green: array<f32>;
-@group(0) @binding(3) var<storage, read> blue: array<f32>;
-#endif
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> fftRe: array<f32>;
-@group(0) @binding(6) var<storage, read_write> fftIm: array<f32>;
-#if ${colour}
-@group(0) @binding(7) var<storage, read_write> chromaI: array<f32>;
-@group(0) @binding(8) var<storage, read_write> chromaQ: array<f32>;
-#endif
+${bindingLines(colourBindings(variant))}
 
 #if ${packed}
 // Sample c of pixel \`at\`: byte at·channels + c of the stored samples.
@@ -117,10 +118,14 @@ export const RANGE_VALUES_PER_INVOCATION = 64;
  * Each invocation scans RANGE_VALUES_PER_INVOCATION values first: atomics per value cost
  * 0.8 s per 1080p image on SwiftShader.
  */
+export const rangeBindings: readonly BindingDeclaration[] = [
+  { name: 'count', kind: 'uniform', type: 'u32' },
+  read('values'),
+  { name: 'range', kind: 'write', type: 'array<atomic<u32>, 2>' },
+];
+
 export const rangeShader = /* wgsl */ `
-@group(0) @binding(0) var<uniform> count: u32;
-@group(0) @binding(1) var<storage, read> values: array<f32>;
-@group(0) @binding(2) var<storage, read_write> range: array<atomic<u32>, 2>;
+${bindingLines(rangeBindings)}
 
 fn orderedKey(v: f32) -> u32 {
   let bits = bitcast<u32>(v);

@@ -7,6 +7,7 @@
  * `bluestein` holds the chirp and convolution-spectrum multiplies of the chirp-z transform.
  * Twiddles and roots are float64 values from src/fft/plan.ts, rounded once to f32.
  */
+import { type BindingDeclaration, bindingLines, complexMap, f32Map } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** Layout of one batch of 1-D transforms, shared by every FFT kernel's uniform. */
@@ -117,14 +118,21 @@ fn dft${radix}(a: array<vec2<f32>, ${radix}>) -> array<vec2<f32>, ${radix}> {
 }`;
 }
 
-const bindings = /* wgsl */ `
-@group(0) @binding(0) var<uniform> shape: Layout;
-@group(0) @binding(1) var<storage, read> inRe: array<f32>;
-@group(0) @binding(2) var<storage, read> inIm: array<f32>;
-@group(0) @binding(3) var<storage, read_write> outRe: array<f32>;
-@group(0) @binding(4) var<storage, read_write> outIm: array<f32>;
-@group(0) @binding(5) var<storage, read> twiddles: array<vec2<f32>>;
-`;
+/** The stage and fused kernels' bindings: the plan's layout, planes in and out, twiddles. */
+export const fftBindings: readonly BindingDeclaration[] = [
+  { name: 'shape', kind: 'uniform', type: 'Layout' },
+  { name: 'inRe', kind: 'read', type: f32Map },
+  { name: 'inIm', kind: 'read', type: f32Map },
+  { name: 'outRe', kind: 'write', type: f32Map },
+  { name: 'outIm', kind: 'write', type: f32Map },
+  { name: 'twiddles', kind: 'read', type: complexMap },
+];
+/** Bluestein's: `factors` holds chirp[t] for t < n, then the m-point kernel spectrum. */
+export const bluesteinBindings: readonly BindingDeclaration[] = [
+  ...fftBindings.slice(0, 5),
+  { name: 'factors', kind: 'read', type: complexMap },
+];
+const bindings = bindingLines(fftBindings);
 
 /** One Stockham pass of one radix through global memory (any length, any layout). */
 export function stageShader(radix: number): string {
@@ -251,13 +259,7 @@ export function bluesteinShader(): string {
   return /* wgsl */ `
 ${layoutStruct}
 ${flatIndex}
-@group(0) @binding(0) var<uniform> shape: Layout;
-@group(0) @binding(1) var<storage, read> inRe: array<f32>;
-@group(0) @binding(2) var<storage, read> inIm: array<f32>;
-@group(0) @binding(3) var<storage, read_write> outRe: array<f32>;
-@group(0) @binding(4) var<storage, read_write> outIm: array<f32>;
-// chirp[t] for t < n, then the m-point kernel spectrum.
-@group(0) @binding(5) var<storage, read> factors: array<vec2<f32>>;
+${bindingLines(bluesteinBindings)}
 
 ${cmulFunction}
 // Where padded element t of transform b sits (packed: columns interleave, rows are contiguous).

@@ -1,5 +1,6 @@
 /** Scharr gradient magnitude (FSIM_SPEC.md §4): 3×3, zero padding, same size. */
 import { SCHARR_X, SCHARR_Y } from '../src/constants.js';
+import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** One guarded load and multiply-add per tap of the 3×3 kernels that is not zero in both. */
@@ -22,12 +23,16 @@ function taps(kx: readonly number[], ky: readonly number[]): string {
   return lines.join('\n');
 }
 
+export const gradientBindings: readonly BindingDeclaration[] = [
+  { name: 'params', kind: 'uniform', type: 'Params' },
+  { name: 'y', kind: 'read', type: f32Map },
+  { name: 'gm', kind: 'write', type: f32Map },
+];
+
 export const gradientShader = /* wgsl */ `
 ${flatIndex}
 struct Params { rows: u32, cols: u32 };
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> y: array<f32>;
-@group(0) @binding(2) var<storage, read_write> gm: array<f32>;
+${bindingLines(gradientBindings)}
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

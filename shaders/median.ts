@@ -6,6 +6,7 @@
  * are selected at once; no approximation anywhere.
  * selection = [prefix₀, rank₀, prefix₁, rank₁]; after the last pass prefix is the value.
  */
+import { type BindingDeclaration, bindingLines } from './bindings.js';
 import { WORKGROUP_SIZE, flatIndex } from './common.js';
 
 export const BINS = 2048;
@@ -51,8 +52,25 @@ struct Params {
   rank1: u32,
   blocksPerMap: u32, // histogramShaderFor(maps > 1): workgroups per map
 };
-@group(0) @binding(0) var<uniform> params: Params;
 `;
+const paramsBinding: BindingDeclaration = { name: 'params', kind: 'uniform', type: 'Params' };
+
+/** The names histogramShaderFor(maps) binds its maps by: `values`, or values0…values{maps−1}. */
+export const histogramMapNames = (maps: number): string[] =>
+  maps === 1 ? ['values'] : Array.from({ length: maps }, (_, m) => `values${m}`);
+
+export const histogramBindings = (maps: number): BindingDeclaration[] => [
+  paramsBinding,
+  ...histogramMapNames(maps).map((name): BindingDeclaration => ({ name, kind: 'read', type: 'array<f32>' })),
+  { name: 'selection', kind: 'read', type: 'array<u32>' },
+  { name: 'histogram', kind: 'write', type: 'array<atomic<u32>>' },
+];
+
+export const selectBindings: readonly BindingDeclaration[] = [
+  paramsBinding,
+  { name: 'selection', kind: 'write', type: 'array<u32>' },
+  { name: 'histogram', kind: 'write', type: 'array<u32>' },
+];
 
 /**
  * The histogram pass over `maps` maps of params.count values at once (the fused path's four
@@ -60,7 +78,7 @@ struct Params {
  * selections are selection[4m…4m+3] and its bins histogram[2m·BINS…]). One map binds `values`.
  */
 export function histogramShaderFor(maps: number): string {
-  const names = maps === 1 ? ['values'] : Array.from({ length: maps }, (_, m) => `values${m}`);
+  const names = histogramMapNames(maps);
   const read =
     maps === 1
       ? 'fn value(m: u32, id: u32) -> f32 { return values[id]; }'
@@ -76,9 +94,7 @@ export function histogramShaderFor(maps: number): string {
   return /* wgsl */ `
 ${flatIndex}
 ${params}
-${names.map((name, m) => `@group(0) @binding(${1 + m}) var<storage, read> ${name}: array<f32>;`).join('\n')}
-@group(0) @binding(${1 + maps}) var<storage, read> selection: array<u32>;
-@group(0) @binding(${2 + maps}) var<storage, read_write> histogram: array<atomic<u32>>;
+${bindingLines(histogramBindings(maps))}
 
 var<workgroup> localBins: array<atomic<u32>, ${2 * BINS}>;
 ${read}
@@ -132,8 +148,7 @@ const BINS_PER_INVOCATION = BINS / WORKGROUP_SIZE;
  */
 export const selectShader = /* wgsl */ `
 ${params}
-@group(0) @binding(1) var<storage, read_write> selection: array<u32>;
-@group(0) @binding(2) var<storage, read_write> histogram: array<u32>;
+${bindingLines(selectBindings)}
 
 var<workgroup> below: array<u32, ${WORKGROUP_SIZE}>;
 

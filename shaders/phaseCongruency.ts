@@ -8,6 +8,7 @@
  * Split so that no kernel binds more than the default 8 storage buffers.
  */
 import { PC } from '../src/constants.js';
+import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 const main = `@compute @workgroup_size(${WORKGROUP_SIZE})
@@ -22,18 +23,55 @@ struct Params {
   inverseN: f32,   // 1/n: the inverse FFT is unnormalised
   firstScale: u32, // accumulate: 1 for s = 0
 };
-@group(0) @binding(0) var<uniform> params: Params;
 `;
+const paramsBinding: BindingDeclaration = { name: 'params', kind: 'uniform', type: 'Params' };
+const read = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'read', type });
+const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
+
+export const filterBindings: readonly BindingDeclaration[] = [
+  paramsBinding,
+  read('spectrumRe'),
+  read('spectrumIm'),
+  read('radial'),
+  read('angular'),
+  write('outRe'),
+  write('outIm'),
+];
+export const accumulateBindings: readonly BindingDeclaration[] = [
+  paramsBinding,
+  read('eoRe'),
+  read('eoIm'),
+  write('sumE'),
+  write('sumO'),
+  write('amplitudeAll'),
+  write('smallestScaleEnergy'),
+];
+export const energyBindings: readonly BindingDeclaration[] = [
+  paramsBinding,
+  read('eoRe'),
+  read('eoIm'),
+  read('sumE'),
+  read('sumO'),
+  write('energy'),
+];
+export const thresholdBindings: readonly BindingDeclaration[] = [
+  paramsBinding,
+  read('energy'),
+  read('selection', 'array<u32>'),
+  write('energyAll'),
+];
+export const finishBindings: readonly BindingDeclaration[] = [
+  paramsBinding,
+  read('energyAll'),
+  read('amplitudeAll'),
+  read('range', 'array<u32>'),
+  write('pc'),
+];
 
 export const filterShader = /* wgsl */ `
 ${flatIndex}
 ${params}
-@group(0) @binding(1) var<storage, read> spectrumRe: array<f32>;
-@group(0) @binding(2) var<storage, read> spectrumIm: array<f32>;
-@group(0) @binding(3) var<storage, read> radial: array<f32>;
-@group(0) @binding(4) var<storage, read> angular: array<f32>;
-@group(0) @binding(5) var<storage, read_write> outRe: array<f32>;
-@group(0) @binding(6) var<storage, read_write> outIm: array<f32>;
+${bindingLines(filterBindings)}
 ${main}
   let gain = radial[id] * angular[id];
   outRe[id] = spectrumRe[id] * gain;
@@ -44,12 +82,7 @@ ${main}
 export const accumulateShader = /* wgsl */ `
 ${flatIndex}
 ${params}
-@group(0) @binding(1) var<storage, read> eoRe: array<f32>;
-@group(0) @binding(2) var<storage, read> eoIm: array<f32>;
-@group(0) @binding(3) var<storage, read_write> sumE: array<f32>;
-@group(0) @binding(4) var<storage, read_write> sumO: array<f32>;
-@group(0) @binding(5) var<storage, read_write> amplitudeAll: array<f32>;
-@group(0) @binding(6) var<storage, read_write> smallestScaleEnergy: array<f32>;
+${bindingLines(accumulateBindings)}
 ${main}
   let e = eoRe[id] * params.inverseN;
   let o = eoIm[id] * params.inverseN;
@@ -69,11 +102,7 @@ ${main}
 export const energyShader = /* wgsl */ `
 ${flatIndex}
 ${params}
-@group(0) @binding(1) var<storage, read> eoRe: array<f32>;
-@group(0) @binding(2) var<storage, read> eoIm: array<f32>;
-@group(0) @binding(3) var<storage, read> sumE: array<f32>;
-@group(0) @binding(4) var<storage, read> sumO: array<f32>;
-@group(0) @binding(5) var<storage, read_write> energy: array<f32>;
+${bindingLines(energyBindings)}
 ${main}
   let e = eoRe[id] * params.inverseN;
   let o = eoIm[id] * params.inverseN;
@@ -110,10 +139,7 @@ struct Params {
   sumAn2: f32,
   sumAiAj: f32,
 };
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> energy: array<f32>;
-@group(0) @binding(2) var<storage, read> selection: array<u32>;
-@group(0) @binding(3) var<storage, read_write> energyAll: array<f32>;
+${bindingLines(thresholdBindings)}
 
 fn threshold() -> f32 {
   // selection: [prefix, rank] for the lower and the upper middle value (see median.ts).
@@ -131,10 +157,7 @@ ${main}
 export const finishShader = /* wgsl */ `
 ${flatIndex}
 ${params}
-@group(0) @binding(1) var<storage, read> energyAll: array<f32>;
-@group(0) @binding(2) var<storage, read> amplitudeAll: array<f32>;
-@group(0) @binding(3) var<storage, read> range: array<u32>;
-@group(0) @binding(4) var<storage, read_write> pc: array<f32>;
+${bindingLines(finishBindings)}
 ${main}
   let amplitude = amplitudeAll[id];
   // A constant image has no features (its filtered spectrum is exactly zero); f32 FFT

@@ -6,6 +6,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { POOLING } from '../src/constants.js';
+import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /**
@@ -16,14 +17,40 @@ import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 export const PIXELS_PER_INVOCATION = 32;
 export const SUMS = 5;
 
+const read = (name: string): BindingDeclaration => ({ name, kind: 'read', type: f32Map });
+const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
+
+export const chromaBindings: readonly BindingDeclaration[] = [
+  { name: 'count', kind: 'uniform', type: 'u32' },
+  read('i1'),
+  read('q1'),
+  read('i2'),
+  read('q2'),
+  write('chroma'),
+];
+
+export interface PoolVariant {
+  chroma: boolean;
+  similarityMap: boolean;
+  masked: boolean;
+}
+
+/** `mask`: 1 pooled, 0 left out (src/mask.ts), one per pixel. */
+export const poolBindings = ({ chroma, similarityMap, masked }: PoolVariant): BindingDeclaration[] => [
+  { name: 'params', kind: 'uniform', type: 'Params' },
+  read('pc1'),
+  read('pc2'),
+  read('gm1'),
+  read('gm2'),
+  write('partials'),
+  ...(chroma ? [read('chromaTerm')] : []),
+  ...(similarityMap ? [write('similarity')] : []),
+  ...(masked ? [read('mask')] : []),
+];
+
 export const chromaShader = /* wgsl */ `
 ${flatIndex}
-@group(0) @binding(0) var<uniform> count: u32;
-@group(0) @binding(1) var<storage, read> i1: array<f32>;
-@group(0) @binding(2) var<storage, read> q1: array<f32>;
-@group(0) @binding(3) var<storage, read> i2: array<f32>;
-@group(0) @binding(4) var<storage, read> q2: array<f32>;
-@group(0) @binding(5) var<storage, read_write> chroma: array<f32>;
+${bindingLines(chromaBindings)}
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -43,25 +70,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }
 `;
 
-export function poolShader({ chroma, similarityMap, masked }: { chroma: boolean; similarityMap: boolean; masked: boolean }): string {
+export function poolShader(variant: PoolVariant): string {
+  const { chroma, similarityMap, masked } = variant;
   return wgsl`
 struct Params { count: u32 };
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> pc1: array<f32>;
-@group(0) @binding(2) var<storage, read> pc2: array<f32>;
-@group(0) @binding(3) var<storage, read> gm1: array<f32>;
-@group(0) @binding(4) var<storage, read> gm2: array<f32>;
-@group(0) @binding(5) var<storage, read_write> partials: array<f32>;
-#if ${chroma}
-@group(0) @binding(6) var<storage, read> chromaTerm: array<f32>;
-#endif
-#if ${similarityMap}
-@group(0) @binding(7) var<storage, read_write> similarity: array<f32>;
-#endif
-#if ${masked}
-// 1 pooled, 0 left out (src/mask.ts), one per pixel.
-@group(0) @binding(8) var<storage, read> mask: array<f32>;
-#endif
+${bindingLines(poolBindings(variant))}
 
 var<workgroup> sums: array<array<f32, ${WORKGROUP_SIZE}>, ${SUMS}>;
 

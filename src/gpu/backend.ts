@@ -361,17 +361,16 @@ export class GpuBackend implements Backend {
       pass,
       colourProgram,
       {
-        0: colourUniform,
-        1: sources[0],
-        ...(packed ? {} : { 2: sources[1], 3: sources[2] }),
-        4: y,
-        5: res.fftInput.re,
-        6: res.fftInput.im,
-        ...(greyscale ? {} : { 7: chromaI!, 8: chromaQ! }),
+        params: colourUniform,
+        ...(packed ? { pixels: sources[0] } : { red: sources[0], green: sources[1], blue: sources[2] }),
+        y,
+        fftRe: res.fftInput.re,
+        fftIm: res.fftInput.im,
+        ...(greyscale ? {} : { chromaI: chromaI!, chromaQ: chromaQ! }),
       },
       groupsFor(n),
     );
-    run(pass, K.range, { 0: u.count, 1: y, 2: range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
+    run(pass, K.range, { count: u.count, values: y, range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
     pass.end();
 
     const temporaries: GPUBuffer[] = [];
@@ -404,7 +403,7 @@ export class GpuBackend implements Backend {
 
     // Scharr gradients
     pass = timer.pass(encoder, 'gradient');
-    run(pass, K.gradient, { 0: u.shape, 1: y, 2: gm }, groupsFor(n));
+    run(pass, K.gradient, { params: u.shape, y, gm }, groupsFor(n));
     pass.end();
     const readTimings = timer.resolve(encoder, pool);
     device.queue.submit([encoder.finish()]);
@@ -470,7 +469,15 @@ export class GpuBackend implements Backend {
         run(
           pass,
           K.filter,
-          { 0: u.count, 1: spectrum.re, 2: spectrum.im, 3: res.radial[s], 4: res.angular[o], 5: res.scratchA.re, 6: res.scratchA.im },
+          {
+            params: u.count,
+            spectrumRe: spectrum.re,
+            spectrumIm: spectrum.im,
+            radial: res.radial[s],
+            angular: res.angular[o],
+            outRe: res.scratchA.re,
+            outIm: res.scratchA.im,
+          },
           groupsFor(n),
         );
         res.fft.columns.record(pass, res.scratchA, res.scratchB, eo, true);
@@ -478,25 +485,38 @@ export class GpuBackend implements Backend {
         run(
           pass,
           K.accumulate,
-          { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: amplitudeAll, 6: res.smallestScaleEnergy },
+          {
+            params: u.scale[o][s],
+            eoRe: eo.re,
+            eoIm: eo.im,
+            sumE: res.sumE,
+            sumO: res.sumO,
+            amplitudeAll,
+            smallestScaleEnergy: res.smallestScaleEnergy,
+          },
           groupsFor(n),
         );
       }
       for (let s = 0; s < PC.nscale; s++) {
         const eo = res.responses[s];
-        run(pass, K.energy, { 0: u.scale[o][s], 1: eo.re, 2: eo.im, 3: res.sumE, 4: res.sumO, 5: res.energy }, groupsFor(n));
+        run(
+          pass,
+          K.energy,
+          { params: u.scale[o][s], eoRe: eo.re, eoIm: eo.im, sumE: res.sumE, sumO: res.sumO, energy: res.energy },
+          groupsFor(n),
+        );
       }
       for (const radixPass of u.radixPasses) {
         run(
           pass,
           K.histogram,
-          { 0: radixPass, 1: res.smallestScaleEnergy, 2: res.selection, 3: res.histogram },
+          { params: radixPass, values: res.smallestScaleEnergy, selection: res.selection, histogram: res.histogram },
           groupsFor(n, VALUES_PER_INVOCATION),
         );
-        run(pass, K.select, { 0: radixPass, 1: res.selection, 2: res.histogram }, SELECT_GROUPS);
+        run(pass, K.select, { params: radixPass, selection: res.selection, histogram: res.histogram }, SELECT_GROUPS);
       }
-      run(pass, K.threshold, { 0: u.threshold[o], 1: res.energy, 2: res.selection, 3: energyAll }, groupsFor(n));
-      if (o === PC.norient - 1) run(pass, K.finish, { 0: u.scale[0][0], 1: energyAll, 2: amplitudeAll, 3: range, 4: pc }, groupsFor(n));
+      run(pass, K.threshold, { params: u.threshold[o], energy: res.energy, selection: res.selection, energyAll }, groupsFor(n));
+      if (o === PC.norient - 1) run(pass, K.finish, { params: u.scale[0][0], energyAll, amplitudeAll, range, pc }, groupsFor(n));
       pass.end();
       if (split && o < PC.norient - 1) {
         device.queue.submit([encoder.finish()]);
@@ -547,7 +567,7 @@ export class GpuBackend implements Backend {
       temporaries.push(chromaTerm);
       dispatch(pass, programs, {
         program: K.chroma,
-        bindGroup: programs.bindGroup(K.chroma, { 0: count, 1: i1, 2: q1, 3: i2, 4: q2, 5: chromaTerm }),
+        bindGroup: programs.bindGroup(K.chroma, { count, i1, q1, i2, q2, chroma: chromaTerm }),
         groups: groupsFor(n),
       });
     }
@@ -562,15 +582,15 @@ export class GpuBackend implements Backend {
     dispatch(pass, programs, {
       program,
       bindGroup: programs.bindGroup(program, {
-        0: count,
-        1: a.maps.pc,
-        2: b.maps.pc,
-        3: a.maps.gm,
-        4: b.maps.gm,
-        5: partials,
-        ...(chromaTerm ? { 6: chromaTerm } : {}),
-        ...(similarity ? { 7: similarity } : {}),
-        ...(maskBuffer ? { 8: maskBuffer } : {}),
+        params: count,
+        pc1: a.maps.pc,
+        pc2: b.maps.pc,
+        gm1: a.maps.gm,
+        gm2: b.maps.gm,
+        partials,
+        ...(chromaTerm ? { chromaTerm } : {}),
+        ...(similarity ? { similarity } : {}),
+        ...(maskBuffer ? { mask: maskBuffer } : {}),
       }),
       groups,
     });

@@ -5,10 +5,10 @@
  * GpuFft2D pairs the two axes. Forward and inverse share everything: the inverse binds the
  * planes swapped (and is unnormalised, like the CPU kernels).
  */
-import { bluesteinShader, fusedShader, stageShader } from '../../shaders/fft.js';
+import { bluesteinBindings, bluesteinShader, fftBindings, fusedShader, stageShader } from '../../shaders/fft.js';
 import { fftPlan, type StockhamPlan } from '../fft/plan.js';
 import { type BufferPool, uniformData } from './buffers.js';
-import { dispatch, groupsFor, type ProgramCache, type Program } from './programs.js';
+import { declaredProgram, dispatch, groupsFor, type ProgramCache, type Program } from './programs.js';
 
 export interface Planes {
   readonly re: GPUBuffer;
@@ -24,25 +24,14 @@ const swap = (p: Planes): Planes => ({ re: p.im, im: p.re });
  */
 export const GPU_MAX_POWER_OF_TWO_RADIX = 16;
 
-const FFT_BINDINGS = [
-  [0, 'uniform'],
-  [1, 'read'],
-  [2, 'read'],
-  [3, 'write'],
-  [4, 'write'],
-  [5, 'read'],
-] as const;
-
-const stageProgram = (radix: number): Program => ({ key: `fft-stage-r${radix}`, source: () => stageShader(radix), bindings: FFT_BINDINGS });
-const fusedProgram = (plan: StockhamPlan, offsets: readonly number[]): Program => ({
-  key: `fft-fused-n${plan.n}`,
-  source: () =>
+const stageProgram = (radix: number): Program => declaredProgram(`fft-stage-r${radix}`, fftBindings, () => stageShader(radix));
+const fusedProgram = (plan: StockhamPlan, offsets: readonly number[]): Program =>
+  declaredProgram(`fft-fused-n${plan.n}`, fftBindings, () =>
     fusedShader(
       plan.n,
       plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] })),
     ),
-  bindings: FFT_BINDINGS,
-});
+  );
 
 /**
  * A plan's twiddles as one f32 table, stage after stage (each stage's k·(R−1) + r − 1
@@ -64,12 +53,11 @@ export function twiddleTable(plan: StockhamPlan): { offsets: number[]; table: Fl
 
 /** Bytes of workgroup storage the fused kernel needs for length n (one vec2<f32> each). */
 export const fusedStorageBytes = (n: number): number => n * 8;
-const bluesteinProgram = (entryPoint: 'chirpIn' | 'convolve' | 'chirpOut'): Program => ({
-  key: 'fft-bluestein',
-  entryPoint,
-  source: bluesteinShader,
-  bindings: FFT_BINDINGS,
-});
+const bluesteinProgram = (entryPoint: 'chirpIn' | 'convolve' | 'chirpOut'): Program =>
+  declaredProgram('fft-bluestein', bluesteinBindings, bluesteinShader, entryPoint);
+
+/** The input and output planes of an FFT kernel, by binding name. */
+const planes = (input: Planes, output: Planes) => ({ inRe: input.re, inIm: input.im, outRe: output.re, outIm: output.im });
 
 interface Layout {
   n: number;
@@ -136,7 +124,7 @@ class StockhamPasses {
     const key = `fused|${input.re.label}|${input.im.label}|${output.re.label}|${output.im.label}`;
     let group = this.bindGroups.get(key);
     if (!group) {
-      group = this.programs.bindGroup(program, { 0: uniform, 1: input.re, 2: input.im, 3: output.re, 4: output.im, 5: this.twiddles });
+      group = this.programs.bindGroup(program, { shape: uniform, ...planes(input, output), twiddles: this.twiddles });
       this.bindGroups.set(key, group);
     }
     dispatch(pass, this.programs, { program, bindGroup: group, groups: this.layout.batch });
@@ -149,14 +137,7 @@ class StockhamPasses {
     const key = `${t}|${input.re.label}|${input.im.label}|${output.re.label}|${output.im.label}`;
     let group = this.bindGroups.get(key);
     if (!group) {
-      group = this.programs.bindGroup(program, {
-        0: this.uniforms[t],
-        1: input.re,
-        2: input.im,
-        3: output.re,
-        4: output.im,
-        5: this.twiddles,
-      });
+      group = this.programs.bindGroup(program, { shape: this.uniforms[t], ...planes(input, output), twiddles: this.twiddles });
       this.bindGroups.set(key, group);
     }
     dispatch(pass, this.programs, { program, bindGroup: group, groups: groupsFor((this.layout.n / stage.radix) * this.layout.batch) });
@@ -267,7 +248,7 @@ export class GpuFftAxis {
       const key = `${entry}|${input.re.label}|${input.im.label}|${output.re.label}|${output.im.label}`;
       let group = bs.groups.get(key);
       if (!group) {
-        group = this.programs.bindGroup(program, { 0: uniform, 1: input.re, 2: input.im, 3: output.re, 4: output.im, 5: bs.factors });
+        group = this.programs.bindGroup(program, { shape: uniform, ...planes(input, output), factors: bs.factors });
         bs.groups.set(key, group);
       }
       dispatch(pass, this.programs, { program, bindGroup: group, groups: groupsFor(items) });

@@ -22,7 +22,7 @@ import {
   forwardRowsShader,
   type InverseOrder,
 } from '../../shaders/fusedPhaseCongruency.js';
-import { BINS, RADIX_PASSES, radixPassFields, VALUES_PER_INVOCATION } from '../../shaders/median.js';
+import { BINS, histogramMapNames, RADIX_PASSES, radixPassFields, VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import { type Exchange, type RegisterFftShape, exchangeFor, lanesFor, registerThreads } from '../../shaders/registerFft.js';
 import { angularMap, filterBank } from '../bank.js';
 import { PC } from '../constants.js';
@@ -228,7 +228,7 @@ export class FusedPhaseCongruency {
     return buffer;
   }
 
-  private run(pass: PassFor, kernel: string, program: Program, buffers: Record<string | number, GPUBuffer>, groups: number): void {
+  private run(pass: PassFor, kernel: string, program: Program, buffers: Record<string, GPUBuffer>, groups: number): void {
     // Bind groups of this size's own buffers are made once; finish's (the image's range and
     // pc) each time. Buffer labels are unique.
     const own = Object.values(buffers).every((buffer) => this.owned.includes(buffer));
@@ -293,16 +293,17 @@ export class FusedPhaseCongruency {
       );
     }
     // The exact median of each orientation's |EO_0|², all four in each pass.
-    const values = Object.fromEntries(this.smallestScaleEnergy.map((buffer, o) => [o + 1, buffer]));
+    const values = Object.fromEntries(this.smallestScaleEnergy.map((buffer, o) => [histogramMapNames(PC.norient)[o], buffer]));
     for (const radixPass of this.uniforms.radixPasses) {
       this.run(
         pass,
         'medianHistogram',
         this.programs.histogram,
-        { 0: radixPass, ...values, [PC.norient + 1]: this.selection, [PC.norient + 2]: this.histogram },
+        { params: radixPass, ...values, selection: this.selection, histogram: this.histogram },
         this.histogramGroups * PC.norient,
       );
-      this.run(pass, 'medianSelect', K.select, { 0: radixPass, 1: this.selection, 2: this.histogram }, 2 * PC.norient);
+      const select = { params: radixPass, selection: this.selection, histogram: this.histogram };
+      this.run(pass, 'medianSelect', K.select, select, 2 * PC.norient);
     }
     this.run(
       pass,

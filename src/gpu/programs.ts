@@ -1,7 +1,9 @@
 /**
  * Compute programs: one object per kernel (its WGSL, entry point and bindings), pipelines
  * cached by a key built from what changes the shader, explicit bind-group layouts shared by
- * every program with the same binding signature.
+ * every program with the same binding signature. Bindings are declared once, by name
+ * (shaders/bindings.ts): the WGSL and the layout both come from the declaration, and call
+ * sites bind buffers by name.
  */
 import type { BindingDeclaration, BindingKind } from '../../shaders/bindings.js';
 import { WORKGROUP_SIZE } from '../../shaders/common.js';
@@ -13,10 +15,10 @@ export interface Program {
   readonly key: string;
   readonly source: () => string;
   readonly entryPoint?: string;
-  /** [binding, kind] pairs, in any order. */
+  /** [binding, kind] pairs, slot by slot. */
   readonly bindings: readonly (readonly [number, BindingKind])[];
-  /** Binding names by slot, for programs made from declarations (bindGroup then takes names). */
-  readonly names?: readonly string[];
+  /** Binding names by slot (bindGroup takes buffers by these). */
+  readonly names: readonly string[];
 }
 
 /** A program whose bindings come from one declaration list (shaders/bindings.ts). */
@@ -84,21 +86,15 @@ export class ProgramCache {
     return pipeline;
   }
 
-  /** Binds buffers by slot, or by name for declared programs. */
-  bindGroup(program: Program, buffers: Partial<Record<number | string, GPUBuffer>>): GPUBindGroup {
-    if (program.names) {
-      const named = buffers as Partial<Record<string, GPUBuffer>>;
-      const missing = program.names.filter((name) => !named[name]);
-      if (missing.length) throw new Error(`${program.key}: no buffer for ${missing.join(', ')}`);
-      buffers = Object.fromEntries(program.names.map((name, slot) => [slot, named[name]]));
-    }
+  /** Binds buffers by name; every declared binding needs one, and no other name is taken. */
+  bindGroup(program: Program, buffers: Partial<Record<string, GPUBuffer>>): GPUBindGroup {
+    const missing = program.names.filter((name) => !buffers[name]);
+    const unknown = Object.keys(buffers).filter((name) => !program.names.includes(name));
+    if (missing.length) throw new Error(`${program.key}: no buffer for ${missing.join(', ')}`);
+    if (unknown.length) throw new Error(`${program.key}: no binding named ${unknown.join(', ')}`);
     return this.device.createBindGroup({
       layout: this.layout(program),
-      entries: program.bindings.map(([binding]) => {
-        const buffer = buffers[binding];
-        if (!buffer) throw new Error(`${program.key}: no buffer for binding ${binding}`);
-        return { binding, resource: { buffer } };
-      }),
+      entries: program.names.map((name, binding) => ({ binding, resource: { buffer: buffers[name]! } })),
     });
   }
 }
@@ -120,10 +116,10 @@ export interface Dispatch {
   groups: number;
 }
 
-/** `run(pass, program, buffers, groups)`: binds `buffers` (by slot, or by name for declared programs) and dispatches. */
+/** `run(pass, program, buffers, groups)`: binds `buffers` by name and dispatches. */
 export function runner(
   programs: ProgramCache,
-): (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<number | string, GPUBuffer>>, groups: number) => void {
+): (pass: GPUComputePassEncoder, program: Program, buffers: Partial<Record<string, GPUBuffer>>, groups: number) => void {
   return (pass, program, buffers, groups) => dispatch(pass, programs, { program, bindGroup: programs.bindGroup(program, buffers), groups });
 }
 

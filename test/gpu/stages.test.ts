@@ -1,6 +1,6 @@
 /** Each GPU stage against the float64 CPU path, and the GPU-only machinery (median, loss, concurrency). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BINS, RADIX_PASSES, radixPassFields, SELECT_GROUPS, VALUES_PER_INVOCATION } from '../../shaders/median.js';
+import { BINS, histogramMapNames, RADIX_PASSES, radixPassFields, SELECT_GROUPS, VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import { alignImage } from '../../src/align.js';
 import { CpuPrepared } from '../../src/cpu/backend.js';
 import { BufferPool, uniformData } from '../../src/gpu/buffers.js';
@@ -80,16 +80,16 @@ describe('exact median by radix selection', () => {
       dispatch(pass, programs, {
         program,
         bindGroup: programs.bindGroup(program, {
-          0: u,
-          ...Object.fromEntries(data.map((b, k) => [k + 1, b])),
-          [m + 1]: selection,
-          [m + 2]: histogram,
+          params: u,
+          ...Object.fromEntries(data.map((b, k) => [histogramMapNames(m)[k], b])),
+          selection,
+          histogram,
         }),
         groups: m === 1 ? groupsFor(n, 16) : blocksPerMap * m,
       });
       dispatch(pass, programs, {
         program: K.select,
-        bindGroup: programs.bindGroup(K.select, { 0: u, 1: selection, 2: histogram }),
+        bindGroup: programs.bindGroup(K.select, { params: u, selection, histogram }),
         groups: SELECT_GROUPS * m,
       });
     });
