@@ -16,13 +16,16 @@
  * H100 (3.35 TB/s) and an H200 (4.8 TB/s); then 4K on the per-stage path the fused one
  * replaced ('fused-fft'), for comparison. With --json: { model: [...], before: [...] }.
  *
- *   node dist/bench/gpu.js --host [--sizes 1920x1080,3640x2400] [--runs 9]
+ *   node dist/bench/gpu.js --host [--sizes 1920x1080,3640x2400] [--runs 9] [--threads 1,4]
  * needs no GPU: the host's own work per FSIMc comparison at F = 1 on the traffic model's
  * recording device (filter bank, uploads, recording, pooling; no GPU time, no driver copies),
- * the first comparison of a size and the median of --runs later ones.
+ * the first comparison of a size and the median of --runs later ones; the filter bank on this
+ * thread (threads 1) or on that many worker threads, as the Node engine builds it.
  */
 import { writeFileSync } from 'node:fs';
+import { clearFilterBanks } from '../src/bank.js';
 import { measureHostWork, modelTraffic } from '../src/gpu/trafficModel.js';
+import { WorkerPoolExecutor } from '../src/node/workerPool.js';
 import { createFsim, type FsimResult, type GpuBackend, type StageTimings } from '../src/node/index.js';
 import type { ScaleOption } from '../src/scale.js';
 import { flag, machine, median, pairAt } from './common.js';
@@ -31,8 +34,14 @@ if (process.argv.includes('--host')) {
   const runs = Number(flag('runs') ?? 9);
   console.log(`GPU path host work per FSIMc comparison at F = 1, recording device (no GPU): ${machine()}`);
   for (const [width, height] of (flag('sizes') ?? '1920x1080,3640x2400').split(',').map((s) => s.split('x').map(Number))) {
-    const { firstMs, warmMs } = await measureHostWork(height, width, runs);
-    console.log(`${width}×${height}: first ${firstMs.toFixed(0)} ms, then ${warmMs.toFixed(1)} ms (median of ${runs})`);
+    for (const threads of (flag('threads') ?? '1,4').split(',').map(Number)) {
+      clearFilterBanks(); // every run builds its bank
+      const executor = threads > 1 ? new WorkerPoolExecutor(threads) : undefined;
+      const { firstMs, warmMs } = await measureHostWork(height, width, runs, { executor });
+      console.log(
+        `${width}×${height}, filter bank on ${threads > 1 ? `${threads} worker threads` : 'this thread'}: first ${firstMs.toFixed(0)} ms, then ${warmMs.toFixed(1)} ms (median of ${runs})`,
+      );
+    }
   }
   process.exit(0);
 }

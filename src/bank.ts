@@ -420,6 +420,11 @@ export function cacheFilterBank(bank: FilterBank): FilterBank {
   return bank;
 }
 
+/** Empties the bank cache (benchmarks that time building a bank). */
+export function clearFilterBanks(): void {
+  bankCache.clear();
+}
+
 /** The filter bank for a rows × cols spectrum (least-recently-used cache of a few sizes). */
 export function filterBank(rows: number, cols: number): FilterBank {
   return cachedFilterBank(rows, cols) ?? cacheFilterBank(buildBank(rows, cols));

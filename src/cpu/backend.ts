@@ -6,17 +6,7 @@
  */
 import type { MaskWeights } from '../mask.js';
 import type { Backend, PoolResult, PreparedImage, Progress, StageTimings } from '../backend.js';
-import {
-  addNoiseChunks,
-  bankMaps,
-  cacheFilterBank,
-  cachedFilterBank,
-  type FilterBank,
-  NOISE_SUMS_PER_CHUNK,
-  noiseChunkCount,
-  noiseThreshold,
-  sharedFloat64,
-} from '../bank.js';
+import { noiseThreshold, sharedFloat64 } from '../bank.js';
 import { PC } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, type RasterImage } from '../image.js';
@@ -24,7 +14,9 @@ import { downsampledSize } from '../scale.js';
 import { type Chroma, chromaSamples, integerSamples } from './chroma.js';
 import { luminance, toYiq } from './colour.js';
 import { boxMeans } from './downsample.js';
+import { buildFilterBank } from './bankBuilder.js';
 import type { TaskExecutor } from './executor.js';
+import { taskRanges } from './ranges.js';
 import { COLUMN_BLOCK } from './fft2d.js';
 import { medianInPlace } from './median.js';
 import { type PcMaps, pcMaps, type Spectrum } from './phaseCongruency.js';
@@ -166,15 +158,15 @@ export class CpuBackend implements Backend {
     if (!constant) {
       t = now();
       // Rows go in pairs (one complex transform per two real rows): ranges start at even rows.
-      await this.runAll(ranges(h, w, h, parts, 2).map((range) => ({ kind: 'spectrumRows', ...range, y, spectrum })));
+      await this.runAll(taskRanges(h, w, h, parts, 2).map((range) => ({ kind: 'spectrumRows', ...range, y, spectrum })));
       await this.runAll(
-        ranges(h, w, halfWidth(w), parts, COLUMN_BLOCK).map((range) => ({ kind: 'spectrumColumns', ...range, spectrum, heap })),
+        taskRanges(h, w, halfWidth(w), parts, COLUMN_BLOCK).map((range) => ({ kind: 'spectrumColumns', ...range, spectrum, heap })),
       );
       timings.fft = now() - t;
     }
     t = now();
     const gm = sharedFloat64(h * w);
-    await this.runAll(ranges(h, w, h, parts, 1).map((range) => ({ kind: 'gradient', ...range, y, gm })));
+    await this.runAll(taskRanges(h, w, h, parts, 1).map((range) => ({ kind: 'gradient', ...range, y, gm })));
     timings.gradient = now() - t;
     return { gm, chroma, constant };
   }
@@ -191,14 +183,14 @@ export class CpuBackend implements Backend {
     const { spectrum, maps, scratch: heap } = work;
     const n = h * w;
     const parts = this.executor.parts(n);
-    const rowRanges = ranges(h, w, h, parts, 1);
-    const columnRanges = ranges(h, w, w, parts, COLUMN_BLOCK);
+    const rowRanges = taskRanges(h, w, h, parts, 1);
+    const columnRanges = taskRanges(h, w, w, parts, COLUMN_BLOCK);
     // PC = Σ_o max(Energy_o − T_o, 0) / Σ_o sumAn_o. Its numerator accumulates in the output,
     // which then becomes PC in place.
     const pc = sharedFloat64(n);
     if (constant) return pc;
     const t = now();
-    const bank = cachedFilterBank(h, w) ?? (await this.buildBank(h, w, parts));
+    const bank = await buildFilterBank(this.executor, h, w);
     progress?.(0, 'phase congruency');
     const columns = (o: number, scales: readonly [number, number]) =>
       this.runAll(columnRanges.map((range) => ({ kind: 'pcColumns', ...range, bank, spectrum, orientation: o, scales, maps, heap })));
@@ -225,19 +217,6 @@ export class CpuBackend implements Backend {
     for (let p = 0; p < n; p++) pc[p] = amplitude[p] > 0 ? pc[p] / amplitude[p] : 0;
     timings.phaseCongruency = now() - t;
     return pc;
-  }
-
-  /** The filter bank of a size, built by the threads in row ranges (bank.ts says how). */
-  private async buildBank(h: number, w: number, parts: number): Promise<FilterBank> {
-    const bank = bankMaps(h, w);
-    await this.runAll([
-      ...ranges(h, w, bank.quadrantRows, parts, 1).map((range) => ({ kind: 'bankRadial' as const, ...range, bank })),
-      ...ranges(h, w, h, parts, 1).map((range) => ({ kind: 'bankAngular' as const, ...range, bank })),
-    ]);
-    const chunks = noiseChunkCount(h);
-    const sums = sharedFloat64(chunks * NOISE_SUMS_PER_CHUNK);
-    await this.runAll(ranges(h, w, chunks, parts, 1).map((range) => ({ kind: 'bankNoise', ...range, bank, sums })));
-    return cacheFilterBank({ ...bank, noise: addNoiseChunks(sums) });
   }
 
   /** Runs tasks on the executor, all at once, and waits for them all. */
@@ -291,7 +270,7 @@ export class CpuBackend implements Backend {
     }
     const [a1, b1] = [first, second].map(({ pc, gm, chroma }) => ({ pc, gm, chroma }));
     await this.runAll(
-      ranges(h, w, chunks, this.executor.parts(n), 1).map((range) => ({
+      taskRanges(h, w, chunks, this.executor.parts(n), 1).map((range) => ({
         kind: 'pool',
         ...range,
         a: a1,
@@ -318,20 +297,4 @@ export class CpuBackend implements Backend {
 /** Columns of a real image's spectrum that are kept (fft2d.ts: halfCols). */
 function halfWidth(cols: number): number {
   return (cols >> 1) + 1;
-}
-
-/**
- * [0, length) in `parts` ranges of near-equal size, each boundary a multiple of `align`, as
- * the task ranges of a rows × cols image (rows, columns or chunks, as the task says).
- */
-function ranges(rows: number, cols: number, length: number, parts: number, align: number) {
-  const units = Math.ceil(length / align);
-  const count = Math.max(1, Math.min(parts, units));
-  return Array.from({ length: count }, (_, k) => ({
-    rows,
-    cols,
-    part: k,
-    from: Math.min(length, Math.floor((k * units) / count) * align),
-    to: Math.min(length, Math.floor(((k + 1) * units) / count) * align),
-  }));
 }

@@ -23,6 +23,9 @@ import * as K from './kernels.js';
 import { dispatch, groupsFor, ProgramCache, runner } from './programs.js';
 import { DEFAULT_FUSED_LAYOUT, type FusedLayout, FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
 import { SizeResources } from './sizeResources.js';
+import type { FilterBank } from '../bank.js';
+import { buildFilterBank } from '../cpu/bankBuilder.js';
+import type { TaskExecutor } from '../cpu/executor.js';
 
 /** What one downsampled size keeps: the fused kernels' resources, or the per-stage path's. */
 type SizeEntry = FusedPhaseCongruency | SizeResources;
@@ -50,6 +53,12 @@ export interface GpuBackendOptions {
    * StageTimings.kernels (more passes, so a little slower; timestamp queries needed).
    */
   profile?: boolean;
+  /**
+   * Threads that build the filter bank of each new size (src/cpu/bankBuilder.ts; the Node
+   * engine passes its worker pool); without them it is built on this thread. Disposed with
+   * the backend.
+   */
+  executor?: TaskExecutor;
   /**
    * Benchmarks: the fused kernels' layout (inverse order, adjacent columns per workgroup);
    * DEFAULT_FUSED_LAYOUT where unset. Every layout gives the same results to f32 rounding.
@@ -205,6 +214,7 @@ export class GpuBackend implements Backend {
   private generation = 0;
   private lostReason: string | null = null;
   private readonly unsubscribe: () => void;
+  private readonly banks = new Map<string, Promise<FilterBank>>();
 
   private constructor(
     private readonly manager: DeviceManager,
@@ -294,14 +304,18 @@ export class GpuBackend implements Backend {
   }
 
   async prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage> {
-    const state = await this.device();
-    const { acquired, programs, pool } = state;
-    const { device } = acquired;
     const started = performance.now();
     const { height: inRows, width: inCols } = image;
     const [h, w] = downsampledSize(inRows, inCols, factor);
     const n = h * w;
-    this.checkLimits(acquired, image, n);
+    this.checkLimits((await this.device()).acquired, image, n);
+    // A new size's filter bank, on the worker threads where there are some (into the bank
+    // cache, where the size's resources find it). From here to the submission nothing
+    // awaits, so no other call can evict the resources this one records with.
+    if (this.options.executor) await this.filterBank(h, w);
+    const state = await this.device();
+    const { acquired, programs, pool } = state;
+    const { device } = acquired;
     const res = this.resources(state, h, w);
     const greyscale = isGreyscale(image);
     const packed = image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray;
@@ -630,8 +644,20 @@ export class GpuBackend implements Backend {
     return result;
   }
 
+  /** The filter bank of a size, built once on the executor however many calls ask at once. */
+  private filterBank(rows: number, cols: number): Promise<FilterBank> {
+    const key = `${rows}x${cols}`;
+    let pending = this.banks.get(key);
+    if (!pending) {
+      pending = buildFilterBank(this.options.executor!, rows, cols).finally(() => this.banks.delete(key));
+      this.banks.set(key, pending);
+    }
+    return pending;
+  }
+
   async dispose(): Promise<void> {
     this.unsubscribe();
+    await this.options.executor?.dispose();
     const state = await this.state?.catch(() => null);
     if (state) {
       for (const res of state.sizes.values()) res.release();

@@ -10,7 +10,7 @@
  */
 import { Fsim } from '../fsim.js';
 import type { RasterImage } from '../image.js';
-import { type FftKernels, GpuBackend } from './backend.js';
+import { type FftKernels, GpuBackend, type GpuBackendOptions } from './backend.js';
 import { DeviceManager } from './device.js';
 
 export interface DispatchRecord {
@@ -156,10 +156,10 @@ function limitsWith(workgroupStorage: number): Record<string, number> {
 }
 
 /** An engine on the recording device: the real host code, no GPU work. */
-async function recordingEngine(workgroupStorage: number, kernels: FftKernels, log: DispatchRecord[]): Promise<Fsim> {
+async function recordingEngine(workgroupStorage: number, log: DispatchRecord[], options: GpuBackendOptions): Promise<Fsim> {
   ensureWebGpuConstants();
   const gpu = recordingGpu(limitsWith(workgroupStorage), log);
-  return new Fsim(await GpuBackend.create(new DeviceManager(async () => gpu, { limits: 'adapter' }), { fft: kernels }));
+  return new Fsim(await GpuBackend.create(new DeviceManager(async () => gpu, { limits: 'adapter' }), options));
 }
 
 /** A rows × cols RGB test image (8-bit, deterministic). */
@@ -177,7 +177,7 @@ export async function recordComparison(
   kernels: FftKernels = 'auto',
 ): Promise<DispatchRecord[]> {
   const log: DispatchRecord[] = [];
-  const engine = await recordingEngine(workgroupStorage, kernels, log);
+  const engine = await recordingEngine(workgroupStorage, log, { fft: kernels });
   try {
     await engine.compare(testImage(rows, cols, 1), testImage(rows, cols, 2), { scale: 1 });
   } finally {
@@ -190,10 +190,15 @@ export async function recordComparison(
  * The GPU path's host work for one FSIMc comparison at F = 1, measured on the recording
  * device (so no GPU time, no driver copies): the first comparison of a size (filter bank,
  * uploads, shader generation) and the median of `runs` later ones (uploads, recording,
- * pooling on the host), in ms.
+ * pooling on the host), in ms. `options.executor` builds the filter bank on threads.
  */
-export async function measureHostWork(rows: number, cols: number, runs: number): Promise<{ firstMs: number; warmMs: number }> {
-  const engine = await recordingEngine(49152, 'auto', []);
+export async function measureHostWork(
+  rows: number,
+  cols: number,
+  runs: number,
+  options: GpuBackendOptions = {},
+): Promise<{ firstMs: number; warmMs: number }> {
+  const engine = await recordingEngine(49152, [], options);
   const [a, b] = [testImage(rows, cols, 1), testImage(rows, cols, 2)];
   try {
     const timed = async () => {

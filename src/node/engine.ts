@@ -24,8 +24,9 @@ export interface EngineOptions {
   /** 'cpu' (float64), 'gpu' (WebGPU on any adapter, never falls back) or 'auto' (WebGPU on a hardware adapter, else the CPU). */
   backend?: BackendKind;
   /**
-   * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4). Every engine of a
-   * process shares one pool, sized by the largest `threads` among the live engines.
+   * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4): the CPU path's work,
+   * and on the GPU path each new size's filter bank. Every engine of a process shares one
+   * pool, sized by the largest `threads` among the live engines.
    */
   threads?: number;
   /** GPU limits: 'adapter' (default) asks for the adapter's buffer-size maxima, 'default' keeps WebGPU's. */
@@ -59,7 +60,14 @@ export async function createFsim(options?: EngineOptions): Promise<Fsim> {
         import('../gpu/device.js'),
         import('./webgpu.js'),
       ]);
-      return GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }));
+      // The worker threads build each new size's filter bank (the GPU path's largest host cost).
+      const executor = new WorkerPoolExecutor(threads);
+      try {
+        return await GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }), { executor });
+      } catch (error) {
+        await executor.dispose();
+        throw error;
+      }
     },
     cpu: (note) => new CpuBackend(new WorkerPoolExecutor(threads), { note, memoryBudget: cpuMemoryBudget() }),
   });

@@ -1,0 +1,32 @@
+/**
+ * The filter bank of a size, built by an executor's threads in row ranges (src/bank.ts says
+ * how: the same bank, bit for bit, on any thread count) and kept in the bank cache. The CPU
+ * path builds its banks here, and so does the GPU path in Node (on the engine's worker pool).
+ */
+import {
+  addNoiseChunks,
+  bankMaps,
+  cacheFilterBank,
+  cachedFilterBank,
+  type FilterBank,
+  NOISE_SUMS_PER_CHUNK,
+  noiseChunkCount,
+  sharedFloat64,
+} from '../bank.js';
+import type { TaskExecutor } from './executor.js';
+import { taskRanges } from './ranges.js';
+
+export async function buildFilterBank(executor: TaskExecutor, rows: number, cols: number): Promise<FilterBank> {
+  const cached = cachedFilterBank(rows, cols);
+  if (cached) return cached;
+  const parts = executor.parts(rows * cols);
+  const bank = bankMaps(rows, cols);
+  await Promise.all([
+    ...taskRanges(rows, cols, bank.quadrantRows, parts, 1).map((range) => executor.run({ kind: 'bankRadial', ...range, bank })),
+    ...taskRanges(rows, cols, rows, parts, 1).map((range) => executor.run({ kind: 'bankAngular', ...range, bank })),
+  ]);
+  const chunks = noiseChunkCount(rows);
+  const sums = sharedFloat64(chunks * NOISE_SUMS_PER_CHUNK);
+  await Promise.all(taskRanges(rows, cols, chunks, parts, 1).map((range) => executor.run({ kind: 'bankNoise', ...range, bank, sums })));
+  return cacheFilterBank({ ...bank, noise: addNoiseChunks(sums) });
+}
