@@ -115,6 +115,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   let mask = (1u << params.bits) - 1u;
   let prefix0 = selection[4u * m];
   let prefix1 = selection[4u * m + 2u];
+  // Both middle ranks under one prefix (always in the first pass, and mostly after it):
+  // their two histograms are the same, so count once and flush the bins twice.
+  let same = params.radixPass == 0u || matches(prefix1, prefix0);
   if (m < ${maps}u) {
     for (var k = 0u; k < ${VALUES_PER_INVOCATION}u; k++) {
       let id = block * ${WORKGROUP_SIZE * VALUES_PER_INVOCATION}u + k * ${WORKGROUP_SIZE}u + lid;
@@ -122,12 +125,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
       let key = bitcast<u32>(value(m, id));
       let bin = (key >> params.shift) & mask;
       if (matches(key, prefix0)) { atomicAdd(&localBins[bin], 1u); }
-      if (matches(key, prefix1)) { atomicAdd(&localBins[${BINS}u + bin], 1u); }
+      if (!same && matches(key, prefix1)) { atomicAdd(&localBins[${BINS}u + bin], 1u); }
     }
   }
   workgroupBarrier();
   for (var b = lid; b < ${2 * BINS}u; b += ${WORKGROUP_SIZE}u) {
-    let c = atomicLoad(&localBins[b]);
+    let c = atomicLoad(&localBins[select(b, b - ${BINS}u, same && b >= ${BINS}u)]);
     if (c != 0u) { atomicAdd(&histogram[2u * m * ${BINS}u + b], c); }
   }
 }
