@@ -1,9 +1,11 @@
 /**
  * Colour conversion and the reference's box downsampling in one pass (FSIM_SPEC.md §1–2):
  * each output pixel averages its F×F box of Y (and I, Q for colour) with zero padding and
- * the divisor F². It also writes the FFT input: Y minus a constant near its mean, with a
- * zero imaginary plane. Every filter is zero at DC, so the constant changes nothing but
- * keeps float32 rounding of the huge DC term out of the weak high-frequency coefficients.
+ * the divisor F². For the per-stage path it also writes the FFT input: Y minus a constant
+ * near its mean, with a zero imaginary plane (the fused path's forward row transforms read
+ * Y and subtract the constant themselves). Every filter is zero at DC, so the constant
+ * changes nothing but keeps float32 rounding of the huge DC term out of the weak
+ * high-frequency coefficients.
  * Source: 8-bit samples as stored (1, 3 or 4 a pixel, four bytes to a u32, uploaded without
  * repacking) or float planes (16-bit and float images).
  */
@@ -20,23 +22,24 @@ export interface ColourVariant {
   packed: boolean;
   /** Write I and Q too. */
   colour: boolean;
+  /** Write the FFT input planes (the per-stage path; the fused one reads Y). */
+  fftInput: boolean;
 }
 
 const read = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'read', type });
 const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
 
 /** The source (samples, or three planes), Y, the FFT input planes, and I and Q for colour. */
-export const colourBindings = ({ packed, colour }: ColourVariant): BindingDeclaration[] => [
+export const colourBindings = ({ packed, colour, fftInput }: ColourVariant): BindingDeclaration[] => [
   { name: 'params', kind: 'uniform', type: 'Params' },
   ...(packed ? [read('pixels', 'array<u32>')] : [read('red'), read('green'), read('blue')]),
   write('y'),
-  write('fftRe'),
-  write('fftIm'),
+  ...(fftInput ? [write('fftRe'), write('fftIm')] : []),
   ...(colour ? [write('chromaI'), write('chromaQ')] : []),
 ];
 
 export function colourShader(variant: ColourVariant): string {
-  const { packed, colour } = variant;
+  const { packed, colour, fftInput } = variant;
   return wgsl`
 ${flatIndex}
 struct Params {
@@ -99,8 +102,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let yiq = sum / f32(F * F);
   y[id] = yiq.x;
+#if ${fftInput}
   fftRe[id] = yiq.x - params.offset;
   fftIm[id] = 0.0;
+#endif
 #if ${colour}
   chromaI[id] = yiq.y;
   chromaQ[id] = yiq.z;

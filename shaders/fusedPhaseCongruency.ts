@@ -3,7 +3,7 @@
  * four adjacent columns, the whole 1-D transform in registers (shaders/registerFft.ts), with
  * the work around it folded into its prologue and epilogue, so that no filtered spectrum and
  * no EO map goes through global memory between kernels:
- *   forwardRows     Y (planes) → row DFT → complex map
+ *   forwardRows     Y − offset (the colour stage's Y; real) → row DFT → complex map
  *   forwardColumns  → column DFT → the spectrum IM (complex)
  *   filter(o)       along one axis, per scale s: IM · G_s · S_o, swapped (IDFT = swap ∘ DFT ∘ swap),
  *                   → DFT → T_s
@@ -82,16 +82,17 @@ const columnElement =
 const columnLoad = (cols: number) => columnElement(cols, 'column');
 
 export const forwardRowsBindings: readonly BindingDeclaration[] = [
-  { name: 'inRe', kind: 'read', type: f32Map },
-  { name: 'inIm', kind: 'read', type: f32Map },
+  { name: 'y', kind: 'read', type: f32Map },
+  /** The constant near the mean of Y that the transform's input leaves out (shaders/colour.ts). */
+  { name: 'offset', kind: 'uniform', type: 'f32' },
   { name: 'twiddles', kind: 'read', type: complexMap },
   { name: 'output', kind: 'write', type: complexMap },
 ];
 
-/** The forward DFT of every row of a planar map (the colour stage's output) into a complex map. */
+/** The forward DFT of every row of Y − offset (real) into a complex map. */
 export function forwardRowsShader(shape: RegisterFftShape, rows: number, cols: number): string {
   const at = rowElement(cols);
-  const code = transform(shape, 'f', (i) => `vec2<f32>(inRe[${at(i)}], inIm[${at(i)}])`);
+  const code = transform(shape, 'f', (i) => `vec2<f32>(y[${at(i)}] - offset, 0.0)`);
   const store = outputs(code, shape, (i, v) => [`output[${at(i)}] = ${v};`]);
   return kernel(forwardRowsBindings, shape, rows, [...code.lines, ...store]);
 }

@@ -344,6 +344,8 @@ export class GpuBackend implements Backend {
     const chromaQ = greyscale ? null : pool.map(n, 'q');
     const range = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'range');
     device.queue.writeBuffer(range, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
+    const fused = res instanceof FusedPhaseCongruency;
+    const offset = luminanceOffset(image, greyscale);
     const colourUniform = pool.uniform(
       uniformData([
         ['u32', inRows],
@@ -353,7 +355,7 @@ export class GpuBackend implements Backend {
         ['u32', factor],
         ['u32', Math.floor((factor - 1) / 2)],
         ['u32', greyscale ? 1 : 0],
-        ['f32', luminanceOffset(image, greyscale)],
+        ['f32', offset],
         ['u32', image.channels],
       ]),
       'colour-params',
@@ -370,7 +372,7 @@ export class GpuBackend implements Backend {
 
     // colour → downsample (one kernel), and the min/max that detects a flat image
     let pass = timer.pass(encoder, 'colour');
-    const colourProgram = K.colour({ packed, colour: !greyscale });
+    const colourProgram = K.colour({ packed, colour: !greyscale, fftInput: !fused });
     run(
       pass,
       colourProgram,
@@ -378,8 +380,7 @@ export class GpuBackend implements Backend {
         params: colourUniform,
         ...(packed ? { pixels: sources[0] } : { red: sources[0], green: sources[1], blue: sources[2] }),
         y,
-        fftRe: res.fftInput.re,
-        fftIm: res.fftInput.im,
+        ...(res instanceof FusedPhaseCongruency ? {} : { fftRe: res.fftInput.re, fftIm: res.fftInput.im }),
         ...(greyscale ? {} : { chromaI: chromaI!, chromaQ: chromaQ! }),
       },
       groupsFor(n),
@@ -404,7 +405,9 @@ export class GpuBackend implements Backend {
         };
       };
       const forward = passes('fft');
-      res.recordForward(forward.pass);
+      const offsetUniform = pool.uniform(uniformData([['f32', offset]]), 'luminance-offset');
+      temporaries.push(offsetUniform);
+      res.recordForward(forward.pass, y, offsetUniform);
       forward.end();
       const phaseCongruency = passes('phaseCongruency');
       res.recordPhaseCongruency(phaseCongruency.pass, range, pc);

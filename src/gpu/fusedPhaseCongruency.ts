@@ -28,7 +28,7 @@ import { angularMap, filterBank } from '../bank.js';
 import { PC } from '../constants.js';
 import { fftPlan, type StockhamPlan } from '../fft/plan.js';
 import { type BufferPool, uniformData } from './buffers.js';
-import { GPU_MAX_POWER_OF_TWO_RADIX, type Planes, twiddleTable } from './fft.js';
+import { GPU_MAX_POWER_OF_TWO_RADIX, twiddleTable } from './fft.js';
 import * as K from './kernels.js';
 import { declaredProgram, dispatch, groupsFor, type Program, type ProgramCache } from './programs.js';
 
@@ -100,8 +100,6 @@ export function fusedFits(rows: number, cols: number, limits: GPUSupportedLimits
 
 export class FusedPhaseCongruency {
   readonly n: number;
-  /** The colour stage writes the FFT input here (two f32 planes; they alias energy maps 0 and 1). */
-  readonly fftInput: Planes;
   private readonly programs: {
     forwardRows: Program;
     forwardColumns: Program;
@@ -184,7 +182,6 @@ export class FusedPhaseCongruency {
     this.energy = Array.from({ length: PC.norient }, (_, o) => this.own(pool.map(n, `energy${o}`)));
     this.smallestScaleEnergy = Array.from({ length: PC.norient }, (_, o) => this.own(pool.map(n, `a0sq${o}`)));
     this.amplitudeAll = this.own(pool.map(n, 'amplitudeAll'));
-    this.fftInput = { re: this.energy[0], im: this.energy[1] };
     // Zero on creation; the select kernel re-zeroes what it reads.
     this.histogram = upload(new Uint32Array(2 * BINS * PC.norient), 'histogram');
     this.selection = this.own(pool.acquire(16 * PC.norient, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'selection'));
@@ -243,16 +240,10 @@ export class FusedPhaseCongruency {
     dispatch(pass(kernel), this.cache, { program, bindGroup, groups });
   }
 
-  /** The spectrum of the colour stage's output (fftInput). */
-  recordForward(pass: PassFor): void {
+  /** The spectrum of Y − offset (`offset`: a uniform f32, the colour stage's constant). */
+  recordForward(pass: PassFor, y: GPUBuffer, offset: GPUBuffer): void {
     const { rows } = this;
-    this.run(
-      pass,
-      'forwardRows',
-      this.programs.forwardRows,
-      { inRe: this.fftInput.re, inIm: this.fftInput.im, twiddles: this.twiddles.rows, output: this.filtered[0] },
-      rows,
-    );
+    this.run(pass, 'forwardRows', this.programs.forwardRows, { y, offset, twiddles: this.twiddles.rows, output: this.filtered[0] }, rows);
     this.run(
       pass,
       'forwardColumns',

@@ -22,7 +22,9 @@ import { chromaBindings, chromaShader, type PoolVariant, poolBindings, poolShade
 import { declaredProgram, type Program } from './programs.js';
 
 export const colour = (v: ColourVariant): Program =>
-  declaredProgram(`colour-${v.packed ? 'u8' : 'f32'}-${v.colour ? 'yiq' : 'y'}`, colourBindings(v), () => colourShader(v));
+  declaredProgram(`colour-${v.packed ? 'u8' : 'f32'}-${v.colour ? 'yiq' : 'y'}${v.fftInput ? '-fft' : ''}`, colourBindings(v), () =>
+    colourShader(v),
+  );
 export const range = declaredProgram('range', rangeBindings, () => rangeShader);
 export const filter = declaredProgram('pc-filter', filterBindings, () => filterShader);
 export const accumulate = declaredProgram('pc-accumulate', accumulateBindings, () => accumulateShader);
