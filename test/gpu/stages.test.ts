@@ -140,17 +140,21 @@ describe('the fused path through the whole pipeline', () => {
     await fused.dispose();
   });
 
-  it('rows longer than 16 KiB of workgroup storage holds (the split exchange), against the CPU maps', async () => {
-    // 2100 columns: 8·2100 bytes exceed the default 16 KiB, 4·2100 do not.
-    const [rows, cols] = [24, 2100];
-    const { image: wide } = alignImage(await decodeFile(image('I01.bmp')), [rows, cols], 'stretch');
-    const { image: wideDist } = alignImage(await decodeFile(image('I01_dist.bmp')), [rows, cols], 'stretch');
-    const fused = new Fsim(await GpuBackend.create(manager, { fft: 'fused' }));
-    const g = await fused.compare(wide, wideDist, { scale: 1, maps: true });
-    const c = await cpu.compare(wide, wideDist, { scale: 1, maps: true });
+  /** The I01 pair stretched to rows × cols on this engine, its PC maps against the CPU path's. */
+  async function againstCpuMaps(engine: Fsim, rows: number, cols: number): Promise<void> {
+    const { image: ref } = alignImage(await decodeFile(image('I01.bmp')), [rows, cols], 'stretch');
+    const { image: dist } = alignImage(await decodeFile(image('I01_dist.bmp')), [rows, cols], 'stretch');
+    const g = await engine.compare(ref, dist, { scale: 1, maps: true });
+    const c = await cpu.compare(ref, dist, { scale: 1, maps: true });
     expect(maxAbsDiff(g.maps!.pc1, c.maps!.pc1)).toBeLessThan(2e-4);
     expect(maxAbsDiff(g.maps!.pc2, c.maps!.pc2)).toBeLessThan(2e-4);
     expect(Math.abs(g.fsimc - c.fsimc)).toBeLessThan(1e-4);
+  }
+
+  it('rows longer than 16 KiB of workgroup storage holds (the split exchange), against the CPU maps', async () => {
+    // 2100 columns: 8·2100 bytes exceed the default 16 KiB, 4·2100 do not.
+    const fused = new Fsim(await GpuBackend.create(manager, { fft: 'fused' }));
+    await againstCpuMaps(fused, 24, 2100);
     await fused.dispose();
   });
 
@@ -167,14 +171,7 @@ describe('the fused path through the whole pipeline', () => {
     const r = await fused.compare(await decodeFile(image(c.ref)), await decodeFile(image(c.dist)), { scale: c.scale });
     expect(Math.abs(r.fsim - c.fsim)).toBeLessThanOrEqual(GPU_TOLERANCE);
     expect(Math.abs(r.fsimc - c.fsimc)).toBeLessThanOrEqual(GPU_TOLERANCE);
-    const [rows, cols] = [36, 90];
-    const { image: small } = alignImage(await decodeFile(image('I01.bmp')), [rows, cols], 'stretch');
-    const { image: smallDist } = alignImage(await decodeFile(image('I01_dist.bmp')), [rows, cols], 'stretch');
-    const g = await fused.compare(small, smallDist, { scale: 1, maps: true });
-    const cpuMaps = await cpu.compare(small, smallDist, { scale: 1, maps: true });
-    expect(maxAbsDiff(g.maps!.pc1, cpuMaps.maps!.pc1)).toBeLessThan(2e-4);
-    expect(maxAbsDiff(g.maps!.pc2, cpuMaps.maps!.pc2)).toBeLessThan(2e-4);
-    expect(Math.abs(g.fsimc - cpuMaps.fsimc)).toBeLessThan(1e-4);
+    await againstCpuMaps(fused, 36, 90);
     await fused.dispose();
   });
 });
