@@ -30,6 +30,9 @@ import type { TaskExecutor } from '../cpu/executor.js';
 /** What one downsampled size keeps: the fused kernels' resources, or the per-stage path's. */
 type SizeEntry = FusedPhaseCongruency | SizeResources;
 
+/** The key of a downsampled size among the resident sizes and the banks being built. */
+const sizeKey = (rows: number, cols: number) => `${rows}x${cols}`;
+
 /** Images of at least this many (downsampled) pixels are submitted one orientation at a time. */
 const SPLIT_SUBMISSIONS_AT = 1 << 20;
 /** Sizes kept resident together while their pixels add up to at most this (~26 f32 maps each). */
@@ -267,7 +270,7 @@ export class GpuBackend implements Backend {
   }
 
   private resources(state: DeviceState, rows: number, cols: number): SizeEntry {
-    const key = `${rows}x${cols}`;
+    const key = sizeKey(rows, cols);
     let res = state.sizes.get(key);
     if (res) {
       state.sizes.delete(key); // re-inserted below: most recently used last
@@ -308,11 +311,12 @@ export class GpuBackend implements Backend {
     const { height: inRows, width: inCols } = image;
     const [h, w] = downsampledSize(inRows, inCols, factor);
     const n = h * w;
-    this.checkLimits((await this.device()).acquired, image, n);
-    // A new size's filter bank, on the worker threads where there are some (into the bank
-    // cache, where the size's resources find it). From here to the submission nothing
-    // awaits, so no other call can evict the resources this one records with.
-    if (this.options.executor) await this.filterBank(h, w);
+    const current = await this.device();
+    this.checkLimits(current.acquired, image, n);
+    // A size not yet resident: its filter bank on the worker threads where there are some
+    // (into the bank cache, where the size's resources find it). From here to the submission
+    // nothing awaits, so no other call can evict the resources this one records with.
+    if (this.options.executor && !current.sizes.has(sizeKey(h, w))) await this.filterBank(h, w);
     const state = await this.device();
     const { acquired, programs, pool } = state;
     const { device } = acquired;
@@ -649,7 +653,7 @@ export class GpuBackend implements Backend {
 
   /** The filter bank of a size, built once on the executor however many calls ask at once. */
   private filterBank(rows: number, cols: number): Promise<FilterBank> {
-    const key = `${rows}x${cols}`;
+    const key = sizeKey(rows, cols);
     let pending = this.banks.get(key);
     if (!pending) {
       pending = buildFilterBank(this.options.executor!, rows, cols).finally(() => this.banks.delete(key));
