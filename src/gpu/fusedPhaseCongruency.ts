@@ -111,7 +111,7 @@ export class FusedPhaseCongruency {
   private readonly twiddles: { rows: GPUBuffer; columns: GPUBuffer };
   private readonly radial: GPUBuffer;
   private readonly angular: GPUBuffer[];
-  /** T_s: the row DFTs of the filtered spectrum of one orientation (the first also holds the forward rows). */
+  /** T_s: the filter pass's DFTs of the filtered spectrum of one orientation (the first also holds the forward rows). */
   private readonly filtered: GPUBuffer[];
   private readonly spectrum: GPUBuffer;
   private readonly energy: GPUBuffer[];
@@ -123,8 +123,8 @@ export class FusedPhaseCongruency {
   private readonly histogramGroups: number;
   /** Workgroups of a column kernel (lanes adjacent columns each). */
   private readonly columnGroups: number;
-  /** The filter and energy kernels' names in profiles (by the axis each takes). */
-  private readonly kernelNames: [filter: string, energy: string];
+  /** The axis the filter and the energy kernels each take (FusedLayout.order): name in profiles, twiddles, workgroups. */
+  private readonly inverse: Record<'filter' | 'energy', { name: string; twiddles: GPUBuffer; groups: number }>;
   private readonly owned: GPUBuffer[] = [];
   private readonly bindGroups = new Map<string, GPUBindGroup>();
 
@@ -133,7 +133,7 @@ export class FusedPhaseCongruency {
     private readonly pool: BufferPool,
     readonly rows: number,
     readonly cols: number,
-    readonly layout: FusedLayout = DEFAULT_FUSED_LAYOUT,
+    layout: FusedLayout = DEFAULT_FUSED_LAYOUT,
   ) {
     this.n = rows * cols;
     const n = this.n;
@@ -146,7 +146,6 @@ export class FusedPhaseCongruency {
     const shapeOf = (axis: Axis) => (axis === 'rows' ? rowAxis.shape : columnAxis.shape);
     const { exchange: columnExchange, lanes } = columnAxis.shape;
     const key = `${rows}x${cols}-${rowAxis.shape.exchange}-${columnExchange}x${lanes}`;
-    this.kernelNames = layout.order === 'rows-first' ? ['filterRows', 'columnsEnergy'] : ['filterColumns', 'rowsEnergy'];
     this.programs = {
       forwardRows: declaredProgram(`fused-forward-rows-${key}`, forwardRowsBindings, () => forwardRowsShader(rowAxis.shape, rows, cols)),
       forwardColumns: declaredProgram(`fused-forward-columns-${key}`, forwardColumnsBindings, () =>
@@ -170,6 +169,14 @@ export class FusedPhaseCongruency {
       return buffer;
     };
     this.twiddles = { rows: upload(rowAxis.twiddles, `twiddles-${cols}`), columns: upload(columnAxis.twiddles, `twiddles-${rows}`) };
+    const along = {
+      rows: { twiddles: this.twiddles.rows, groups: rows },
+      columns: { twiddles: this.twiddles.columns, groups: this.columnGroups },
+    };
+    this.inverse = {
+      filter: { name: filterAxis === 'rows' ? 'filterRows' : 'filterColumns', ...along[filterAxis] },
+      energy: { name: energyAxis === 'rows' ? 'rowsEnergy' : 'columnsEnergy', ...along[energyAxis] },
+    };
     // G_0…G_3 of each quadrant entry side by side (one vec4 read per frequency).
     const quadrant = bank.quadrantRows * bank.quadrantCols;
     const radial = new Float32Array(quadrant * 4);
@@ -255,36 +262,33 @@ export class FusedPhaseCongruency {
 
   /** Phase congruency of the spectrum into `pc`; `range` is the colour stage's min/max of Y. */
   recordPhaseCongruency(pass: PassFor, range: GPUBuffer, pc: GPUBuffer): void {
-    const rowsFirst = this.layout.order === 'rows-first';
-    const rowAxis = { twiddles: this.twiddles.rows, groups: this.rows };
-    const columnAxis = { twiddles: this.twiddles.columns, groups: this.columnGroups };
-    const [filterAxis, energyAxis] = rowsFirst ? [rowAxis, columnAxis] : [columnAxis, rowAxis];
-    const [filterName, energyName] = this.kernelNames;
+    const { filter, energy } = this.inverse;
     const t = Object.fromEntries(this.filtered.map((buffer, s) => [`t${s}`, buffer]));
     for (let o = 0; o < PC.norient; o++) {
       this.run(
         pass,
-        filterName,
+        filter.name,
         this.programs.filter,
-        { spectrum: this.spectrum, radial: this.radial, angular: this.angular[o], twiddles: filterAxis.twiddles, ...t },
-        filterAxis.groups,
+        { spectrum: this.spectrum, radial: this.radial, angular: this.angular[o], twiddles: filter.twiddles, ...t },
+        filter.groups,
       );
       this.run(
         pass,
-        energyName,
+        energy.name,
         this.programs.energy[o === 0 ? 0 : 1],
         {
           ...t,
-          twiddles: energyAxis.twiddles,
+          twiddles: energy.twiddles,
           energy: this.energy[o],
           smallestScaleEnergy: this.smallestScaleEnergy[o],
           amplitudeAll: this.amplitudeAll,
         },
-        energyAxis.groups,
+        energy.groups,
       );
     }
     // The exact median of each orientation's |EO_0|², all four in each pass.
-    const values = Object.fromEntries(this.smallestScaleEnergy.map((buffer, o) => [histogramMapNames(PC.norient)[o], buffer]));
+    const names = histogramMapNames(PC.norient);
+    const values = Object.fromEntries(this.smallestScaleEnergy.map((buffer, o) => [names[o], buffer]));
     for (const radixPass of this.uniforms.radixPasses) {
       this.run(
         pass,
