@@ -20,3 +20,9 @@ export function bindingLines(declarations: readonly BindingDeclaration[]): strin
 
 export const f32Map = 'array<f32>';
 export const complexMap = 'array<vec2<f32>>';
+
+/** A read-only storage binding (an f32 map unless typed). */
+export const read = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'read', type });
+/** A read-write storage binding (an f32 map unless typed). */
+export const write = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'write', type });
+export const uniform = (name: string, type: string): BindingDeclaration => ({ name, kind: 'uniform', type });

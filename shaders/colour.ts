@@ -11,7 +11,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { YIQ } from '../src/constants.js';
-import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
+import { type BindingDeclaration, bindingLines, read, uniform, write } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** One row of the YIQ matrix (src/constants.ts) as WGSL: `a * v.x + b * v.y + c * v.z`. */
@@ -26,12 +26,9 @@ export interface ColourVariant {
   fftInput: boolean;
 }
 
-const read = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'read', type });
-const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
-
 /** The source (samples, or three planes), Y, the FFT input planes, and I and Q for colour. */
 export const colourBindings = ({ packed, colour, fftInput }: ColourVariant): BindingDeclaration[] => [
-  { name: 'params', kind: 'uniform', type: 'Params' },
+  uniform('params', 'Params'),
   ...(packed ? [read('pixels', 'array<u32>')] : [read('red'), read('green'), read('blue')]),
   write('y'),
   ...(fftInput ? [write('fftRe'), write('fftIm')] : []),
@@ -124,9 +121,9 @@ export const RANGE_VALUES_PER_INVOCATION = 64;
  * 0.8 s per 1080p image on SwiftShader.
  */
 export const rangeBindings: readonly BindingDeclaration[] = [
-  { name: 'count', kind: 'uniform', type: 'u32' },
+  uniform('count', 'u32'),
   read('values'),
-  { name: 'range', kind: 'write', type: 'array<atomic<u32>, 2>' },
+  write('range', 'array<atomic<u32>, 2>'),
 ];
 
 export const rangeShader = /* wgsl */ `

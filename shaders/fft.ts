@@ -7,7 +7,7 @@
  * `bluestein` holds the chirp and convolution-spectrum multiplies of the chirp-z transform.
  * Twiddles and roots are float64 values from src/fft/plan.ts, rounded once to f32.
  */
-import { type BindingDeclaration, bindingLines, complexMap, f32Map } from './bindings.js';
+import { type BindingDeclaration, bindingLines, complexMap, read, uniform, write } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** Layout of one batch of 1-D transforms, shared by every FFT kernel's uniform. */
@@ -120,18 +120,15 @@ fn dft${radix}(a: array<vec2<f32>, ${radix}>) -> array<vec2<f32>, ${radix}> {
 
 /** The stage and fused kernels' bindings: the plan's layout, planes in and out, twiddles. */
 export const fftBindings: readonly BindingDeclaration[] = [
-  { name: 'shape', kind: 'uniform', type: 'Layout' },
-  { name: 'inRe', kind: 'read', type: f32Map },
-  { name: 'inIm', kind: 'read', type: f32Map },
-  { name: 'outRe', kind: 'write', type: f32Map },
-  { name: 'outIm', kind: 'write', type: f32Map },
-  { name: 'twiddles', kind: 'read', type: complexMap },
+  uniform('shape', 'Layout'),
+  read('inRe'),
+  read('inIm'),
+  write('outRe'),
+  write('outIm'),
+  read('twiddles', complexMap),
 ];
 /** Bluestein's: `factors` holds chirp[t] for t < n, then the m-point kernel spectrum. */
-export const bluesteinBindings: readonly BindingDeclaration[] = [
-  ...fftBindings.slice(0, 5),
-  { name: 'factors', kind: 'read', type: complexMap },
-];
+export const bluesteinBindings: readonly BindingDeclaration[] = [...fftBindings.slice(0, 5), read('factors', complexMap)];
 const bindings = bindingLines(fftBindings);
 
 /** One Stockham pass of one radix through global memory (any length, any layout). */

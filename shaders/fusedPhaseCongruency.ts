@@ -15,7 +15,7 @@
  * Sizes, plans and filter-bank layout are compile-time constants: one pipeline per size.
  */
 import { PC } from '../src/constants.js';
-import { type BindingDeclaration, bindingLines, complexMap, f32Map } from './bindings.js';
+import { type BindingDeclaration, bindingLines, complexMap, read, uniform, write } from './bindings.js';
 import { f32 } from './common.js';
 import { cmulFunction } from './fft.js';
 import { noiseThresholdFunction } from './phaseCongruency.js';
@@ -82,11 +82,11 @@ const columnElement =
 const columnLoad = (cols: number) => columnElement(cols, 'column');
 
 export const forwardRowsBindings: readonly BindingDeclaration[] = [
-  { name: 'y', kind: 'read', type: f32Map },
+  read('y'),
   /** The constant near the mean of Y that the transform's input leaves out (shaders/colour.ts). */
-  { name: 'offset', kind: 'uniform', type: 'f32' },
-  { name: 'twiddles', kind: 'read', type: complexMap },
-  { name: 'output', kind: 'write', type: complexMap },
+  uniform('offset', 'f32'),
+  read('twiddles', complexMap),
+  write('output', complexMap),
 ];
 
 /** The forward DFT of every row of Y − offset (real) into a complex map. */
@@ -98,9 +98,9 @@ export function forwardRowsShader(shape: RegisterFftShape, rows: number, cols: n
 }
 
 export const forwardColumnsBindings: readonly BindingDeclaration[] = [
-  { name: 'input', kind: 'read', type: complexMap },
-  { name: 'twiddles', kind: 'read', type: complexMap },
-  { name: 'output', kind: 'write', type: complexMap },
+  read('input', complexMap),
+  read('twiddles', complexMap),
+  write('output', complexMap),
 ];
 
 /** The forward DFT of every column of a complex map (shape.lanes adjacent columns per workgroup). */
@@ -129,11 +129,11 @@ function axisLayout(axis: Axis, rows: number, cols: number) {
 }
 
 export const filterBindings: readonly BindingDeclaration[] = [
-  { name: 'spectrum', kind: 'read', type: complexMap },
-  { name: 'radial', kind: 'read', type: 'array<vec4<f32>>' },
-  { name: 'angular', kind: 'read', type: f32Map },
-  { name: 'twiddles', kind: 'read', type: complexMap },
-  ...Array.from({ length: PC.nscale }, (_, s): BindingDeclaration => ({ name: `t${s}`, kind: 'write', type: complexMap })),
+  read('spectrum', complexMap),
+  read('radial', 'array<vec4<f32>>'),
+  read('angular'),
+  read('twiddles', complexMap),
+  ...Array.from({ length: PC.nscale }, (_, s) => write(`t${s}`, complexMap)),
 ];
 
 /**
@@ -169,11 +169,11 @@ fn filtered(row: u32, col: u32, s: u32) -> vec2<f32> {
 }
 
 export const energyBindings: readonly BindingDeclaration[] = [
-  ...Array.from({ length: PC.nscale }, (_, s): BindingDeclaration => ({ name: `t${s}`, kind: 'read', type: complexMap })),
-  { name: 'twiddles', kind: 'read', type: complexMap },
-  { name: 'energy', kind: 'write', type: f32Map },
-  { name: 'smallestScaleEnergy', kind: 'write', type: f32Map },
-  { name: 'amplitudeAll', kind: 'write', type: f32Map },
+  ...Array.from({ length: PC.nscale }, (_, s) => read(`t${s}`, complexMap)),
+  read('twiddles', complexMap),
+  write('energy'),
+  write('smallestScaleEnergy'),
+  write('amplitudeAll'),
 ];
 
 /** Per pixel, from e{s} and o{s} of the four scales: the sums, |EO_0|² and the energy, stored. */
@@ -228,12 +228,12 @@ export function energyShader(axis: Axis, shape: RegisterFftShape, rows: number, 
 }
 
 export const finishBindings: readonly BindingDeclaration[] = [
-  { name: 'params', kind: 'uniform', type: 'Params' },
-  ...Array.from({ length: PC.norient }, (_, o): BindingDeclaration => ({ name: `energy${o}`, kind: 'read', type: f32Map })),
-  { name: 'amplitudeAll', kind: 'read', type: f32Map },
-  { name: 'selection', kind: 'read', type: 'array<u32>' },
-  { name: 'range', kind: 'read', type: 'array<u32>' },
-  { name: 'pc', kind: 'write', type: f32Map },
+  uniform('params', 'Params'),
+  ...Array.from({ length: PC.norient }, (_, o) => read(`energy${o}`)),
+  read('amplitudeAll'),
+  read('selection', 'array<u32>'),
+  read('range', 'array<u32>'),
+  write('pc'),
 ];
 
 /**

@@ -1,6 +1,6 @@
 /** Scharr gradient magnitude (FSIM_SPEC.md §4): 3×3, zero padding, same size. */
 import { SCHARR_X, SCHARR_Y } from '../src/constants.js';
-import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
+import { type BindingDeclaration, bindingLines, read, uniform, write } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /** One guarded load and multiply-add per tap of the 3×3 kernels that is not zero in both. */
@@ -23,11 +23,7 @@ function taps(kx: readonly number[], ky: readonly number[]): string {
   return lines.join('\n');
 }
 
-export const gradientBindings: readonly BindingDeclaration[] = [
-  { name: 'params', kind: 'uniform', type: 'Params' },
-  { name: 'y', kind: 'read', type: f32Map },
-  { name: 'gm', kind: 'write', type: f32Map },
-];
+export const gradientBindings: readonly BindingDeclaration[] = [uniform('params', 'Params'), read('y'), write('gm')];
 
 export const gradientShader = /* wgsl */ `
 ${flatIndex}

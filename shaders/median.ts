@@ -6,7 +6,7 @@
  * are selected at once; no approximation anywhere.
  * selection = [prefix₀, rank₀, prefix₁, rank₁]; after the last pass prefix is the value.
  */
-import { type BindingDeclaration, bindingLines } from './bindings.js';
+import { type BindingDeclaration, bindingLines, read, uniform, write } from './bindings.js';
 import { WORKGROUP_SIZE, flatIndex } from './common.js';
 
 export const BINS = 2048;
@@ -53,7 +53,7 @@ struct Params {
   blocksPerMap: u32, // histogramShaderFor(maps > 1): workgroups per map
 };
 `;
-const paramsBinding: BindingDeclaration = { name: 'params', kind: 'uniform', type: 'Params' };
+const paramsBinding = uniform('params', 'Params');
 
 /** The names histogramShaderFor(maps) binds its maps by: `values`, or values0…values{maps−1}. */
 export const histogramMapNames = (maps: number): string[] =>
@@ -61,15 +61,15 @@ export const histogramMapNames = (maps: number): string[] =>
 
 export const histogramBindings = (maps: number): BindingDeclaration[] => [
   paramsBinding,
-  ...histogramMapNames(maps).map((name): BindingDeclaration => ({ name, kind: 'read', type: 'array<f32>' })),
-  { name: 'selection', kind: 'read', type: 'array<u32>' },
-  { name: 'histogram', kind: 'write', type: 'array<atomic<u32>>' },
+  ...histogramMapNames(maps).map((name) => read(name)),
+  read('selection', 'array<u32>'),
+  write('histogram', 'array<atomic<u32>>'),
 ];
 
 export const selectBindings: readonly BindingDeclaration[] = [
   paramsBinding,
-  { name: 'selection', kind: 'write', type: 'array<u32>' },
-  { name: 'histogram', kind: 'write', type: 'array<u32>' },
+  write('selection', 'array<u32>'),
+  write('histogram', 'array<u32>'),
 ];
 
 /**
@@ -79,7 +79,7 @@ export const selectBindings: readonly BindingDeclaration[] = [
  */
 export function histogramShaderFor(maps: number): string {
   const names = histogramMapNames(maps);
-  const read =
+  const valueFunction =
     maps === 1
       ? 'fn value(m: u32, id: u32) -> f32 { return values[id]; }'
       : `fn value(m: u32, id: u32) -> f32 {
@@ -97,7 +97,7 @@ ${params}
 ${bindingLines(histogramBindings(maps))}
 
 var<workgroup> localBins: array<atomic<u32>, ${2 * BINS}>;
-${read}
+${valueFunction}
 
 fn matches(key: u32, prefix: u32) -> bool {
   if (params.radixPass == 0u) { return true; }

@@ -8,7 +8,7 @@
  * Split so that no kernel binds more than the default 8 storage buffers.
  */
 import { PC } from '../src/constants.js';
-import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
+import { type BindingDeclaration, bindingLines, read, uniform, write } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 const main = `@compute @workgroup_size(${WORKGROUP_SIZE})
@@ -24,9 +24,7 @@ struct Params {
   firstScale: u32, // accumulate: 1 for s = 0
 };
 `;
-const paramsBinding: BindingDeclaration = { name: 'params', kind: 'uniform', type: 'Params' };
-const read = (name: string, type = f32Map): BindingDeclaration => ({ name, kind: 'read', type });
-const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
+const paramsBinding = uniform('params', 'Params');
 
 export const filterBindings: readonly BindingDeclaration[] = [
   paramsBinding,

@@ -6,7 +6,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { POOLING } from '../src/constants.js';
-import { type BindingDeclaration, bindingLines, f32Map } from './bindings.js';
+import { type BindingDeclaration, bindingLines, read, uniform, write } from './bindings.js';
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 
 /**
@@ -17,11 +17,8 @@ import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 export const PIXELS_PER_INVOCATION = 32;
 export const SUMS = 5;
 
-const read = (name: string): BindingDeclaration => ({ name, kind: 'read', type: f32Map });
-const write = (name: string): BindingDeclaration => ({ name, kind: 'write', type: f32Map });
-
 export const chromaBindings: readonly BindingDeclaration[] = [
-  { name: 'count', kind: 'uniform', type: 'u32' },
+  uniform('count', 'u32'),
   read('i1'),
   read('q1'),
   read('i2'),
@@ -37,7 +34,7 @@ export interface PoolVariant {
 
 /** `mask`: 1 pooled, 0 left out (src/mask.ts), one per pixel. */
 export const poolBindings = ({ chroma, similarityMap, masked }: PoolVariant): BindingDeclaration[] => [
-  { name: 'params', kind: 'uniform', type: 'Params' },
+  uniform('params', 'Params'),
   read('pc1'),
   read('pc2'),
   read('gm1'),
