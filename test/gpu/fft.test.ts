@@ -35,6 +35,39 @@ async function readBack(buffer: GPUBuffer, count: number): Promise<Float32Array>
   return out;
 }
 
+/**
+ * The largest |GPU − float64 CPU| over every row or column transform of the rows × cols map
+ * (re, im), relative to the largest CPU output; `got(p)` is the GPU's value at pixel p.
+ */
+function relativeError(
+  axis: 'rows' | 'columns',
+  rows: number,
+  cols: number,
+  re: Float32Array,
+  im: Float32Array,
+  inverse: boolean,
+  got: (p: number) => [number, number],
+): number {
+  const length = axis === 'rows' ? cols : rows;
+  const lines = axis === 'rows' ? rows : cols;
+  const cpu = new Fft1D(length);
+  let err = 0,
+    norm = 0;
+  for (let b = 0; b < lines; b++) {
+    const at = (t: number) => (axis === 'rows' ? b * cols + t : t * cols + b);
+    const xr = Float64Array.from({ length }, (_, t) => re[at(t)]);
+    const xi = Float64Array.from({ length }, (_, t) => im[at(t)]);
+    if (inverse) cpu.inverse(xr, xi);
+    else cpu.forward(xr, xi);
+    for (let t = 0; t < length; t++) {
+      const [gr, gi] = got(at(t));
+      err = Math.max(err, Math.hypot(gr - xr[t], gi - xi[t]));
+      norm = Math.max(norm, Math.hypot(xr[t], xi[t]));
+    }
+  }
+  return err / norm;
+}
+
 describe('GPU FFT along rows and columns against the CPU FFT', () => {
   // Lengths up to 2048 run fused in workgroup memory under default limits; 3000 and the
   // one-pass-per-stage variants cover the global-memory kernels.
@@ -76,23 +109,8 @@ describe('GPU FFT along rows and columns against the CPU FFT', () => {
         device.queue.submit([encoder.finish()]);
         const [gotRe, gotIm] = await Promise.all([readBack(dst.re, n), readBack(dst.im, n)]);
         // Reference: the float64 CPU transform of each row / column.
-        const length = axis === 'rows' ? cols : rows;
-        const count = axis === 'rows' ? rows : cols;
-        const cpu = new Fft1D(length);
-        let err = 0,
-          norm = 0;
-        for (let b = 0; b < count; b++) {
-          const at = (t: number) => (axis === 'rows' ? b * cols + t : t * cols + b);
-          const xr = Float64Array.from({ length }, (_, t) => re[at(t)]);
-          const xi = Float64Array.from({ length }, (_, t) => im[at(t)]);
-          if (inverse) cpu.inverse(xr, xi);
-          else cpu.forward(xr, xi);
-          for (let t = 0; t < length; t++) {
-            err = Math.max(err, Math.hypot(gotRe[at(t)] - xr[t], gotIm[at(t)] - xi[t]));
-            norm = Math.max(norm, Math.hypot(xr[t], xi[t]));
-          }
-        }
-        expect(err / norm, `${axis} ${inverse ? 'inverse' : 'forward'} ${fused ? 'fused' : 'per stage'}`).toBeLessThan(2e-6);
+        const error = relativeError(axis, rows, cols, re, im, inverse, (p) => [gotRe[p], gotIm[p]]);
+        expect(error, `${axis} ${inverse ? 'inverse' : 'forward'} ${fused ? 'fused' : 'per stage'}`).toBeLessThan(2e-6);
         plan.release();
       }
     }
@@ -186,22 +204,8 @@ describe('register-resident transforms of the fused path (shaders/registerFft.ts
           : []),
       ] as const) {
         const got = await registerTransform(rows, cols, axis, exchange, maxThreads, lanes, re, im);
-        const length = axis === 'rows' ? cols : rows;
-        const lines = axis === 'rows' ? rows : cols;
-        const cpu = new Fft1D(length);
-        let err = 0,
-          norm = 0;
-        for (let b = 0; b < lines; b++) {
-          const at = (t: number) => (axis === 'rows' ? b * cols + t : t * cols + b);
-          const xr = Float64Array.from({ length }, (_, t) => re[at(t)]);
-          const xi = Float64Array.from({ length }, (_, t) => im[at(t)]);
-          cpu.forward(xr, xi);
-          for (let t = 0; t < length; t++) {
-            err = Math.max(err, Math.hypot(got[2 * at(t)] - xr[t], got[2 * at(t) + 1] - xi[t]));
-            norm = Math.max(norm, Math.hypot(xr[t], xi[t]));
-          }
-        }
-        expect(err / norm, `${axis}, ${exchange} exchange, ≤ ${maxThreads} invocations, ${lanes} a workgroup`).toBeLessThan(2e-6);
+        const error = relativeError(axis, rows, cols, re, im, false, (p) => [got[2 * p], got[2 * p + 1]]);
+        expect(error, `${axis}, ${exchange} exchange, ≤ ${maxThreads} invocations, ${lanes} a workgroup`).toBeLessThan(2e-6);
       }
     }
   });
