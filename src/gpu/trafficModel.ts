@@ -189,15 +189,15 @@ export async function recordComparison(
 /**
  * The GPU path's host work for one FSIMc comparison at F = 1, measured on the recording
  * device (so no GPU time, no driver copies): the first comparison of a size (filter bank,
- * uploads, shader generation) and the median of `runs` later ones (uploads, recording,
- * pooling on the host), in ms. `options.executor` builds the filter bank on threads.
+ * uploads, shader generation) and each of `runs` later ones (uploads, recording, pooling
+ * on the host), in ms. `options.executor` builds the filter bank on threads.
  */
 export async function measureHostWork(
   rows: number,
   cols: number,
   runs: number,
   options: GpuBackendOptions = {},
-): Promise<{ firstMs: number; warmMs: number }> {
+): Promise<{ firstMs: number; laterMs: number[] }> {
   const engine = await recordingEngine(49152, [], options);
   const [a, b] = [testImage(rows, cols, 1), testImage(rows, cols, 2)];
   try {
@@ -207,10 +207,9 @@ export async function measureHostWork(
       return performance.now() - started;
     };
     const firstMs = await timed();
-    const warm: number[] = [];
-    for (let i = 0; i < runs; i++) warm.push(await timed());
-    warm.sort((x, y) => x - y);
-    return { firstMs, warmMs: warm[warm.length >> 1] };
+    const laterMs: number[] = [];
+    for (let i = 0; i < runs; i++) laterMs.push(await timed());
+    return { firstMs, laterMs };
   } finally {
     await engine.dispose();
   }
