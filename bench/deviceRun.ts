@@ -24,7 +24,8 @@ import { join } from 'node:path';
 import { alignImage } from '../src/align.js';
 import type { StageTimings } from '../src/backend.js';
 import { type FsimResult, Fsim } from '../src/fsim.js';
-import { type FftKernels, GpuBackend, type GpuBackendOptions } from '../src/gpu/backend.js';
+import { checkGpuKernels } from '../src/engine.js';
+import { GpuBackend, type GpuBackendOptions } from '../src/gpu/backend.js';
 import type { FusedLayout } from '../src/gpu/fusedPhaseCongruency.js';
 import { DeviceManager, type LimitsPolicy } from '../src/gpu/device.js';
 import type { RasterImage } from '../src/image.js';
@@ -49,17 +50,16 @@ interface Variant {
   label: string;
   options: GpuBackendOptions;
 }
-const KERNELS: readonly FftKernels[] = ['auto', 'fused', 'fused-fft', 'per-stage'];
 function variant(label: string): Variant {
-  const [fft, ...parts] = label.split('+');
-  if (!KERNELS.includes(fft as FftKernels)) throw new Error(`--variants: '${fft}' is not one of ${KERNELS.join(', ')}`);
+  const [kernels, ...parts] = label.split('+');
+  const fft = checkGpuKernels(kernels);
   const layout: Partial<FusedLayout> = {};
   for (const part of parts) {
     if (part === 'rows-first' || part === 'columns-first') layout.order = part;
     else if (/^lanes[124]$/.test(part)) layout.lanes = Number(part.slice(5)) as FusedLayout['lanes'];
     else throw new Error(`--variants: '${part}' in '${label}' is not rows-first, columns-first or lanes1|2|4`);
   }
-  return { label, options: { fft: fft as FftKernels, layout } };
+  return { label, options: { fft, layout } };
 }
 const DEFAULT_VARIANTS = 'auto,fused+columns-first,fused+columns-first+lanes4,fused+rows-first+lanes4,fused-fft';
 const variants: Variant[] = (flag('variants') ?? flag('kernels') ?? DEFAULT_VARIANTS).split(',').map(variant);
