@@ -98,6 +98,22 @@ interface Options {
 
 const u = (value: number) => `${value}u`;
 
+/**
+ * The block of butterfly slot `slot`: `j` bound to this invocation's butterfly in it
+ * (lid + slot·threads), and `body` guarded where only some invocations have one.
+ */
+function slotBlock(lid: string, threads: number, slot: number, guard: string | null, body: string[]): string[] {
+  const indent = guard ? '    ' : '  ';
+  return [
+    '{',
+    `  let j = ${slot === 0 ? lid : `${lid} + ${u(slot * threads)}`};`,
+    ...(guard ? [`  if (${guard}) {`] : []),
+    ...body.map((line) => `${indent}${line}`),
+    ...(guard ? ['  }'] : []),
+    '}',
+  ];
+}
+
 /** Straight-line WGSL for one forward transform of `shape.n` elements (see the module comment). */
 export function registerFftCode(shape: RegisterFftShape, options: Options): RegisterFftCode {
   const { n, stages, threads } = shape;
@@ -115,17 +131,9 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
   const slotsOf = (t: number) => Math.ceil(n / stages[t].radix / threads);
   /** `if` opener for butterfly slot s of stage t, or '' where every invocation has one. */
   const guardOf = (t: number, s: number) => ((s + 1) * threads <= n / stages[t].radix ? null : `j < ${u(n / stages[t].radix)}`);
-  const butterfly = (s: number) => (s === 0 ? lid : `${lid} + ${u(s * threads)}`);
   const input = (t: number, s: number, r: number) => `${prefix}x${t}_${s}_${r}`;
   const output = (t: number, s: number, q: number) => `${prefix}y${t}_${s}_${q}`;
-  const block = (t: number, s: number, body: string[]) => {
-    const guard = guardOf(t, s);
-    lines.push(`{`, `  let j = ${butterfly(s)};`);
-    if (guard) lines.push(`  if (${guard}) {`);
-    for (const line of body) lines.push(`${guard ? '    ' : '  '}${line}`);
-    if (guard) lines.push('  }');
-    lines.push('}');
-  };
+  const block = (t: number, s: number, body: string[]) => lines.push(...slotBlock(lid, threads, s, guardOf(t, s), body));
 
   stages.forEach(({ radix: R, stride, twiddleOffset }, t) => {
     const groups = n / R;
@@ -205,15 +213,13 @@ export function forEachOutput(
   body: (index: string, value: string, q: number) => string[],
   lid = 'lid',
 ): string[] {
-  const lines: string[] = [];
-  for (const { slot, guard, values } of code.outputs) {
-    lines.push('{', `  let j = ${slot === 0 ? lid : `${lid} + ${u(slot * shape.threads)}`};`);
-    if (guard) lines.push(`  if (${guard}) {`);
-    values.forEach(({ value, index }, q) => {
-      for (const line of body(index, value, q)) lines.push(`${guard ? '    ' : '  '}${line}`);
-    });
-    if (guard) lines.push('  }');
-    lines.push('}');
-  }
-  return lines;
+  return code.outputs.flatMap(({ slot, guard, values }) =>
+    slotBlock(
+      lid,
+      shape.threads,
+      slot,
+      guard,
+      values.flatMap(({ value, index }, q) => body(index, value, q)),
+    ),
+  );
 }
