@@ -112,15 +112,11 @@ export function angularMap(
 ): Float64Array | Float32Array {
   const { rows, cols } = bank;
   const map = new type(rows * cols);
-  if (map instanceof Float64Array) {
-    for (let r = 0; r < rows; r++) angularRow(bank, o, r, 0, cols, map.subarray(r * cols, (r + 1) * cols));
-  } else {
-    // Row by row through one float64 row: no full float64 map on the way (70 MB at 4K).
-    const row = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) {
-      angularRow(bank, o, r, 0, cols, row);
-      map.set(row, r * cols);
-    }
+  // Row by row through one float64 row: a float32 map needs no full float64 map on the way (70 MB at 4K).
+  const row = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    angularRow(bank, o, r, 0, cols, row);
+    map.set(row, r * cols);
   }
   return map;
 }
