@@ -15,10 +15,8 @@ export interface Program {
   readonly key: string;
   readonly source: () => string;
   readonly entryPoint?: string;
-  /** [binding, kind] pairs, slot by slot. */
-  readonly bindings: readonly (readonly [number, BindingKind])[];
-  /** Binding names by slot (bindGroup takes buffers by these). */
-  readonly names: readonly string[];
+  /** Its bindings, slot i the i-th (shaders/bindings.ts); bindGroup takes buffers by their names. */
+  readonly declarations: readonly BindingDeclaration[];
 }
 
 /** A program whose bindings come from one declaration list (shaders/bindings.ts). */
@@ -28,13 +26,7 @@ export function declaredProgram(
   source: () => string,
   entryPoint?: string,
 ): Program {
-  return {
-    key,
-    source,
-    entryPoint,
-    bindings: declarations.map((d, i) => [i, d.kind] as const),
-    names: declarations.map((d) => d.name),
-  };
+  return { key, source, entryPoint, declarations };
 }
 
 const bufferType: Record<BindingKind, GPUBufferBindingType> = { uniform: 'uniform', read: 'read-only-storage', write: 'storage' };
@@ -47,18 +39,15 @@ export class ProgramCache {
   constructor(private readonly device: GPUDevice) {}
 
   layout(program: Program): GPUBindGroupLayout {
-    const signature = [...program.bindings]
-      .sort((a, b) => a[0] - b[0])
-      .map(([b, k]) => `${b}${k[0]}`)
-      .join(',');
+    const signature = program.declarations.map((d, binding) => `${binding}${d.kind[0]}`).join(',');
     let layout = this.layouts.get(signature);
     if (!layout) {
       layout = this.device.createBindGroupLayout({
         label: signature,
-        entries: program.bindings.map(([binding, kind]) => ({
+        entries: program.declarations.map((d, binding) => ({
           binding,
           visibility: GPUShaderStage.COMPUTE,
-          buffer: { type: bufferType[kind] },
+          buffer: { type: bufferType[d.kind] },
         })),
       });
       this.layouts.set(signature, layout);
@@ -88,13 +77,14 @@ export class ProgramCache {
 
   /** Binds buffers by name; every declared binding needs one, and no other name is taken. */
   bindGroup(program: Program, buffers: Partial<Record<string, GPUBuffer>>): GPUBindGroup {
-    const missing = program.names.filter((name) => !buffers[name]);
-    const unknown = Object.keys(buffers).filter((name) => !program.names.includes(name));
+    const names = program.declarations.map((d) => d.name);
+    const missing = names.filter((name) => !buffers[name]);
+    const unknown = Object.keys(buffers).filter((name) => !names.includes(name));
     if (missing.length) throw new Error(`${program.key}: no buffer for ${missing.join(', ')}`);
     if (unknown.length) throw new Error(`${program.key}: no binding named ${unknown.join(', ')}`);
     return this.device.createBindGroup({
       layout: this.layout(program),
-      entries: program.names.map((name, binding) => ({ binding, resource: { buffer: buffers[name]! } })),
+      entries: names.map((name, binding) => ({ binding, resource: { buffer: buffers[name]! } })),
     });
   }
 }
