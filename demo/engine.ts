@@ -2,7 +2,7 @@
  * The demo's engine: WebGPU in the page when the browser has it, otherwise the float64
  * CPU path in a Web Worker (so the page never freezes), with progress messages.
  */
-import { createFsim, type CompareOptions, type Fsim, type FsimResult, type RasterImage } from '../src/browser/index.js';
+import { createFsim, type CompareOptions, type FftKernels, type Fsim, type FsimResult, type RasterImage } from '../src/browser/index.js';
 import type { WorkerReply, WorkerRequest } from './cpuWorker.js';
 
 export type ProgressHandler = (fraction: number, stage: string) => void;
@@ -84,10 +84,7 @@ class WorkerEngine implements Engine {
  * offers where there is no GPU, is ~10× slower than the CPU path. 'gpu' takes any adapter,
  * 'cpu' always the worker.
  */
-export async function createEngine(
-  choice: 'auto' | 'gpu' | 'cpu',
-  kernels: 'auto' | 'fused' | 'fused-fft' | 'per-stage' = 'auto',
-): Promise<Engine> {
+export async function createEngine(choice: 'auto' | 'gpu' | 'cpu', kernels: FftKernels = 'auto'): Promise<Engine> {
   if (choice === 'cpu') return new WorkerEngine('CPU requested');
   let fsim: Fsim;
   try {

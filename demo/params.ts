@@ -2,7 +2,7 @@
  * The page's URL parameters, checked: a parameter the page cannot honour is reported as typed
  * instead of being replaced by a default. No DOM here; controls.ts applies the result.
  */
-import { type AlignMode, MAX_PIXELS, MIN_SIDE } from '../src/browser/index.js';
+import { type AlignMode, type FftKernels, MAX_PIXELS, MIN_SIDE } from '../src/browser/index.js';
 
 export interface UrlParameters {
   scale?: string;
@@ -14,7 +14,7 @@ export interface UrlParameters {
   /** backend=auto (default: the fastest here), gpu (any WebGPU adapter) or cpu (the worker). */
   backend: 'auto' | 'gpu' | 'cpu';
   /** kernels=auto (default), fused, fused-fft or per-stage: the WebGPU kernels (GpuBackendOptions.fft). */
-  kernels?: 'auto' | 'fused' | 'fused-fft' | 'per-stage';
+  kernels?: FftKernels;
   ref?: string;
   dist?: string;
   /** One message per parameter that could not be honoured. */

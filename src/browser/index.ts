@@ -15,7 +15,7 @@ import { withStoredOrientation } from './orientation.js';
 
 export * from '../index.js';
 export { type BackendKind, checkBackendKind } from '../engine.js';
-export { GpuBackend } from '../gpu/backend.js';
+export { type FftKernels, GpuBackend } from '../gpu/backend.js';
 export { DeviceManager } from '../gpu/device.js';
 
 export interface BrowserEngineOptions {
