@@ -348,7 +348,8 @@ export class GpuBackend implements Backend {
     const chromaQ = greyscale ? null : pool.map(n, 'q');
     const range = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'range');
     device.queue.writeBuffer(range, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
-    const fused = res instanceof FusedPhaseCongruency;
+    // The per-stage path's FFT input planes (the fused path's forward transform reads Y).
+    const fftInput = res instanceof FusedPhaseCongruency ? null : res.fftInput;
     const offset = luminanceOffset(image, greyscale);
     const colourUniform = pool.uniform(
       uniformData([
@@ -376,7 +377,7 @@ export class GpuBackend implements Backend {
 
     // colour → downsample (one kernel), and the min/max that detects a flat image
     let pass = timer.pass(encoder, 'colour');
-    const colourProgram = K.colour({ packed, colour: !greyscale, fftInput: !fused });
+    const colourProgram = K.colour({ packed, colour: !greyscale, fftInput: fftInput !== null });
     run(
       pass,
       colourProgram,
@@ -384,7 +385,7 @@ export class GpuBackend implements Backend {
         params: colourUniform,
         ...(packed ? { pixels: sources[0] } : { red: sources[0], green: sources[1], blue: sources[2] }),
         y,
-        ...(res instanceof FusedPhaseCongruency ? {} : { fftRe: res.fftInput.re, fftIm: res.fftInput.im }),
+        ...(fftInput ? { fftRe: fftInput.re, fftIm: fftInput.im } : {}),
         ...(greyscale ? {} : { chromaI: chromaI!, chromaQ: chromaQ! }),
       },
       groupsFor(n),
