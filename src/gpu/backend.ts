@@ -20,7 +20,7 @@ import { BufferPool, uniformData } from './buffers.js';
 import type { AcquiredDevice, DeviceManager } from './device.js';
 import type { Planes } from './fft.js';
 import * as K from './kernels.js';
-import { dispatch, groupsFor, ProgramCache, runner } from './programs.js';
+import { groupsFor, ProgramCache, runner } from './programs.js';
 import { DEFAULT_FUSED_LAYOUT, type FusedLayout, FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
 import { SizeResources } from './sizeResources.js';
 import type { FilterBank } from '../bank.js';
@@ -581,17 +581,14 @@ export class GpuBackend implements Backend {
       temporaries.push(zero);
     }
     const chromaOf = (x: GpuPrepared) => (x.colour ? [x.maps.i!, x.maps.q!] : [zero!, zero!]);
+    const run = runner(programs);
     const pass = timer.pass(encoder, 'pooling');
     let chromaTerm: GPUBuffer | undefined;
     if (chroma) {
       const [i1, q1, i2, q2] = [...chromaOf(a), ...chromaOf(b)];
       chromaTerm = pool.map(n, 'chroma-term');
       temporaries.push(chromaTerm);
-      dispatch(pass, programs, {
-        program: K.chroma,
-        bindGroup: programs.bindGroup(K.chroma, { count, i1, q1, i2, q2, chroma: chromaTerm }),
-        groups: groupsFor(n),
-      });
+      run(pass, K.chroma, { count, i1, q1, i2, q2, chroma: chromaTerm }, groupsFor(n));
     }
     const similarity = maps ? pool.map(n, 'similarity') : undefined;
     let maskBuffer: GPUBuffer | undefined;
@@ -601,9 +598,10 @@ export class GpuBackend implements Backend {
       temporaries.push(maskBuffer);
     }
     const program = K.pool({ chroma, similarityMap: maps, masked: mask !== undefined });
-    dispatch(pass, programs, {
+    run(
+      pass,
       program,
-      bindGroup: programs.bindGroup(program, {
+      {
         params: count,
         pc1: a.maps.pc,
         pc2: b.maps.pc,
@@ -613,9 +611,9 @@ export class GpuBackend implements Backend {
         ...(chromaTerm ? { chromaTerm } : {}),
         ...(similarity ? { similarity } : {}),
         ...(maskBuffer ? { mask: maskBuffer } : {}),
-      }),
+      },
       groups,
-    });
+    );
     pass.end();
     const reads: [GPUBuffer, number][] = [[partials, groups * SUMS]];
     if (maps) reads.push([a.maps.pc, n], [b.maps.pc, n], [a.maps.gm, n], [b.maps.gm, n], [similarity!, n]);
