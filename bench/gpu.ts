@@ -9,23 +9,23 @@
  * are what a GPU benchmark should measure; --limits default proves the browser's default path.
  * Sizes are width×height; 512×384 runs at scale auto (F = 2), the rest at full resolution.
  *
- *   node dist/bench/gpu.js --model [--json]
- * needs no GPU: the traffic MODEL (src/gpu/trafficModel.ts) of an FSIMc pair at F = 1 for
- * 1080p, 4K and 8K under 16 KiB (WebGPU's default) and 48 KiB (NVIDIA's) workgroup storage —
- * dispatches, modelled DRAM bytes per pixel per stage, and the bandwidth-bound time on an
- * H100 (3.35 TB/s) and an H200 (4.8 TB/s); then 4K on the per-stage path the fused one
- * replaced ('fused-fft'), for comparison. With --json: { model: [...], before: [...] }.
+ *   node dist/bench/gpu.js --model [--sizes 1920x1080,3640x2400,7680x4320] [--scale 1|auto|F] [--json]
+ * needs no GPU: the traffic MODEL (src/gpu/trafficModel.ts) of a warm FSIMc pair (the size's
+ * filter bank already built) under 16 KiB (WebGPU's default) and 48 KiB (NVIDIA's) workgroup
+ * storage — the path taken, dispatches, modelled DRAM bytes per pixel per stage, and the
+ * bandwidth-bound time on an H100 (3.35 TB/s) and an H200 (4.8 TB/s); rows of the downsampled
+ * size. Without --sizes, also 4K on the per-stage path the fused one replaced ('fused-fft'),
+ * for comparison. With --json: { model: [...], before: [...] }.
  *
- *   node dist/bench/gpu.js --host [--sizes 1920x1080,3640x2400] [--runs 9] [--threads 1,4]
+ *   node dist/bench/gpu.js --host [--sizes 1920x1080,3640x2400] [--runs 9] [--json]
  * needs no GPU: the host's own work per FSIMc comparison at F = 1 on the traffic model's
- * recording device (filter bank, uploads, recording, pooling; no GPU time, no driver copies),
- * the first comparison of a size and the median of --runs later ones; the filter bank on this
- * thread (threads 1) or on that many worker threads, as the Node engine builds it.
+ * recording device (uploads, shader generation, recording, pooling; no GPU time, no driver
+ * copies: the filter bank is GPU work), the first comparison of a size and the median of
+ * --runs later ones. --json prints {"host":[{"size":[rows,cols],"firstMs":…,"laterMs":…}]} on
+ * the last line.
  */
 import { writeFileSync } from 'node:fs';
-import { clearFilterBanks } from '../src/bank.js';
 import { measureHostWork, modelTraffic } from '../src/gpu/trafficModel.js';
-import { WorkerPoolExecutor } from '../src/node/workerPool.js';
 import { createFsim, type FsimResult, type GpuBackend, type StageTimings } from '../src/node/index.js';
 import type { ScaleOption } from '../src/scale.js';
 import { flag, machine, median, pairAt } from './common.js';
@@ -33,49 +33,48 @@ import { flag, machine, median, pairAt } from './common.js';
 if (process.argv.includes('--host')) {
   const runs = Number(flag('runs') ?? 9);
   console.log(`GPU path host work per FSIMc comparison at F = 1, recording device (no GPU): ${machine()}`);
+  const host = [];
   for (const [width, height] of (flag('sizes') ?? '1920x1080,3640x2400').split(',').map((s) => s.split('x').map(Number))) {
-    for (const threads of (flag('threads') ?? '1,4').split(',').map(Number)) {
-      clearFilterBanks(); // every run builds its bank
-      const executor = threads > 1 ? new WorkerPoolExecutor(threads) : undefined;
-      const { firstMs, laterMs } = await measureHostWork(height, width, runs, { executor });
-      console.log(
-        `${width}×${height}, filter bank on ${threads > 1 ? `${threads} worker threads` : 'this thread'}: first ${firstMs.toFixed(0)} ms, then ${median(laterMs).toFixed(1)} ms (median of ${runs})`,
-      );
-    }
+    const { firstMs, laterMs } = await measureHostWork(height, width, runs);
+    const later = median(laterMs);
+    console.log(`${width}×${height}: first ${firstMs.toFixed(1)} ms, then ${later.toFixed(1)} ms (median of ${runs})`);
+    host.push({ size: [height, width], firstMs: +firstMs.toFixed(2), laterMs: +later.toFixed(2) });
   }
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ host }));
   process.exit(0);
 }
 
 if (process.argv.includes('--model')) {
   const BANDWIDTH = { H100: 3.35e12, H200: 4.8e12 };
+  const scaleFlag = flag('scale') ?? '1';
+  const scale: ScaleOption = scaleFlag === 'auto' ? 'auto' : Number(scaleFlag);
+  if (scale !== 'auto' && !(Number.isInteger(scale) && scale >= 1))
+    throw new Error(`--scale must be auto or an integer ≥ 1, got ${scaleFlag}`);
   const model = [];
-  for (const [width, height] of [
-    [1920, 1080],
-    [3640, 2400],
-    [7680, 4320],
-  ]) {
-    for (const storage of [16384, 49152]) model.push(await modelTraffic(height, width, storage));
+  for (const [width, height] of (flag('sizes') ?? '1920x1080,3640x2400,7680x4320').split(',').map((s) => s.split('x').map(Number))) {
+    for (const storage of [16384, 49152]) model.push(await modelTraffic(height, width, storage, 'auto', scale));
   }
   // The per-stage path the fused one replaced, for the before/after table.
   const before = [];
-  for (const storage of [16384, 49152]) before.push(await modelTraffic(2400, 3640, storage, 'fused-fft'));
+  if (!flag('sizes')) for (const storage of [16384, 49152]) before.push(await modelTraffic(2400, 3640, storage, 'fused-fft'));
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ model, before }));
   } else {
-    console.log('TRAFFIC MODEL (not a measurement): one FSIMc pair at F = 1; each read-only binding read once,');
-    console.log('each read-write binding written once per dispatch (src/gpu/trafficModel.ts)\n');
+    console.log(`TRAFFIC MODEL (not a measurement): one warm FSIMc pair at scale ${scaleFlag}; each read-only binding read once,`);
+    console.log('each read-write binding written once per dispatch (src/gpu/trafficModel.ts); rows of the downsampled size\n');
     console.log(
-      '| size | workgroup storage | dispatches | modelled DRAM traffic | bytes/pixel | per stage (dispatches, bytes/pixel) | H100 bound | H200 bound |',
+      '| size | path | workgroup storage | dispatches | modelled DRAM traffic | bytes/pixel | per stage (dispatches, bytes/pixel) | H100 bound | H200 bound |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const m of [...model, ...before]) {
       const [rows, cols] = m.size;
       const stages = Object.entries(m.stages)
         .map(([name, t]) => `${name} ${t.dispatches}, ${(t.bytes / (rows * cols)).toFixed(0)}`)
         .join('; ');
       const ms = (bandwidth: number) => `${((m.bytes / bandwidth) * 1000).toFixed(1)} ms`;
+      const input = m.scale === 1 ? '' : ` (${m.input[1]}×${m.input[0]}, F = ${m.scale})`;
       console.log(
-        `| ${cols}×${rows}${m.kernels === 'fused-fft' ? ' (before: per-stage path)' : ''} | ${m.workgroupStorage / 1024} KiB | ${m.dispatches} | ${(m.bytes / 1e9).toFixed(1)} GB | ${m.bytesPerPixel.toFixed(0)} | ${stages} | ${ms(BANDWIDTH.H100)} | ${ms(BANDWIDTH.H200)} |`,
+        `| ${cols}×${rows}${input}${m.kernels === 'fused-fft' ? ' (before: per-stage path)' : ''} | ${m.path} | ${m.workgroupStorage / 1024} KiB | ${m.dispatches} | ${(m.bytes / 1e9).toFixed(2)} GB | ${m.bytesPerPixel.toFixed(0)} | ${stages} | ${ms(BANDWIDTH.H100)} | ${ms(BANDWIDTH.H200)} |`,
       );
     }
   }

@@ -19,7 +19,7 @@ import { type BindingDeclaration, bindingLines, complexMap, read, uniform, write
 import { f32 } from './common.js';
 import { cmulFunction } from './fft.js';
 import { noiseThresholdFunction } from './phaseCongruency.js';
-import { type RegisterFftCode, type RegisterFftShape, exchangeDeclaration, forEachOutput, registerFftCode } from './registerFft.js';
+import { type RegisterFftCode, type RegisterFftShape, exchangeDeclaration, forEachOutput, lineFftCode } from './registerFft.js';
 
 const u = (value: number) => `${value}u`;
 
@@ -66,9 +66,9 @@ ${entry(shape, lines, body)}
 `;
 }
 
-/** The register transform of one line, its thread and lane named as entry() binds them. */
+/** The register transform of one line (Bluestein's where its length needs it), its thread and lane named as entry() binds them. */
 const transform = (shape: RegisterFftShape, prefix: string, load: (index: string) => string) =>
-  registerFftCode(shape, { prefix, load, lid: 'tid', lane: 'lane' });
+  lineFftCode(shape, { prefix, load, lid: 'tid', lane: 'lane' });
 const outputs = (code: RegisterFftCode, shape: RegisterFftShape, body: (index: string, value: string, q: number) => string[]) =>
   forEachOutput(code, shape, body, 'tid');
 

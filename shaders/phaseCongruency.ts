@@ -27,10 +27,10 @@ struct Params {
 const paramsBinding = uniform('params', 'Params');
 
 export const filterBindings: readonly BindingDeclaration[] = [
-  paramsBinding,
+  uniform('params', 'FilterParams'),
   read('spectrumRe'),
   read('spectrumIm'),
-  read('radial'),
+  read('radial', 'array<vec4<f32>>'),
   read('angular'),
   write('outRe'),
   write('outIm'),
@@ -66,12 +66,28 @@ export const finishBindings: readonly BindingDeclaration[] = [
   write('pc'),
 ];
 
+/**
+ * X = IM · G_s · S_o. `radial` is the filter bank's quadrant (src/gpu/filterBank.ts: G_0…G_3
+ * of entry (mirror(row), mirror(col)) as one vec4), `angular` S_o over the full grid.
+ */
 export const filterShader = /* wgsl */ `
 ${flatIndex}
-${params}
+struct FilterParams {
+  count: u32,
+  rows: u32,
+  cols: u32,
+  scale: u32,
+};
 ${bindingLines(filterBindings)}
-${main}
-  let gain = radial[id] * angular[id];
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = flatIndex(gid, groups);
+  if (id >= params.count) { return; }
+  let row = id / params.cols;
+  let col = id % params.cols;
+  let qr = select(params.rows - row, row, row <= params.rows / 2u);
+  let qc = select(params.cols - col, col, col <= params.cols / 2u);
+  let gain = radial[qr * (params.cols / 2u + 1u) + qc][params.scale] * angular[id];
   outRe[id] = spectrumRe[id] * gain;
   outIm[id] = spectrumIm[id] * gain;
 }
@@ -133,16 +149,15 @@ ${flatIndex}
 struct Params {
   count: u32,
   first: u32,
-  energyOfSmallestFilter: f32,
-  sumAn2: f32,
-  sumAiAj: f32,
+  // energyOfSmallestFilter, sumAn2, sumAiAj, unused: copied from the filter bank's noise sums.
+  noise: vec4<f32>,
 };
 ${bindingLines(thresholdBindings)}
 
 fn threshold() -> f32 {
   // selection: [prefix, rank] for the lower and the upper middle value (see median.ts).
   let median = (bitcast<f32>(selection[0]) + bitcast<f32>(selection[2])) * 0.5;
-  return noiseThreshold(median, params.energyOfSmallestFilter, params.sumAn2, params.sumAiAj);
+  return noiseThreshold(median, params.noise.x, params.noise.y, params.noise.z);
 }
 ${noiseThresholdFunction}
 

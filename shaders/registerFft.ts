@@ -22,7 +22,15 @@
  * Indices follow src/fft/plan.ts (Stockham, decimation in time): stage t with radix R and
  * stride Ns reads x[j + r·n/R] for butterfly j, multiplies by the plan's float64 twiddles
  * (rounded once to f32, read from `twiddles`), and writes y[(j − j mod Ns)·R + j mod Ns + q·Ns].
+ *
+ * A length with a prime factor above 13 (shape.bluestein) is Bluestein's chirp-z transform on
+ * the plan's smooth length m ≥ 2n − 1, as src/fft/plan.ts builds it: the prologue's values
+ * times the chirp (zero past n) → DFT_m in registers → times the kernel spectrum, swapped,
+ * through the exchange → DFT_m again (the inverse as swap ∘ DFT ∘ swap) → swapped back, times
+ * the chirp and 1/m. Chirp and kernel spectrum sit in the twiddle table after the stages'
+ * twiddles. Outputs past n carry a guard. Needs the joint exchange (one complex value a slot).
  */
+import { f32 } from './common.js';
 import { dftCode } from './fft.js';
 
 export interface RegisterStage {
@@ -35,6 +43,7 @@ export interface RegisterStage {
 export type Exchange = 'joint' | 'split';
 
 export interface RegisterFftShape {
+  /** The length transformed in registers (Bluestein's m where shape.bluestein is set). */
   n: number;
   stages: readonly RegisterStage[];
   /** Invocations per transform. */
@@ -42,6 +51,17 @@ export interface RegisterFftShape {
   exchange: Exchange;
   /** Transforms per workgroup (adjacent columns); the workgroup has threads · lanes invocations. */
   lanes: number;
+  /** A line of `n` < shape.n elements by Bluestein's algorithm; offsets (complex values) into the twiddle table. */
+  bluestein?: BluesteinShape;
+}
+
+export interface BluesteinShape {
+  /** The line's length. */
+  n: number;
+  /** chirp[k], k < n, starts here. */
+  chirp: number;
+  /** The kernel spectrum (shape.n values) starts here. */
+  kernel: number;
 }
 
 /** Invocations per transform: one per butterfly of the widest stage (whole warps), at most `max`. */
@@ -63,10 +83,16 @@ export function exchangeFor(n: number, storage: number): Exchange | null {
  * fit `maxInvocations` (at least 32 each), with the exchange that fits; null if not even one
  * fits. Four complex values fill a 32-byte sector, so four is where coalescing stops paying.
  */
-export function lanesFor(n: number, storage: number, maxInvocations: number, most = 4): { lanes: number; exchange: Exchange } | null {
+export function lanesFor(
+  n: number,
+  storage: number,
+  maxInvocations: number,
+  most = 4,
+  jointOnly = false,
+): { lanes: number; exchange: Exchange } | null {
   for (const lanes of [4, 2, 1].filter((l) => l <= most)) {
     const exchange = exchangeFor(n, Math.floor(storage / lanes));
-    if (exchange && 32 * lanes <= maxInvocations) return { lanes, exchange };
+    if (exchange && (exchange === 'joint' || !jointOnly) && 32 * lanes <= maxInvocations) return { lanes, exchange };
   }
   return null;
 }
@@ -79,8 +105,11 @@ export function exchangeDeclaration(shape: RegisterFftShape, name = 'exchange'):
 export interface RegisterFftCode {
   /** Statements for the function body (top level: they contain barriers). */
   lines: string[];
-  /** The last stage's outputs: value variable and element index, per butterfly slot. */
-  outputs: { slot: number; guard: string | null; values: { value: string; index: string }[] }[];
+  /**
+   * The last stage's outputs: value expression and element index, per butterfly slot, with a
+   * guard where only some of the slot's values are elements of the line (Bluestein).
+   */
+  outputs: { slot: number; guard: string | null; values: { value: string; index: string; guard?: string }[] }[];
 }
 
 interface Options {
@@ -94,9 +123,16 @@ interface Options {
   lane?: string;
   twiddles?: string;
   exchange?: string;
+  /** `load` reads the exchange: a barrier before the second stage first writes it. */
+  loadsFromExchange?: boolean;
 }
 
 const u = (value: number) => `${value}u`;
+
+/** Element `index` (a u32 expression) of this invocation's transform in the exchange array. */
+function exchangeElement(shape: RegisterFftShape, exchangeArray: string, lane: string, index: string): string {
+  return shape.lanes === 1 ? `${exchangeArray}[${index}]` : `${exchangeArray}[(${index}) * ${u(shape.lanes)} + ${lane}]`;
+}
 
 /**
  * The block of butterfly slot `slot`: `j` bound to this invocation's butterfly in it
@@ -123,10 +159,8 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
   const exchangeArray = options.exchange ?? 'exchange';
   const lane = options.lane ?? 'lane';
   /** Element `index` (`base` + a constant) of this invocation's transform in the exchange. */
-  const exchange = (base: string, offset: number) => {
-    const index = offset === 0 ? base : `${base} + ${u(offset)}`;
-    return shape.lanes === 1 ? `${exchangeArray}[${index}]` : `${exchangeArray}[(${index}) * ${u(shape.lanes)} + ${lane}]`;
-  };
+  const exchange = (base: string, offset: number) =>
+    exchangeElement(shape, exchangeArray, lane, offset === 0 ? base : `${base} + ${u(offset)}`);
   const lines: string[] = [];
   const slotsOf = (t: number) => Math.ceil(n / stages[t].radix / threads);
   /** `if` opener for butterfly slot s of stage t, or '' where every invocation has one. */
@@ -142,6 +176,8 @@ export function registerFftCode(shape: RegisterFftShape, options: Options): Regi
     if (t > 0) {
       const prev = stages[t - 1];
       const prevSlots = slotsOf(t - 1);
+      // Every invocation has loaded its first-stage inputs before any overwrites the exchange.
+      if (t === 1 && options.loadsFromExchange) lines.push('workgroupBarrier();');
       for (let s = 0; s < slots; s++) for (let r = 0; r < R; r++) lines.push(`var ${input(t, s, r)}: vec2<f32>;`);
       const parts = shape.exchange === 'joint' ? [''] : ['.x', '.y'];
       for (const part of parts) {
@@ -219,7 +255,59 @@ export function forEachOutput(
       shape.threads,
       slot,
       guard,
-      values.flatMap(({ value, index }, q) => body(index, value, q)),
+      values.flatMap(({ value, index, guard: element }, q) => {
+        const lines = body(index, value, q);
+        return element ? [`if (${element}) {`, ...lines.map((line) => `  ${line}`), '}'] : lines;
+      }),
     ),
   );
+}
+
+/**
+ * Straight-line WGSL for the forward DFT of one line of the shape's length: registerFftCode
+ * where the length is smooth, Bluestein's algorithm around two of them where it is not (see
+ * the module comment). The outputs are the line's elements, guarded past its length.
+ */
+export function lineFftCode(shape: RegisterFftShape, options: Options): RegisterFftCode {
+  const { bluestein } = shape;
+  if (!bluestein) return registerFftCode(shape, options);
+  if (shape.exchange !== 'joint') throw new Error('a Bluestein line needs the joint exchange');
+  const twiddles = options.twiddles ?? 'twiddles';
+  const lid = options.lid ?? 'lid';
+  const lane = options.lane ?? 'lane';
+  const exchange = (index: string) => exchangeElement(shape, options.exchange ?? 'exchange', lane, index);
+  const { n, chirp, kernel } = bluestein;
+  const clamped = (index: string) => `min(${index}, ${u(n - 1)})`;
+  const chirpAt = (index: string) => `${twiddles}[${u(chirp)} + ${clamped(index)}]`;
+  // a = x·chirp, zero past n (the load is clamped, so it never reads past its line).
+  const first = registerFftCode(shape, {
+    ...options,
+    prefix: `${options.prefix}a`,
+    load: (index) => `select(vec2<f32>(0.0), cmul(${options.load(clamped(index))}, ${chirpAt(index)}), ${index} < ${u(n)})`,
+  });
+  // The convolution's spectrum, swapped, into the exchange (its last reads were behind a barrier).
+  const convolve = forEachOutput(
+    first,
+    shape,
+    (index, value) => [`${exchange(index)} = cmul(${value}, ${twiddles}[${u(kernel)} + ${index}]).yx;`],
+    lid,
+  );
+  const second = registerFftCode(shape, {
+    ...options,
+    prefix: `${options.prefix}b`,
+    load: exchange,
+    loadsFromExchange: true,
+  });
+  return {
+    lines: [...first.lines, ...convolve, 'workgroupBarrier();', ...second.lines],
+    outputs: second.outputs.map(({ slot, guard, values }) => ({
+      slot,
+      guard,
+      values: values.map(({ value, index }) => ({
+        value: `(cmul(${value}.yx, ${chirpAt(index)}) * ${f32(1 / shape.n)})`,
+        index,
+        guard: `${index} < ${u(n)}`,
+      })),
+    })),
+  };
 }

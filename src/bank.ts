@@ -141,6 +141,25 @@ export function axisFrequencies(n: number): Float64Array {
   return f;
 }
 
+/**
+ * The radial part's constants (FSIM_SPEC.md §3): G_s = exp(−(ln r − logCentre[s])² / logSpread) · lp,
+ * with logCentre[s] = ln fo_s = ln(1 / (minWaveLength · mult^s)) and logSpread = 2·(ln σ_onf)².
+ * Both paths' kernels take them from here (the GPU's as f32 literals).
+ */
+export const RADIAL = {
+  logCentre: Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s))),
+  logSpread: 2 * Math.log(PC.sigmaOnf) ** 2,
+} as const;
+
+/**
+ * The angular part's constants: S_o = exp(−dθ² / spread) with spread = 2·thetaSigma², dθ the
+ * angle between a frequency's direction and angles[o] = o·π/norient.
+ */
+export const ANGULAR = {
+  spread: 2 * THETA_SIGMA * THETA_SIGMA,
+  angles: Array.from({ length: PC.norient }, (_, o) => (o * Math.PI) / PC.norient),
+} as const;
+
 /** A bank whose maps are allocated (shareable) but not yet filled, and whose noise sums are not known. */
 export type BankMaps = Omit<FilterBank, 'noise'>;
 
@@ -201,16 +220,15 @@ export function fillRadial(bank: BankMaps, from: number, to: number): void {
   const { rows, cols, quadrantCols, radial } = bank;
   const u = axisFrequencies(cols),
     v = axisFrequencies(rows);
-  const logSigma2 = 2 * Math.log(PC.sigmaOnf) ** 2;
-  const logFo = Array.from({ length: PC.nscale }, (_, s) => Math.log(1 / (PC.minWaveLength * PC.mult ** s)));
+  const { logCentre, logSpread } = RADIAL;
   for (let r = from; r < to; r++) {
     for (let c = 0; c < quadrantCols; c++) {
       const radius = r === 0 && c === 0 ? 1 : Math.sqrt(u[c] * u[c] + v[r] * v[r]);
       const lowpass = 1 / (1 + (radius / PC.lowpassCutoff) ** (2 * PC.lowpassOrder));
       const logRadius = Math.log(radius);
       for (let s = 0; s < PC.nscale; s++) {
-        const l = logRadius - logFo[s];
-        radial[s][r * quadrantCols + c] = r === 0 && c === 0 ? 0 : Math.exp(-(l * l) / logSigma2) * lowpass;
+        const l = logRadius - logCentre[s];
+        radial[s][r * quadrantCols + c] = r === 0 && c === 0 ? 0 : Math.exp(-(l * l) / logSpread) * lowpass;
       }
     }
   }
@@ -230,7 +248,7 @@ export function fillAngular(bank: BankMaps, from: number, to: number): void {
   for (let r = from; r < to; r++) {
     for (let c = 0; c < cols; c++) theta[c] = Math.atan2(-v[r], u[c]);
     for (let o = 0; o < PC.norient; o++) {
-      const angle = (o * Math.PI) / PC.norient;
+      const angle = ANGULAR.angles[o];
       const stored = angular[o];
       const layout = angularLayout(o);
       if (layout.kind === 'full') spreadRun(theta, 0, cols, angle, stored, r * cols);
@@ -247,11 +265,11 @@ export function fillAngular(bank: BankMaps, from: number, to: number): void {
 
 /** stored[at + c − from] = S(θ[c]) for c in [from, to), the spread around `angle`. */
 function spreadRun(theta: Float64Array, from: number, to: number, angle: number, stored: Float64Array, at: number): void {
-  const denominator = 2 * THETA_SIGMA * THETA_SIGMA;
+  const { spread } = ANGULAR;
   for (let c = from; c < to; c++) {
     let d = Math.abs(theta[c] - angle);
     if (d > Math.PI) d = 2 * Math.PI - d;
-    stored[at + c - from] = Math.exp(-(d * d) / denominator);
+    stored[at + c - from] = Math.exp(-(d * d) / spread);
   }
 }
 

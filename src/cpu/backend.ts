@@ -80,6 +80,9 @@ interface Workspace {
 
 export class CpuBackend implements Backend {
   readonly name: string;
+  /** Threads it runs on, and why it runs where another backend was possible (CpuBackendOptions.note). */
+  readonly threads: number;
+  readonly note?: string;
   private readonly memoryBudget: number;
   private work: Workspace | null = null;
   /** Images take the workspace in turn. */
@@ -90,6 +93,8 @@ export class CpuBackend implements Backend {
     options: CpuBackendOptions = {},
   ) {
     const { note, memoryBudget = Infinity } = options;
+    this.threads = executor.threads;
+    this.note = note;
     this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
     this.memoryBudget = memoryBudget;
   }

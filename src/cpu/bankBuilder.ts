@@ -1,7 +1,7 @@
 /**
  * The filter bank of a size, built by an executor's threads in row ranges (src/bank.ts says
- * how: the same bank, bit for bit, on any thread count) and kept in the bank cache. The CPU
- * path builds its banks here, and so does the GPU path in Node (on the engine's worker pool).
+ * how: the same bank, bit for bit, on any thread count) and kept in the bank cache: the CPU
+ * path's banks (the GPU path builds its own on the GPU: src/gpu/filterBank.ts).
  */
 import {
   addNoiseChunks,

@@ -1,16 +1,16 @@
 /**
  * The WebGPU backend. prepare() records, per image and top-down:
- *   colour + downsample → forward FFT → per orientation: filter × 4 scales → inverse FFTs →
- *   energy sums → exact median → noise threshold → PC → Scharr gradients
- * and pool() the similarity maps and their sums. Kernels live in shaders/, plans and the
- * filter bank come from the modules the CPU path uses. A lost device is re-acquired on the
- * next call; prepared images from a lost device must be prepared again.
+ *   colour + downsample → FFT → log-Gabor bank → phase congruency (the fused path, or the
+ *   per-stage one: PhaseCongruencyPath) → Scharr gradients
+ * and pool() the similarity maps and their sums. Kernels live in shaders/, plans come from the
+ * module the CPU path uses, the filter bank is built on the GPU (src/gpu/filterBank.ts) once
+ * per size. A lost device is re-acquired on the next call; prepared images from a lost device
+ * must be prepared again.
  */
 import { PIXELS_PER_INVOCATION, SUMS } from '../../shaders/pooling.js';
 import { RANGE_VALUES_PER_INVOCATION } from '../../shaders/colour.js';
-import { SELECT_GROUPS, VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import type { Backend, PoolResult, PreparedImage, Progress, SimilarityMaps, StageTimings } from '../backend.js';
-import { PC, YIQ } from '../constants.js';
+import { YIQ } from '../constants.js';
 import { FsimError } from '../errors.js';
 import { isGreyscale, sampleDivisor, type RasterImage } from '../image.js';
 import { downsampledSize } from '../scale.js';
@@ -18,23 +18,15 @@ import { checkPoolable, finishScores } from '../pooling.js';
 import type { MaskWeights } from '../mask.js';
 import { BufferPool, uniformData } from './buffers.js';
 import type { AcquiredDevice, DeviceManager } from './device.js';
-import type { Planes } from './fft.js';
 import * as K from './kernels.js';
 import { groupsFor, ProgramCache, runner } from './programs.js';
 import { DEFAULT_FUSED_LAYOUT, type FusedLayout, FusedPhaseCongruency, fusedFits } from './fusedPhaseCongruency.js';
-import { SizeResources } from './sizeResources.js';
-import type { FilterBank } from '../bank.js';
-import { buildFilterBank } from '../cpu/bankBuilder.js';
-import type { TaskExecutor } from '../cpu/executor.js';
+import { PassTimer, type PhaseCongruencyPath, Recording } from './recording.js';
+import { StagedPhaseCongruency } from './stagedPhaseCongruency.js';
 
-/** What one downsampled size keeps: the fused kernels' resources, or the per-stage path's. */
-type SizeEntry = FusedPhaseCongruency | SizeResources;
-
-/** The key of a downsampled size among the resident sizes and the banks being built. */
+/** The key of a downsampled size among the resident sizes. */
 const sizeKey = (rows: number, cols: number) => `${rows}x${cols}`;
 
-/** Images of at least this many (downsampled) pixels are submitted one orientation at a time. */
-const SPLIT_SUBMISSIONS_AT = 1 << 20;
 /** Sizes kept resident together while their pixels add up to at most this (~26 f32 maps each). */
 const RESIDENT_PIXELS = 8 << 20;
 
@@ -57,82 +49,18 @@ export interface GpuBackendOptions {
    */
   profile?: boolean;
   /**
-   * Threads that build the filter bank of each new size (src/cpu/bankBuilder.ts; the Node
-   * engine passes its worker pool); without them it is built on this thread. Disposed with
-   * the backend.
-   */
-  executor?: TaskExecutor;
-  /**
    * Benchmarks: the fused kernels' layout (inverse order, adjacent columns per workgroup);
    * DEFAULT_FUSED_LAYOUT where unset. Every layout gives the same results to f32 rounding.
    */
   layout?: Partial<FusedLayout>;
 }
 
-type TimedStage = Exclude<keyof StageTimings, 'kernels'>;
-
 interface DeviceState {
   acquired: AcquiredDevice;
   programs: ProgramCache;
   pool: BufferPool;
-  sizes: Map<string, SizeEntry>;
+  sizes: Map<string, PhaseCongruencyPath>;
   generation: number;
-}
-
-/** Stage timings from timestamp queries: one pair per compute pass. */
-class PassTimer {
-  private readonly names: { stage: TimedStage; kernel?: string }[] = [];
-  private readonly querySet?: GPUQuerySet;
-
-  constructor(
-    device: GPUDevice,
-    enabled: boolean,
-    private readonly capacity: number,
-  ) {
-    if (enabled) this.querySet = device.createQuerySet({ type: 'timestamp', count: capacity * 2 });
-  }
-
-  pass(encoder: GPUCommandEncoder, name: TimedStage, kernel?: string): GPUComputePassEncoder {
-    const index = this.names.length;
-    this.names.push({ stage: name, kernel });
-    if (!this.querySet || index >= this.capacity) return encoder.beginComputePass({ label: name });
-    return encoder.beginComputePass({
-      label: name,
-      timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 2 * index, endOfPassWriteIndex: 2 * index + 1 },
-    });
-  }
-
-  /** Records the resolve; call on the last encoder, then read() after submitting it. */
-  resolve(encoder: GPUCommandEncoder, pool: BufferPool): (() => Promise<StageTimings>) | null {
-    if (!this.querySet) return null;
-    const count = Math.min(this.names.length, this.capacity) * 2;
-    const resolved = pool.acquire(count * 8, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps');
-    const readable = pool.acquire(count * 8, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'timestamps-read');
-    encoder.resolveQuerySet(this.querySet, 0, count, resolved, 0);
-    encoder.copyBufferToBuffer(resolved, 0, readable, 0, count * 8);
-    return async () => {
-      await readable.mapAsync(GPUMapMode.READ);
-      const stamps = new BigUint64Array(readable.getMappedRange().slice(0));
-      readable.unmap();
-      pool.release(resolved, readable);
-      this.querySet!.destroy();
-      const timings: StageTimings = {};
-      let gpu = 0;
-      for (let i = 0; i < count / 2; i++) {
-        const ms = Number(stamps[2 * i + 1] - stamps[2 * i]) / 1e6;
-        if (!(ms >= 0)) continue;
-        const { stage, kernel } = this.names[i];
-        timings[stage] = (timings[stage] ?? 0) + ms;
-        if (kernel) {
-          timings.kernels ??= {};
-          timings.kernels[kernel] = (timings.kernels[kernel] ?? 0) + ms;
-        }
-        gpu += ms;
-      }
-      timings.gpu = gpu;
-      return timings;
-    };
-  }
 }
 
 export class GpuPrepared implements PreparedImage {
@@ -217,7 +145,6 @@ export class GpuBackend implements Backend {
   private generation = 0;
   private lostReason: string | null = null;
   private readonly unsubscribe: () => void;
-  private readonly banks = new Map<string, Promise<FilterBank>>();
 
   private constructor(
     private readonly manager: DeviceManager,
@@ -269,7 +196,23 @@ export class GpuBackend implements Backend {
     return this.state;
   }
 
-  private resources(state: DeviceState, rows: number, cols: number): SizeEntry {
+  /**
+   * The path of a downsampled size on this device: 'fused' where both axes fit one workgroup
+   * (fusedFits) and the kernels are 'fused', or 'auto' on a hardware adapter; else 'per-stage'.
+   */
+  private pathFor(acquired: AcquiredDevice, rows: number, cols: number): PhaseCongruencyPath['kind'] {
+    const fft = this.options.fft ?? 'auto';
+    const fused = fft === 'fused' || (fft === 'auto' && !acquired.isFallbackAdapter);
+    return fused && fusedFits(rows, cols, acquired.limits) ? 'fused' : 'per-stage';
+  }
+
+  /** The path a downsampled rows × cols image takes on this backend's device. */
+  async pathOf(rows: number, cols: number): Promise<PhaseCongruencyPath['kind']> {
+    return this.pathFor((await this.device()).acquired, rows, cols);
+  }
+
+  /** The size's resources (its filter bank built on first use), most recently used last. */
+  private resources(state: DeviceState, rows: number, cols: number): PhaseCongruencyPath {
     const key = sizeKey(rows, cols);
     let res = state.sizes.get(key);
     if (res) {
@@ -285,11 +228,12 @@ export class GpuBackend implements Backend {
       }
       state.pool.trim();
       const fft = this.options.fft ?? 'auto';
-      const fused = fft === 'fused' || (fft === 'auto' && !state.acquired.isFallbackAdapter);
+      // The per-stage path's transforms in workgroup memory, where asked or on hardware.
+      const fusedFft = fft === 'fused' || fft === 'fused-fft' || (fft === 'auto' && !state.acquired.isFallbackAdapter);
       res =
-        fused && fusedFits(rows, cols, state.acquired.limits)
+        this.pathFor(state.acquired, rows, cols) === 'fused'
           ? new FusedPhaseCongruency(state.programs, state.pool, rows, cols, { ...DEFAULT_FUSED_LAYOUT, ...this.options.layout })
-          : new SizeResources(state.programs, state.pool, rows, cols, fused || fft === 'fused-fft');
+          : new StagedPhaseCongruency(state.programs, state.pool, rows, cols, fusedFft);
     }
     state.sizes.set(key, res);
     return res;
@@ -308,19 +252,63 @@ export class GpuBackend implements Backend {
 
   async prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage> {
     const started = performance.now();
-    const { height: inRows, width: inCols } = image;
-    const [h, w] = downsampledSize(inRows, inCols, factor);
-    const n = h * w;
-    const current = await this.device();
-    this.checkLimits(current.acquired, image, n);
-    // A size not yet resident: its filter bank on the worker threads where there are some
-    // (into the bank cache, where the size's resources find it). From here to the submission
-    // nothing awaits, so no other call can evict the resources this one records with.
-    if (this.options.executor && !current.sizes.has(sizeKey(h, w))) await this.filterBank(h, w);
+    const [h, w] = downsampledSize(image.height, image.width, factor);
     const state = await this.device();
+    const { device } = state.acquired;
+    this.checkLimits(state.acquired, image, h * w);
+    // From here to the submission nothing awaits, so no other call can evict the size's
+    // resources while this one records with them.
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let recorded: ReturnType<GpuBackend['record']> | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      recorded = this.record(state, image, factor, h, w);
+    } catch (error) {
+      failure = { error };
+    }
+    const [validation, memory] = [device.popErrorScope(), device.popErrorScope()];
+    if (!recorded) {
+      void Promise.allSettled([validation, memory]);
+      throw failure!.error;
+    }
+    // Later submissions run after these: the temporaries can go back to the pool now.
+    state.pool.release(...recorded.temporaries);
+    const error = (await validation) ?? (await memory);
+    if (error) throw new Error(`WebGPU error while preparing an image: ${error.message}`);
+
+    const timings: StageTimings = {};
+    const { readTimings } = recorded;
+    const ready = (readTimings ? readTimings() : device.queue.onSubmittedWorkDone().then(() => ({}))).then((gpuTimings) => {
+      Object.assign(timings, gpuTimings);
+      timings.total = performance.now() - started;
+    });
+    if (progress)
+      void ready.then(
+        () => progress(1, 'phase congruency'),
+        () => {},
+      );
+    return new GpuPrepared(
+      this.name,
+      state.generation,
+      [image.height, image.width],
+      [h, w],
+      factor,
+      !isGreyscale(image),
+      timings,
+      ready,
+      recorded.maps,
+      state.pool,
+    );
+  }
+
+  /** Records and submits one image's work, top-down. */
+  private record(state: DeviceState, image: RasterImage, factor: number, h: number, w: number) {
     const { acquired, programs, pool } = state;
     const { device } = acquired;
-    const res = this.resources(state, h, w);
+    const { height: inRows, width: inCols } = image;
+    const n = h * w;
+    const path = this.resources(state, h, w);
     const greyscale = isGreyscale(image);
     const packed = image.data instanceof Uint8Array || image.data instanceof Uint8ClampedArray;
 
@@ -348,8 +336,6 @@ export class GpuBackend implements Backend {
     const chromaQ = greyscale ? null : pool.map(n, 'q');
     const range = pool.acquire(16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'range');
     device.queue.writeBuffer(range, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
-    // The per-stage path's FFT input planes (the fused path's forward transform reads Y).
-    const fftInput = res instanceof FusedPhaseCongruency ? null : res.fftInput;
     const offset = luminanceOffset(image, greyscale);
     const colourUniform = pool.uniform(
       uniformData([
@@ -365,22 +351,19 @@ export class GpuBackend implements Backend {
       ]),
       'colour-params',
     );
+    const offsetUniform = pool.uniform(uniformData([['f32', offset]]), 'luminance-offset');
 
     const profile = (this.options.profile ?? false) && acquired.timestamps;
-    const timer = new PassTimer(device, acquired.timestamps, profile ? 64 : 8);
+    const recording = new Recording(device, new PassTimer(device, acquired.timestamps, profile ? 64 : 8), profile, 'prepare');
     const run = runner(programs);
-    const u = res.uniforms;
-    const split = n >= SPLIT_SUBMISSIONS_AT;
-    device.pushErrorScope('out-of-memory');
-    device.pushErrorScope('validation');
-    let encoder = device.createCommandEncoder({ label: 'prepare' });
+    const { count, shape } = path.uniforms;
 
     // colour → downsample (one kernel), and the min/max that detects a flat image
-    let pass = timer.pass(encoder, 'colour');
-    const colourProgram = K.colour({ packed, colour: !greyscale, fftInput: fftInput !== null });
+    const colour = recording.stage('colour');
+    const { fftInput } = path;
     run(
-      pass,
-      colourProgram,
+      colour.pass('colour'),
+      K.colour({ packed, colour: !greyscale, fftInput: fftInput !== null }),
       {
         params: colourUniform,
         ...(packed ? { pixels: sources[0] } : { red: sources[0], green: sources[1], blue: sources[2] }),
@@ -390,162 +373,29 @@ export class GpuBackend implements Backend {
       },
       groupsFor(n),
     );
-    run(pass, K.range, { count: u.count, values: y, range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
-    pass.end();
+    run(colour.pass('range'), K.range, { count, values: y, range }, groupsFor(n, RANGE_VALUES_PER_INVOCATION));
+    colour.end();
 
-    const temporaries: GPUBuffer[] = [];
-    if (res instanceof FusedPhaseCongruency) {
-      // FFT → log-Gabor bank → phase congruency, fused (src/gpu/fusedPhaseCongruency.ts)
-      // One pass per stage, or per kernel when profiling.
-      const passes = (stage: TimedStage) => {
-        let open: GPUComputePassEncoder | null = null;
-        return {
-          pass: (kernel: string) => {
-            if (open && !profile) return open;
-            open?.end();
-            open = timer.pass(encoder, stage, profile ? kernel : undefined);
-            return open;
-          },
-          end: () => open?.end(),
-        };
-      };
-      const forward = passes('fft');
-      const offsetUniform = pool.uniform(uniformData([['f32', offset]]), 'luminance-offset');
-      temporaries.push(offsetUniform);
-      res.recordForward(forward.pass, y, offsetUniform);
-      forward.end();
-      const phaseCongruency = passes('phaseCongruency');
-      res.recordPhaseCongruency(phaseCongruency.pass, range, pc);
-      phaseCongruency.end();
-    } else {
-      const staged = this.recordStaged(encoder, timer, state, res, range, pc, split);
-      encoder = staged.encoder;
-      temporaries.push(...staged.temporaries);
-    }
+    // FFT → log-Gabor bank → phase congruency (src/gpu/fusedPhaseCongruency.ts or stagedPhaseCongruency.ts)
+    const forward = recording.stage('fft');
+    path.recordForward(forward, y, offsetUniform);
+    forward.end();
+    const phaseCongruency = recording.stage('phaseCongruency');
+    path.recordPhaseCongruency(phaseCongruency, range, pc);
+    phaseCongruency.end();
 
     // Scharr gradients
-    pass = timer.pass(encoder, 'gradient');
-    run(pass, K.gradient, { params: u.shape, y, gm }, groupsFor(n));
-    pass.end();
-    const readTimings = timer.resolve(encoder, pool);
-    device.queue.submit([encoder.finish()]);
-    const [validation, memory] = [device.popErrorScope(), device.popErrorScope()];
-    // Later submissions run after these: the temporaries can go back to the pool now.
-    pool.release(...new Set(sources), ...temporaries, range, colourUniform);
-    const error = (await validation) ?? (await memory);
-    if (error) throw new Error(`WebGPU error while preparing an image: ${error.message}`);
+    const gradient = recording.stage('gradient');
+    run(gradient.pass('gradient'), K.gradient, { params: shape, y, gm }, groupsFor(n));
+    gradient.end();
 
-    const timings: StageTimings = {};
-    const ready = (readTimings ? readTimings() : device.queue.onSubmittedWorkDone().then(() => ({}))).then((gpuTimings) => {
-      Object.assign(timings, gpuTimings);
-      timings.total = performance.now() - started;
-    });
-    if (progress)
-      void ready.then(
-        () => progress(1, 'phase congruency'),
-        () => {},
-      );
-    return new GpuPrepared(
-      this.name,
-      state.generation,
-      [inRows, inCols],
-      [h, w],
-      factor,
-      !greyscale,
-      timings,
-      ready,
-      { y, pc, gm, i: chromaI, q: chromaQ },
-      pool,
-    );
-  }
-
-  /** The per-stage path's FFT and phase congruency (one orientation per pass, and per submission when large). */
-  private recordStaged(
-    encoder: GPUCommandEncoder,
-    timer: PassTimer,
-    state: DeviceState,
-    res: SizeResources,
-    range: GPUBuffer,
-    pc: GPUBuffer,
-    split: boolean,
-  ): { encoder: GPUCommandEncoder; temporaries: GPUBuffer[] } {
-    const { programs, pool, acquired } = state;
-    const { device } = acquired;
-    const n = res.n;
-    const spectrum: Planes = { re: pool.map(n, 'spectrum-re'), im: pool.map(n, 'spectrum-im') };
-    const energyAll = pool.map(n, 'energyAll');
-    const amplitudeAll = pool.map(n, 'amplitudeAll');
-    const u = res.uniforms;
-    const run = runner(programs);
-    // FFT of the exact size
-    let pass = timer.pass(encoder, 'fft');
-    res.fft.rows.record(pass, res.scratchA, res.scratchB, res.responses[0], false);
-    res.fft.columns.record(pass, res.scratchB, spectrum, res.scratchA, false);
-    pass.end();
-
-    // log-Gabor bank → phase congruency, one orientation per pass (and submission when large)
-    for (let o = 0; o < PC.norient; o++) {
-      pass = timer.pass(encoder, 'phaseCongruency');
-      for (let s = 0; s < PC.nscale; s++) {
-        const eo = res.responses[s];
-        run(
-          pass,
-          K.filter,
-          {
-            params: u.count,
-            spectrumRe: spectrum.re,
-            spectrumIm: spectrum.im,
-            radial: res.radial[s],
-            angular: res.angular[o],
-            outRe: res.scratchA.re,
-            outIm: res.scratchA.im,
-          },
-          groupsFor(n),
-        );
-        res.fft.columns.record(pass, res.scratchA, res.scratchB, eo, true);
-        res.fft.rows.record(pass, res.scratchB, eo, res.scratchA, true);
-        run(
-          pass,
-          K.accumulate,
-          {
-            params: u.scale[o][s],
-            eoRe: eo.re,
-            eoIm: eo.im,
-            sumE: res.sumE,
-            sumO: res.sumO,
-            amplitudeAll,
-            smallestScaleEnergy: res.smallestScaleEnergy,
-          },
-          groupsFor(n),
-        );
-      }
-      for (let s = 0; s < PC.nscale; s++) {
-        const eo = res.responses[s];
-        run(
-          pass,
-          K.energy,
-          { params: u.scale[o][s], eoRe: eo.re, eoIm: eo.im, sumE: res.sumE, sumO: res.sumO, energy: res.energy },
-          groupsFor(n),
-        );
-      }
-      for (const radixPass of u.radixPasses) {
-        run(
-          pass,
-          K.histogram,
-          { params: radixPass, values: res.smallestScaleEnergy, selection: res.selection, histogram: res.histogram },
-          groupsFor(n, VALUES_PER_INVOCATION),
-        );
-        run(pass, K.select, { params: radixPass, selection: res.selection, histogram: res.histogram }, SELECT_GROUPS);
-      }
-      run(pass, K.threshold, { params: u.threshold[o], energy: res.energy, selection: res.selection, energyAll }, groupsFor(n));
-      if (o === PC.norient - 1) run(pass, K.finish, { params: u.scale[0][0], energyAll, amplitudeAll, range, pc }, groupsFor(n));
-      pass.end();
-      if (split && o < PC.norient - 1) {
-        device.queue.submit([encoder.finish()]);
-        encoder = device.createCommandEncoder({ label: 'prepare' });
-      }
-    }
-    return { encoder, temporaries: [spectrum.re, spectrum.im, energyAll, amplitudeAll] };
+    const readTimings = recording.timer.resolve(recording.encoder, pool);
+    device.queue.submit([recording.encoder.finish()]);
+    return {
+      maps: { y, pc, gm, i: chromaI, q: chromaQ },
+      temporaries: [...new Set(sources), range, colourUniform, offsetUniform],
+      readTimings,
+    };
   }
 
   async pool(first: PreparedImage, second: PreparedImage, maps: boolean, mask?: MaskWeights): Promise<PoolResult> {
@@ -650,20 +500,8 @@ export class GpuBackend implements Backend {
     return result;
   }
 
-  /** The filter bank of a size, built once on the executor however many calls ask at once. */
-  private filterBank(rows: number, cols: number): Promise<FilterBank> {
-    const key = sizeKey(rows, cols);
-    let pending = this.banks.get(key);
-    if (!pending) {
-      pending = buildFilterBank(this.options.executor!, rows, cols).finally(() => this.banks.delete(key));
-      this.banks.set(key, pending);
-    }
-    return pending;
-  }
-
   async dispose(): Promise<void> {
     this.unsubscribe();
-    await this.options.executor?.dispose();
     const state = await this.state?.catch(() => null);
     if (state) {
       for (const res of state.sizes.values()) res.release();

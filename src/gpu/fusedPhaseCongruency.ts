@@ -24,24 +24,22 @@ import {
 } from '../../shaders/fusedPhaseCongruency.js';
 import { BINS, histogramMapNames, RADIX_PASSES, radixPassFields, VALUES_PER_INVOCATION } from '../../shaders/median.js';
 import { type Exchange, type RegisterFftShape, exchangeFor, lanesFor, registerThreads } from '../../shaders/registerFft.js';
-import { angularMap, filterBank } from '../bank.js';
 import { PC } from '../constants.js';
-import { fftPlan, type StockhamPlan } from '../fft/plan.js';
+import { type FftPlan, fftPlan } from '../fft/plan.js';
 import { type BufferPool, uniformData } from './buffers.js';
 import { GPU_MAX_POWER_OF_TWO_RADIX, twiddleTable } from './fft.js';
+import { GpuFilterBank } from './filterBank.js';
 import * as K from './kernels.js';
 import { declaredProgram, dispatch, groupsFor, type Program, type ProgramCache } from './programs.js';
-
-/** The compute pass a kernel records into (one per stage, or one per kernel when profiling). */
-export type PassFor = (kernel: string) => GPUComputePassEncoder;
+import type { PhaseCongruencyPath, StagePasses } from './recording.js';
 
 /** Storage buffers the largest fused kernel binds (WebGPU's default maxStorageBuffersPerShaderStage). */
 const STORAGE_BINDINGS = 8;
 
-function stockham(n: number): StockhamPlan | null {
-  const plan = fftPlan(n, GPU_MAX_POWER_OF_TWO_RADIX);
-  return plan.kind === 'stockham' ? plan : null;
-}
+/** The plan of a line of length n: a Stockham plan, or Bluestein's around one. */
+const linePlan = (n: number): FftPlan => fftPlan(n, GPU_MAX_POWER_OF_TWO_RADIX);
+/** The length the registers transform: n, or Bluestein's smooth m. */
+const registerLength = (plan: FftPlan): number => (plan.kind === 'stockham' ? plan.n : plan.m);
 
 /**
  * How the fused kernels lay out their work (benchmarks compare layouts; GpuBackendOptions):
@@ -60,45 +58,65 @@ export const DEFAULT_FUSED_LAYOUT: FusedLayout = { order: 'rows-first', lanes: 1
 const MAX_INVOCATIONS = 256;
 
 /**
- * The register-FFT shape of length n under these limits with at most `lanes` transforms a
- * workgroup, or null if not even one fits.
+ * The register-FFT shape of a line of length n under these limits with at most `lanes`
+ * transforms a workgroup, or null if not even one fits (a Bluestein line needs the joint
+ * exchange for its m elements).
  */
 function shapeFor(n: number, limits: GPUSupportedLimits, lanes: number): { shape: RegisterFftShape; twiddles: Float32Array } | null {
-  const plan = stockham(n);
+  const plan = linePlan(n);
   const invocations = Math.min(MAX_INVOCATIONS, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-  const fit = lanesFor(n, limits.maxComputeWorkgroupStorageSize, invocations, lanes);
-  return plan && fit ? registerShape(plan, fit.exchange, Math.floor(invocations / fit.lanes), fit.lanes) : null;
+  const fit = lanesFor(registerLength(plan), limits.maxComputeWorkgroupStorageSize, invocations, lanes, plan.kind === 'bluestein');
+  return fit ? registerShape(plan, fit.exchange, Math.floor(invocations / fit.lanes), fit.lanes) : null;
 }
 
-/** The register-FFT shape of a Stockham plan, and its twiddles packed stage after stage (f32). */
+/**
+ * The register-FFT shape of a plan, and its table (f32): the Stockham stages' twiddles one
+ * stage after another, then for a Bluestein plan the chirp (n values) and the kernel spectrum
+ * (m values), all from the plan's float64 values.
+ */
 export function registerShape(
-  plan: StockhamPlan,
+  plan: FftPlan,
   exchange: Exchange,
   maxThreads?: number,
   lanes = 1,
 ): { shape: RegisterFftShape; twiddles: Float32Array } {
-  const { offsets, table } = twiddleTable(plan);
-  const stages = plan.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] }));
-  const threads = registerThreads(plan.n, stages, maxThreads);
-  return { shape: { n: plan.n, stages, threads, exchange, lanes }, twiddles: table };
+  const inner = plan.kind === 'stockham' ? plan : plan.inner;
+  const { offsets, table } = twiddleTable(inner);
+  const stages = inner.stages.map((st, t) => ({ radix: st.radix, stride: st.stride, twiddleOffset: offsets[t] }));
+  const threads = registerThreads(inner.n, stages, maxThreads);
+  const shape: RegisterFftShape = { n: inner.n, stages, threads, exchange, lanes };
+  if (plan.kind === 'stockham') return { shape, twiddles: table };
+  const stageValues = inner.stages.reduce((sum, st) => sum + st.twiddles.length / 2, 0);
+  const withChirp = new Float32Array(2 * (stageValues + plan.n + plan.m));
+  withChirp.set(table.subarray(0, 2 * stageValues));
+  withChirp.set(plan.chirp, 2 * stageValues);
+  withChirp.set(plan.kernelSpectrum, 2 * (stageValues + plan.n));
+  shape.bluestein = { n: plan.n, chirp: stageValues, kernel: stageValues + plan.n };
+  return { shape, twiddles: withChirp };
 }
 
 /** Whether the fused path runs rows × cols on a device with these limits. */
 export function fusedFits(rows: number, cols: number, limits: GPUSupportedLimits): boolean {
-  const storage = limits.maxComputeWorkgroupStorageSize;
+  // Bluestein lines hold their m elements in the joint exchange (8 bytes each); others may split.
+  const fits = (n: number) => {
+    const plan = linePlan(n);
+    const exchange = exchangeFor(registerLength(plan), limits.maxComputeWorkgroupStorageSize);
+    return exchange !== null && (plan.kind === 'stockham' || exchange === 'joint');
+  };
   return (
     rows > 1 &&
     cols > 1 &&
-    stockham(rows) !== null &&
-    stockham(cols) !== null &&
-    exchangeFor(rows, storage) !== null &&
-    exchangeFor(cols, storage) !== null &&
+    fits(rows) &&
+    fits(cols) &&
     limits.maxStorageBuffersPerShaderStage >= STORAGE_BINDINGS &&
     Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) >= 8 * rows * cols
   );
 }
 
-export class FusedPhaseCongruency {
+export class FusedPhaseCongruency implements PhaseCongruencyPath {
+  readonly kind = 'fused';
+  /** The forward row transforms read Y themselves. */
+  readonly fftInput = null;
   readonly n: number;
   private readonly programs: {
     forwardRows: Program;
@@ -109,8 +127,7 @@ export class FusedPhaseCongruency {
     finish: Program;
   };
   private readonly twiddles: { rows: GPUBuffer; columns: GPUBuffer };
-  private readonly radial: GPUBuffer;
-  private readonly angular: GPUBuffer[];
+  private readonly bank: GpuFilterBank;
   /** T_s: the filter pass's DFTs of the filtered spectrum of one orientation (the first also holds the forward rows). */
   private readonly filtered: GPUBuffer[];
   private readonly spectrum: GPUBuffer;
@@ -126,6 +143,8 @@ export class FusedPhaseCongruency {
   /** The axis the filter and the energy kernels each take (FusedLayout.order): name in profiles, twiddles, workgroups. */
   private readonly inverse: Record<'filter' | 'energy', { name: string; twiddles: GPUBuffer; groups: number }>;
   private readonly owned: GPUBuffer[] = [];
+  /** This size's buffers (its own and its bank's), whose bind groups are made once. */
+  private readonly resident = new Set<GPUBuffer>();
   private readonly bindGroups = new Map<string, GPUBindGroup>();
 
   constructor(
@@ -141,7 +160,10 @@ export class FusedPhaseCongruency {
     const rowAxis = shapeFor(cols, device.limits, 1)!;
     const columnAxis = shapeFor(rows, device.limits, layout.lanes)!;
     this.columnGroups = Math.ceil(cols / columnAxis.shape.lanes);
-    const bank = filterBank(rows, cols);
+    this.bank = new GpuFilterBank(cache, pool, rows, cols);
+    this.bank.build();
+    const bank = this.bank;
+    for (const buffer of [bank.radial, ...bank.angular]) this.resident.add(buffer);
     const [filterAxis, energyAxis]: Axis[] = layout.order === 'rows-first' ? ['rows', 'columns'] : ['columns', 'rows'];
     const shapeOf = (axis: Axis) => (axis === 'rows' ? rowAxis.shape : columnAxis.shape);
     const { exchange: columnExchange, lanes } = columnAxis.shape;
@@ -177,12 +199,6 @@ export class FusedPhaseCongruency {
       filter: { name: filterAxis === 'rows' ? 'filterRows' : 'filterColumns', ...along[filterAxis] },
       energy: { name: energyAxis === 'rows' ? 'rowsEnergy' : 'columnsEnergy', ...along[energyAxis] },
     };
-    // G_0…G_3 of each quadrant entry side by side (one vec4 read per frequency).
-    const quadrant = bank.quadrantRows * bank.quadrantCols;
-    const radial = new Float32Array(quadrant * 4);
-    for (let q = 0; q < quadrant; q++) for (let s = 0; s < PC.nscale; s++) radial[4 * q + s] = bank.radial[s][q];
-    this.radial = upload(radial, 'radial-quadrants');
-    this.angular = bank.angular.map((_, o) => upload(angularMap(bank, o, Float32Array), `angular${o}`));
     const complex = (label: string) => this.own(pool.acquire(8 * n, GPUBufferUsage.STORAGE, label));
     this.filtered = Array.from({ length: PC.nscale }, (_, s) => complex(`filtered${s}`));
     this.spectrum = complex('spectrum');
@@ -205,37 +221,28 @@ export class FusedPhaseCongruency {
         'shape',
       ),
       radixPasses: RADIX_PASSES.map((_, pass) => uniform(radixPassFields(n, pass, this.histogramGroups), `fused-radix-pass${pass}`)),
-      // count, then per orientation a vec4 (16-byte aligned: the array starts at offset 16).
+      // count, then per orientation a vec4 (16-byte aligned: the array starts at offset 16),
+      // copied from the filter bank's noise sums below.
       finish: uniform(
-        [
-          ['u32', n],
-          ['u32', 0],
-          ['u32', 0],
-          ['u32', 0],
-          ...bank.noise.flatMap(
-            (noise) =>
-              [
-                ['f32', noise.energyOfSmallestFilter],
-                ['f32', noise.sumAn2],
-                ['f32', noise.sumAiAj],
-                ['f32', 0],
-              ] as const,
-          ),
-        ],
+        [['u32', n], ['u32', 0], ['u32', 0], ['u32', 0], ...Array.from({ length: 4 * PC.norient }, () => ['f32', 0] as const)],
         'fused-finish',
       ),
     };
+    const encoder = device.createCommandEncoder({ label: 'noise-uniforms' });
+    bank.copyNoise(encoder, this.uniforms.finish, 16);
+    device.queue.submit([encoder.finish()]);
   }
 
   private own(buffer: GPUBuffer): GPUBuffer {
     this.owned.push(buffer);
+    this.resident.add(buffer);
     return buffer;
   }
 
-  private run(pass: PassFor, kernel: string, program: Program, buffers: Record<string, GPUBuffer>, groups: number): void {
+  private run(passes: StagePasses, kernel: string, program: Program, buffers: Record<string, GPUBuffer>, groups: number): void {
     // Bind groups of this size's own buffers are made once; finish's (the image's range and
     // pc) each time. Buffer labels are unique.
-    const own = Object.values(buffers).every((buffer) => this.owned.includes(buffer));
+    const own = Object.values(buffers).every((buffer) => this.resident.has(buffer));
     const key = `${program.key}|${Object.entries(buffers)
       .map(([slot, buffer]) => `${slot}=${buffer.label}`)
       .join(',')}`;
@@ -244,15 +251,15 @@ export class FusedPhaseCongruency {
       bindGroup = this.cache.bindGroup(program, buffers);
       if (own) this.bindGroups.set(key, bindGroup);
     }
-    dispatch(pass(kernel), this.cache, { program, bindGroup, groups });
+    dispatch(passes.pass(kernel), this.cache, { program, bindGroup, groups });
   }
 
   /** The spectrum of Y − offset (`offset`: a uniform f32, the colour stage's constant). */
-  recordForward(pass: PassFor, y: GPUBuffer, offset: GPUBuffer): void {
+  recordForward(passes: StagePasses, y: GPUBuffer, offset: GPUBuffer): void {
     const { rows } = this;
-    this.run(pass, 'forwardRows', this.programs.forwardRows, { y, offset, twiddles: this.twiddles.rows, output: this.filtered[0] }, rows);
+    this.run(passes, 'forwardRows', this.programs.forwardRows, { y, offset, twiddles: this.twiddles.rows, output: this.filtered[0] }, rows);
     this.run(
-      pass,
+      passes,
       'forwardColumns',
       this.programs.forwardColumns,
       { input: this.filtered[0], twiddles: this.twiddles.columns, output: this.spectrum },
@@ -261,19 +268,19 @@ export class FusedPhaseCongruency {
   }
 
   /** Phase congruency of the spectrum into `pc`; `range` is the colour stage's min/max of Y. */
-  recordPhaseCongruency(pass: PassFor, range: GPUBuffer, pc: GPUBuffer): void {
+  recordPhaseCongruency(passes: StagePasses, range: GPUBuffer, pc: GPUBuffer): void {
     const { filter, energy } = this.inverse;
     const t = Object.fromEntries(this.filtered.map((buffer, s) => [`t${s}`, buffer]));
     for (let o = 0; o < PC.norient; o++) {
       this.run(
-        pass,
+        passes,
         filter.name,
         this.programs.filter,
-        { spectrum: this.spectrum, radial: this.radial, angular: this.angular[o], twiddles: filter.twiddles, ...t },
+        { spectrum: this.spectrum, radial: this.bank.radial, angular: this.bank.angular[o], twiddles: filter.twiddles, ...t },
         filter.groups,
       );
       this.run(
-        pass,
+        passes,
         energy.name,
         this.programs.energy[o === 0 ? 0 : 1],
         {
@@ -291,17 +298,17 @@ export class FusedPhaseCongruency {
     const values = Object.fromEntries(this.smallestScaleEnergy.map((buffer, o) => [names[o], buffer]));
     for (const radixPass of this.uniforms.radixPasses) {
       this.run(
-        pass,
+        passes,
         'medianHistogram',
         this.programs.histogram,
         { params: radixPass, ...values, selection: this.selection, histogram: this.histogram },
         this.histogramGroups * PC.norient,
       );
       const select = { params: radixPass, selection: this.selection, histogram: this.histogram };
-      this.run(pass, 'medianSelect', K.select, select, 2 * PC.norient);
+      this.run(passes, 'medianSelect', K.select, select, 2 * PC.norient);
     }
     this.run(
-      pass,
+      passes,
       'finish',
       this.programs.finish,
       {
@@ -318,6 +325,7 @@ export class FusedPhaseCongruency {
 
   release(): void {
     this.bindGroups.clear();
+    this.bank.release();
     this.pool.release(...this.owned);
   }
 }

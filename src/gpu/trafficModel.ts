@@ -10,6 +10,7 @@
  */
 import { Fsim } from '../fsim.js';
 import type { RasterImage } from '../image.js';
+import type { ScaleOption } from '../scale.js';
 import { type FftKernels, GpuBackend, type GpuBackendOptions } from './backend.js';
 import { DeviceManager } from './device.js';
 
@@ -27,13 +28,21 @@ export interface StageTraffic {
 }
 
 export interface TrafficModel {
+  /** The downsampled size [rows, cols] (the FFT size). */
   size: [number, number];
+  /** The input size [rows, cols] and the scale factor F. */
+  input: [number, number];
+  scale: number;
+  /** The phase-congruency path the backend takes for this size ('fused' or 'per-stage'). */
+  path: string;
   workgroupStorage: number;
   kernels: FftKernels;
   dispatches: number;
   bytes: number;
   bytesPerPixel: number;
   stages: Record<string, StageTraffic>;
+  /** What the first comparison of the size adds (its filter bank), not in the totals above. */
+  setup: StageTraffic;
 }
 
 /** WebGPU's flag constants, where no implementation installed them (the model needs no Dawn). */
@@ -169,28 +178,38 @@ function testImage(rows: number, cols: number, seed: number): RasterImage {
   return { width: cols, height: rows, channels: 3, data };
 }
 
-/** Every dispatch of one FSIMc comparison of two rows × cols RGB images at F = 1. */
+/**
+ * Every dispatch of two FSIMc comparisons of the same two rows × cols RGB images on one engine:
+ * the first (which also builds the size's resources: its filter bank) and the second (warm).
+ * `path` is the phase-congruency path of the downsampled size, `downsampled` that size.
+ */
 export async function recordComparison(
   rows: number,
   cols: number,
   workgroupStorage: number,
   kernels: FftKernels = 'auto',
-): Promise<DispatchRecord[]> {
+  scale: ScaleOption = 1,
+): Promise<{ first: DispatchRecord[]; warm: DispatchRecord[]; path: string; downsampled: [number, number]; factor: number }> {
   const log: DispatchRecord[] = [];
   const engine = await recordingEngine(workgroupStorage, log, { fft: kernels });
   try {
-    await engine.compare(testImage(rows, cols, 1), testImage(rows, cols, 2), { scale: 1 });
+    const [a, b] = [testImage(rows, cols, 1), testImage(rows, cols, 2)];
+    const result = await engine.compare(a, b, { scale });
+    const first = log.splice(0);
+    await engine.compare(a, b, { scale });
+    const [h, w] = result.downsampled;
+    const path = await (engine.backend as GpuBackend).pathOf(h, w);
+    return { first, warm: log.splice(0), path, downsampled: [h, w], factor: result.scale };
   } finally {
     await engine.dispose();
   }
-  return log;
 }
 
 /**
  * The GPU path's host work for one FSIMc comparison at F = 1, measured on the recording
  * device (so no GPU time, no driver copies): the first comparison of a size (filter bank,
  * uploads, shader generation) and each of `runs` later ones (uploads, recording, pooling
- * on the host), in ms. `options.executor` builds the filter bank on threads.
+ * on the host), in ms.
  */
 export async function measureHostWork(
   rows: number,
@@ -215,22 +234,42 @@ export async function measureHostWork(
   }
 }
 
-/** The model of one comparison; `kernels` as GpuBackendOptions.fft ('auto': the fused path, 'fused-fft': the one before it). */
+/**
+ * The model of one warm comparison (the size's resources already built); `kernels` as
+ * GpuBackendOptions.fft ('auto': the fused path where it fits, 'fused-fft': the per-stage path
+ * before it), at scale F = 1 unless `scale` says otherwise. `setup` is what the first
+ * comparison of the size adds (the filter bank).
+ */
 export async function modelTraffic(
   rows: number,
   cols: number,
   workgroupStorage: number,
   kernels: FftKernels = 'auto',
+  scale: ScaleOption = 1,
 ): Promise<TrafficModel> {
-  const log = await recordComparison(rows, cols, workgroupStorage, kernels);
+  const { first, warm, path, downsampled, factor } = await recordComparison(rows, cols, workgroupStorage, kernels, scale);
+  const total = (log: DispatchRecord[]) => log.reduce((sum, d) => sum + d.bytesRead + d.bytesWritten, 0);
   const stages: Record<string, StageTraffic> = {};
-  let bytes = 0;
-  for (const d of log) {
+  for (const d of warm) {
     stages[d.stage] ??= { dispatches: 0, bytes: 0 };
     const s = stages[d.stage];
     s.dispatches++;
     s.bytes += d.bytesRead + d.bytesWritten;
-    bytes += d.bytesRead + d.bytesWritten;
   }
-  return { size: [rows, cols], workgroupStorage, kernels, dispatches: log.length, bytes, bytesPerPixel: bytes / (rows * cols), stages };
+  const bytes = total(warm);
+  const setupLog = first.filter((d) => d.stage === 'filterBank');
+  const [h, w] = downsampled;
+  return {
+    size: downsampled,
+    input: [rows, cols],
+    scale: factor,
+    path,
+    workgroupStorage,
+    kernels,
+    dispatches: warm.length,
+    bytes,
+    bytesPerPixel: bytes / (h * w),
+    stages,
+    setup: { dispatches: setupLog.length, bytes: total(setupLog) },
+  };
 }

@@ -60,14 +60,7 @@ export async function createFsim(options?: EngineOptions): Promise<Fsim> {
         import('../gpu/device.js'),
         import('./webgpu.js'),
       ]);
-      // The worker threads build each new size's filter bank (the GPU path's largest host cost).
-      const executor = new WorkerPoolExecutor(threads);
-      try {
-        return await GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }), { executor });
-      } catch (error) {
-        await executor.dispose();
-        throw error;
-      }
+      return GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }));
     },
     cpu: (note) => new CpuBackend(new WorkerPoolExecutor(threads), { note, memoryBudget: cpuMemoryBudget() }),
   });

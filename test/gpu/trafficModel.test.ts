@@ -39,6 +39,15 @@ describe('GPU traffic model', () => {
       // histogram + select passes, finish, gradient; then the pooling pair.
       expect(m.stages.fft.dispatches).toBe(4);
       expect(m.stages.phaseCongruency.dispatches).toBe(2 * (2 * 4 + 3 * 2 + 1));
+      expect(m.path).toBe('fused');
+    }
+  });
+
+  it("builds a size's filter bank on the GPU once, in its first comparison (four kernels), never in a warm one", async () => {
+    for (const kernels of ['auto', 'fused-fft'] as const) {
+      const m = await modelTraffic(1080, 1920, 16384, kernels);
+      expect(m.setup.dispatches).toBe(4);
+      expect(m.stages.filterBank).toBeUndefined();
     }
   });
 

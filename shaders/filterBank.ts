@@ -1,0 +1,203 @@
+/**
+ * The log-Gabor × angular filter bank of one size, built on the GPU (FSIM_SPEC.md §3; src/bank.ts
+ * builds the same bank in float64 and states its layout): the formulas and constants are
+ * src/bank.ts's (RADIAL, ANGULAR), the frequencies its axisFrequencies rounded once to f32,
+ * the elementary functions shaders/math.ts's. Four kernels, run once per size:
+ *   radial        G_0…G_3 of each quadrant entry as one vec4 (zero at DC)
+ *   angular       S_0…S_3 over the full grid, one map per orientation, dθ = |atan2(ds, dc)|
+ *                 from the frequency's own coordinates (ds = −v·cos a − u·sin a,
+ *                 dc = u·cos a − v·sin a: sin θ = −v/r, cos θ = u/r, the common 1/r dropped)
+ *   noisePartials per workgroup, Σ (G_0·S_o)², Σ S_e² ΣG_s² and Σ S_e² Σ_{a<b} G_a·G_b (src/bank.ts:
+ *                 the noise sums by Parseval, S_e the even part of S_o), each invocation over a
+ *                 fixed set of frequencies, then a fixed-order tree in workgroup memory
+ *   noiseSums     the partials added in a fixed order by one workgroup → per orientation
+ *                 vec4(EM_n, ΣAn², ΣAiAj, 0)
+ * Fixed orders throughout, no atomics: every run gives the same bits.
+ */
+import { ANGULAR, RADIAL } from '../src/bank.js';
+import { PC } from '../src/constants.js';
+import { type BindingDeclaration, bindingLines, read, uniform, write } from './bindings.js';
+import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
+import { mathFunctions } from './math.js';
+
+/** Frequencies each noisePartials invocation adds up (so a workgroup takes WORKGROUP_SIZE × this). */
+export const NOISE_FREQUENCIES_PER_INVOCATION = 8;
+
+const shape = /* wgsl */ `
+struct Shape {
+  rows: u32,
+  cols: u32,
+  quadrantCols: u32,
+  count: u32,   // rows·cols, or quadrant entries for radial
+  groups: u32,  // workgroups of noisePartials
+};
+`;
+const shapeBinding = uniform('shape', 'Shape');
+const angularNames = Array.from({ length: PC.norient }, (_, o) => `angular${o}`);
+
+/** vec4 over the four orientations (or scales): `vec4<f32>(f(0), f(1), f(2), f(3))`. */
+const vec4Of = (f: (k: number) => string) => `vec4<f32>(${[0, 1, 2, 3].map(f).join(', ')})`;
+
+export const radialBindings: readonly BindingDeclaration[] = [shapeBinding, read('u'), read('v'), write('radial', 'array<vec4<f32>>')];
+
+/** x^n for a constant n ≥ 1 by repeated squaring (n − 1 + ⌊log₂ n⌋ products at most). */
+function integerPower(x: string, n: number): string {
+  const factors: string[] = [];
+  let square = x;
+  for (let rest = n; rest > 0; rest >>= 1) {
+    if (rest & 1) factors.push(square);
+    if (rest > 1) square = `(${square} * ${square})`;
+  }
+  return factors.join(' * ');
+}
+
+export const radialShader = /* wgsl */ `
+${flatIndex}
+${shape}
+${bindingLines(radialBindings)}
+${mathFunctions}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = flatIndex(gid, groups);
+  if (id >= shape.count) { return; }
+  let qr = id / shape.quadrantCols;
+  let qc = id % shape.quadrantCols;
+  if (qr == 0u && qc == 0u) {
+    radial[id] = vec4<f32>(0.0);
+    return;
+  }
+  let uu = u[qc];
+  let vv = v[qr];
+  let radius2 = uu * uu + vv * vv;
+  // lp = 1 / (1 + (r / cutoff)^(2·order)), from (r / cutoff)² without a square root.
+  let x2 = radius2 * ${f32(1 / PC.lowpassCutoff ** 2)};
+  let lowpass = 1.0 / (1.0 + ${integerPower('x2', PC.lowpassOrder)});
+  // l = ln(r / fo) = ln(r² / fo²) / 2: one logarithm per scale of a number near 1 at the
+  // filter's peak, where ln r − ln fo would carry the rounding of both terms.
+  let l = 0.5 * ${vec4Of((s) => `lnF32(radius2 * ${f32(Math.exp(-2 * RADIAL.logCentre[s]))})`)};
+  radial[id] = ${vec4Of((s) => `expF32(-(l[${s}] * l[${s}]) * ${f32(1 / RADIAL.logSpread)})`)} * lowpass;
+}
+`;
+
+export const angularBindings: readonly BindingDeclaration[] = [shapeBinding, read('u'), read('v'), ...angularNames.map((n) => write(n))];
+
+export const angularShader = /* wgsl */ `
+${flatIndex}
+${shape}
+${bindingLines(angularBindings)}
+${mathFunctions}
+
+// S_o from the angle between the direction (u, −v) and angles[o]; at DC the direction is
+// atan2(−0, 0) = 0, as the reference's.
+fn spread(uu: f32, vv: f32, cosA: f32, sinA: f32, angle: f32) -> f32 {
+  var d = angle;
+  if (uu != 0.0 || vv != 0.0) {
+    d = absAtan2(-vv * cosA - uu * sinA, uu * cosA - vv * sinA);
+  }
+  return expF32(-(d * d) * ${f32(1 / ANGULAR.spread)});
+}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = flatIndex(gid, groups);
+  if (id >= shape.count) { return; }
+  let uu = u[id % shape.cols];
+  let vv = v[id / shape.cols];
+  ${ANGULAR.angles.map((a, o) => `angular${o}[id] = spread(uu, vv, ${f32(Math.cos(a))}, ${f32(Math.sin(a))}, ${f32(a)});`).join('\n  ')}
+}
+`;
+
+export const noisePartialsBindings: readonly BindingDeclaration[] = [
+  shapeBinding,
+  read('radial', 'array<vec4<f32>>'),
+  ...angularNames.map((n) => read(n)),
+  write('partials', 'array<vec4<f32>>'),
+];
+
+/** A fixed-order tree sum of `total` (vec4) across the workgroup, left in sums[0]. */
+const treeSum = (total: string) => `
+  sums[lid] = ${total};
+  workgroupBarrier();
+  for (var stride = ${WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride >> 1u) {
+    if (lid < stride) { sums[lid] = sums[lid] + sums[lid + stride]; }
+    workgroupBarrier();
+  }`;
+
+export const noisePartialsShader = /* wgsl */ `
+${shape}
+${bindingLines(noisePartialsBindings)}
+var<workgroup> sums: array<vec4<f32>, ${WORKGROUP_SIZE}>;
+
+fn quadrantIndex(k: u32, n: u32) -> u32 {
+  return select(n - k, k, k <= n / 2u);
+}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let group = wid.x + wid.y * groups.x;
+  if (group >= shape.groups) { return; } // uniform per workgroup: the barriers stay in uniform control flow
+  // Per orientation (vector lanes): Σ (G_0·S)², Σ S_e²·Σ_s G_s², Σ S_e²·Σ_{a<b} G_a·G_b.
+  var energy = vec4<f32>(0.0);
+  var squares = vec4<f32>(0.0);
+  var products = vec4<f32>(0.0);
+  for (var i = 0u; i < ${NOISE_FREQUENCIES_PER_INVOCATION}u; i = i + 1u) {
+    let k = (group * ${NOISE_FREQUENCIES_PER_INVOCATION}u + i) * ${WORKGROUP_SIZE}u + lid;
+    if (k < shape.count) {
+      let r = k / shape.cols;
+      let c = k % shape.cols;
+      let g = radial[quadrantIndex(r, shape.rows) * shape.quadrantCols + quadrantIndex(c, shape.cols)];
+      let sumSquares = dot(g, g);
+      let sumProducts = g.x * (g.y + g.z + g.w) + g.y * (g.z + g.w) + g.z * g.w;
+      // S at −k: row and column mirrored (DFT order).
+      let m = select(shape.rows - r, 0u, r == 0u) * shape.cols + select(shape.cols - c, 0u, c == 0u);
+      let here = ${vec4Of((o) => `angular${o}[k]`)};
+      let there = ${vec4Of((o) => `angular${o}[m]`)};
+      let even = (here + there) * 0.5;
+      let f = g.x * here;
+      energy = energy + f * f;
+      squares = squares + even * even * sumSquares;
+      products = products + even * even * sumProducts;
+    }
+  }
+  ${treeSum('energy')}
+  if (lid == 0u) { partials[3u * group] = sums[0]; }
+  workgroupBarrier();
+  ${treeSum('squares')}
+  if (lid == 0u) { partials[3u * group + 1u] = sums[0]; }
+  workgroupBarrier();
+  ${treeSum('products')}
+  if (lid == 0u) { partials[3u * group + 2u] = sums[0]; }
+}
+`;
+
+export const noiseSumsBindings: readonly BindingDeclaration[] = [
+  shapeBinding,
+  read('partials', 'array<vec4<f32>>'),
+  write('noise', 'array<vec4<f32>>'),
+];
+
+export const noiseSumsShader = /* wgsl */ `
+${shape}
+${bindingLines(noiseSumsBindings)}
+var<workgroup> sums: array<vec4<f32>, ${WORKGROUP_SIZE}>;
+
+// One workgroup: invocation lid adds partials lid, lid + ${WORKGROUP_SIZE}, … in order, then the tree.
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var totals: array<vec4<f32>, 3>;
+  for (var g = lid; g < shape.groups; g = g + ${WORKGROUP_SIZE}u) {
+    for (var q = 0u; q < 3u; q = q + 1u) { totals[q] = totals[q] + partials[3u * g + q]; }
+  }
+  var result: array<vec4<f32>, 3>;
+  for (var q = 0u; q < 3u; q = q + 1u) {
+    ${treeSum('totals[q]').replace(/\n {2}/g, '\n    ')}
+    result[q] = sums[0];
+    workgroupBarrier();
+  }
+  // Per orientation: EM_n, ΣAn², ΣAiAj (the layout of the noise uniforms that read it).
+  if (lid < ${PC.norient}u) {
+    noise[lid] = vec4<f32>(result[0][lid], result[1][lid], result[2][lid], 0.0);
+  }
+}
+`;
