@@ -65,6 +65,13 @@ self.addEventListener('fetch', (e) => {
   };
 }
 
+/**
+ * Cross-origin isolation (COOP + COEP): the page may share memory with workers, so the CPU
+ * path runs on several threads (src/browser/workerPool.ts). A host that cannot send these
+ * headers still serves a working page, on one CPU thread.
+ */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: resolve(import.meta.dirname, 'demo'),
   base: './',
@@ -81,8 +88,8 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
-  server: { port: 8080, host: '127.0.0.1' },
-  preview: { port: 8080, host: true, strictPort: true },
+  server: { port: 8080, host: '127.0.0.1', headers: ISOLATION },
+  preview: { port: 8080, host: true, strictPort: true, headers: ISOLATION },
   // examplePairs first: the offline plugin lists the samples it emitted among the files to cache.
   plugins: [examplePairs(), offline()],
 });

@@ -1,7 +1,7 @@
 /**
  * The browser benchmark (demo/bench.html): for each size, the GPU path (and the CPU path
- * when ?cpu=1) on a synthetic or resampled sample pair; medians of `runs` after one
- * warm-up; per-stage GPU times from timestamp queries. Results go to a table, a chart and
+ * when ?cpu=1) on a synthetic or resampled sample pair, in the engine's Worker as the demo
+ * runs it; medians of `runs` after one warm-up; per-stage GPU times from timestamp queries. Results go to a table, a chart and
  * window.benchResults (read by `npm run bench:browser`, scripts/bench-browser.mjs).
  */
 import { createFsim, type FsimResult, type RasterImage, type ScaleOption, type StageTimings } from '../src/browser/index.js';
@@ -77,11 +77,13 @@ function median(values: number[]): number {
 }
 
 async function measure(backend: 'gpu' | 'cpu', ref: RasterImage, dist: RasterImage, scale: ScaleOption, count: number): Promise<BenchRow> {
-  const engine = await createFsim({ backend, limits: 'default' });
+  // The engine in its Worker, as the demo runs it; the pixels go there once.
+  const engine = await createFsim({ worker: true, backend, limits: 'default' });
   try {
-    await engine.compare(ref, dist, { scale }); // warm-up: pipelines, plans, filter bank
+    const [a, b] = await Promise.all([engine.decode(ref, 'reference'), engine.decode(dist, 'distorted')]);
+    await engine.compare(a, b, { scale }); // warm-up: pipelines, plans, filter bank
     const results: FsimResult[] = [];
-    for (let k = 0; k < count; k++) results.push(await engine.compare(ref, dist, { scale }));
+    for (let k = 0; k < count; k++) results.push(await engine.compare(a, b, { scale }));
     const med: BenchRow['median'] = {};
     for (const stage of STAGES) {
       const values = results.map((r) => r.timings[stage]).filter((v): v is number => v !== undefined);

@@ -1,7 +1,7 @@
 /** The compare view's controls: what they say, what the URL sets them to, and what they trigger. */
 import type { AlignMode, ScaleOption } from '../src/browser/index.js';
 import type { UrlParameters } from './params.js';
-import { renderScores, renderView } from './render.js';
+import { applyZoom, renderScores, renderView } from './render.js';
 import { $, page } from './state.js';
 
 /** The options the controls stand for now. */
@@ -58,7 +58,7 @@ export function wireControls(rerun: () => void): void {
     tab.addEventListener('click', () => {
       page.view = tab.dataset.view!;
       for (const t of document.querySelectorAll('.tabs [data-view]')) t.classList.toggle('active', t === tab);
-      renderView();
+      void renderView();
     });
   }
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-zoom]')) {
@@ -66,7 +66,7 @@ export function wireControls(rerun: () => void): void {
       const step = Number(button.dataset.zoom);
       const fitting = () => 2 ** Math.floor(Math.log2(($('.viewport').clientWidth - 16) / 2 / page.result!.downsampled[1]));
       page.zoom = step === 0 && page.result ? clampZoom(fitting(), 8) : clampZoom(page.zoom * 2 ** step);
-      renderView();
+      applyZoom();
     });
   }
   $('.viewport').addEventListener(
@@ -75,7 +75,7 @@ export function wireControls(rerun: () => void): void {
       if (!(e as WheelEvent).ctrlKey) return;
       e.preventDefault();
       page.zoom = clampZoom(page.zoom * ((e as WheelEvent).deltaY < 0 ? 2 : 0.5));
-      renderView();
+      applyZoom();
     },
     { passive: false },
   );

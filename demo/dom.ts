@@ -1,16 +1,11 @@
 /** DOM helpers shared by the demo's compare and rank views. */
-import type { RasterImage } from '../src/browser/index.js';
 
-/** Draws a decoded image (grey, RGB or RGBA) into a canvas at its own size. */
-export function drawRaster(canvas: HTMLCanvasElement, image: RasterImage): void {
-  canvas.width = image.width;
-  canvas.height = image.height;
-  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-  for (let p = 0; p < image.width * image.height; p++) {
-    for (let c = 0; c < 3; c++) rgba[p * 4 + c] = image.data[p * image.channels + (image.channels === 1 ? 0 : c)];
-    rgba[p * 4 + 3] = 255;
-  }
-  canvas.getContext('2d')!.putImageData(new ImageData(rgba, image.width, image.height), 0, 0);
+/** Draws a bitmap (from the engine's worker) into a canvas at the bitmap's size, and frees the bitmap. */
+export function drawBitmap(canvas: HTMLCanvasElement, bitmap: ImageBitmap): void {
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+  bitmap.close();
 }
 
 /** A drop zone: its file input and drag-and-drop both deliver files. */

@@ -1,13 +1,15 @@
 /**
  * The demo page: two images in (picker, drag and drop, one-click pairs, or ?ref=URL&dist=URL),
  * FSIM / FSIMc and a verdict out, and what FSIM sees (phase congruency, gradients, local
- * similarity) zoomable side by side; plus a rank mode. State for tests: body[data-state].
+ * similarity) zoomable side by side; plus a rank mode. Everything that takes time — decoding,
+ * alignment, the comparison, drawing maps — runs in the engine's Worker (engine.ts); this page
+ * posts requests and draws the bitmaps that come back. State for tests: body[data-state].
  * state.ts holds the view's state, params.ts reads the URL, controls.ts the controls,
  * render.ts draws; this file loads images and runs comparisons.
  */
-import { createFsim, decodeBlob, decodeUrl, type RasterImage } from '../src/browser/index.js';
+import { createFsim, decodeBlob, decodeUrl, type WorkerImage } from '../src/browser/index.js';
 import { applyParameters, options, wireControls } from './controls.js';
-import { drawRaster, wireDrop } from './dom.js';
+import { drawBitmap, wireDrop } from './dom.js';
 import { createEngine, type Engine } from './engine.js';
 import { readUrlParameters } from './params.js';
 import { rankInto } from './rank.js';
@@ -24,16 +26,24 @@ const SAMPLES: Record<string, [string, string]> = {
   printers: ['samples/app_printer1.jpg', 'samples/app_printer2.jpg'],
 };
 
-async function setSlot(which: 'ref' | 'dist', name: string, load: () => Promise<RasterImage>): Promise<void> {
+/** The thumbnail's longest side: the slot shows it small, so the worker draws it small. */
+const THUMBNAIL_SIDE = 480;
+
+async function setSlot(which: 'ref' | 'dist', name: string, load: () => Promise<WorkerImage>): Promise<void> {
   const label = $(`.drop[data-slot="${which}"]`);
   $('.name', label).textContent = name;
+  // The old thumbnail goes with the old image, whether or not the new one loads.
+  const thumb = $('canvas.thumb', label) as HTMLCanvasElement;
+  thumb.width = thumb.height = 0;
+  page.slots[which]?.image.release();
+  page.slots[which] = null;
   clearResult();
   setState('busy');
   status(`loading ${name}…`);
   try {
     const image = await load();
     page.slots[which] = { name, image };
-    drawRaster($('canvas.thumb', label) as HTMLCanvasElement, image);
+    drawBitmap(thumb, await image.bitmap({ maxSide: THUMBNAIL_SIDE }));
     $('.name', label).textContent = `${name} (${image.width}×${image.height})`;
   } catch (error) {
     page.slots[which] = null;
@@ -50,19 +60,29 @@ async function run(): Promise<void> {
   clearResult();
   const id = ++page.runId;
   setState('busy');
-  status(`computing on ${engine.kind === 'gpu' ? 'WebGPU' : 'the CPU (Web Worker)'}…`);
+  status(`computing on ${engine.kind === 'gpu' ? 'WebGPU' : 'the CPU'} in a Web Worker…`);
   const bar = $('[data-testid="progress"]') as HTMLProgressElement;
   bar.hidden = engine.kind === 'gpu';
   bar.value = 0;
   try {
-    const r = await engine.compare(ref.image, dist.image, { scale, threshold, maps: true, align }, (fraction, stage) => {
-      bar.value = fraction;
-      status(`computing on the CPU (Web Worker): ${stage} ${(fraction * 100).toFixed(0)}%`);
+    const r = await engine.fsim.compare(ref.image, dist.image, {
+      scale,
+      threshold,
+      mapImages: true,
+      align,
+      progress: (fraction, stage) => {
+        bar.value = fraction;
+        status(`computing on the CPU (Web Worker): ${stage} ${(fraction * 100).toFixed(0)}%`);
+      },
     });
-    if (id !== page.runId) return;
+    if (id !== page.runId) {
+      r.mapImages?.release();
+      return;
+    }
     page.result = r;
     renderScores();
-    renderView();
+    await renderView();
+    if (id !== page.runId) return;
     status(engine.kind === 'cpu' ? `Computed on the CPU in a Web Worker (${engine.reason}).` : '');
     setState('done');
   } catch (error) {
@@ -76,8 +96,8 @@ async function run(): Promise<void> {
 
 async function loadPair([refUrl, distUrl]: [string, string]): Promise<void> {
   await Promise.all([
-    setSlot('ref', refUrl.split('/').pop()!, () => decodeUrl(refUrl)),
-    setSlot('dist', distUrl.split('/').pop()!, () => decodeUrl(distUrl)),
+    setSlot('ref', refUrl.split('/').pop()!, () => engine.fsim.decode(refUrl)),
+    setSlot('dist', distUrl.split('/').pop()!, () => engine.fsim.decode(distUrl)),
   ]);
   await run();
 }
@@ -85,7 +105,7 @@ async function loadPair([refUrl, distUrl]: [string, string]): Promise<void> {
 for (const which of ['ref', 'dist'] as const) {
   wireDrop(
     $(`.drop[data-slot="${which}"]`),
-    ([file]) => void setSlot(which, file.name, () => decodeBlob(file, file.name)).then(run, () => {}),
+    ([file]) => void setSlot(which, file.name, () => engine.fsim.decode(file, file.name)).then(run, () => {}),
   );
 }
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-sample]')) {
@@ -101,7 +121,7 @@ status('starting…');
 const engine: Engine = await createEngine(parameters.backend, parameters.kernels);
 if (engine.kind === 'cpu') status(`Computing on the CPU in a Web Worker (${engine.reason}).`);
 $('[data-testid="backend"]').textContent = engine.kind === 'gpu' ? 'WebGPU' : 'CPU (Web Worker)';
-rankInto($('#rank'), engine, () => options());
+rankInto($('#rank'), engine.fsim, () => options());
 
 // Serve offline once loaded.
 if ('serviceWorker' in navigator && location.protocol !== 'file:' && import.meta.env.PROD) {

@@ -1,11 +1,21 @@
 /**
  * Rank mode: one reference and many candidates, shown as a gallery sorted by similarity.
- * The reference is prepared once (its FFT and phase congruency stay on the engine); a bad
- * candidate is listed with its error and never stops the rest.
+ * Everything runs in the engine's worker: the reference is decoded and prepared once (its FFT
+ * and phase congruency stay there), each candidate is decoded there, scored, and drawn into a
+ * small thumbnail; a bad candidate is listed with its error and never stops the rest.
  */
-import { decodeBlob, describeResized, type AlignOption, type RasterImage, type Resized, type ScaleOption } from '../src/browser/index.js';
-import { drawRaster, wireDrop } from './dom.js';
-import type { Engine } from './engine.js';
+import {
+  type AlignOption,
+  describeResized,
+  type FsimWorker,
+  type Resized,
+  type ScaleOption,
+  type WorkerImage,
+} from '../src/browser/index.js';
+import { drawBitmap, wireDrop } from './dom.js';
+
+/** The gallery's thumbnails: drawn this small in the worker. */
+const THUMBNAIL_SIDE = 160;
 
 interface Entry {
   name: string;
@@ -14,23 +24,26 @@ interface Entry {
   fsimc?: number;
   similar?: boolean;
   error?: string;
-  image?: RasterImage;
+  thumbnail?: ImageBitmap;
   resized?: Resized;
 }
 
 export function rankInto(
   section: HTMLElement,
-  engine: Engine,
+  fsim: FsimWorker,
   options: () => { scale: ScaleOption; colour: boolean; threshold: number; align: AlignOption },
 ): void {
   const q = <T extends HTMLElement>(s: string) => section.querySelector<T>(s)!;
-  let reference: { name: string; image: RasterImage } | null = null;
+  let reference: { name: string; image: WorkerImage } | null = null;
   let candidates: File[] = [];
   let running = 0;
 
-  const thumb = (image: RasterImage): HTMLCanvasElement => {
+  /** A thumbnail canvas (drawn again at each render: a bitmap can be drawn any number of times). */
+  const thumb = (bitmap: ImageBitmap): HTMLCanvasElement => {
     const canvas = document.createElement('canvas');
-    drawRaster(canvas, image);
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
     return canvas;
   };
 
@@ -46,7 +59,7 @@ export function rankInto(
         li.className = 'error';
         li.textContent = `${entry.name}: ${entry.error}`;
       } else {
-        li.append(thumb(entry.image!));
+        li.append(thumb(entry.thumbnail!));
         // File names are user input: text nodes only, never HTML.
         const line = document.createElement('div');
         const place = document.createElement('span');
@@ -80,9 +93,9 @@ export function rankInto(
     bar.hidden = false;
     document.body.dataset.rankState = 'busy';
     const entries: Entry[] = [];
-    let session: Awaited<ReturnType<Engine['session']>>;
+    let prepared: Awaited<ReturnType<FsimWorker['prepare']>>;
     try {
-      session = await engine.session(reference.image, { scale, threshold, align });
+      prepared = await fsim.prepare(reference.image, { scale, align }, reference.name);
     } catch (error) {
       statusLine.textContent = `reference: ${error instanceof Error ? error.message : String(error)}`;
       document.body.dataset.rankState = 'error';
@@ -92,13 +105,17 @@ export function rankInto(
       if (id !== running) break;
       statusLine.textContent = `scoring ${k + 1} of ${candidates.length}: ${file.name}`;
       bar.value = k / candidates.length;
+      let image: WorkerImage | undefined;
       try {
-        const image = await decodeBlob(file, file.name);
-        const r = await session.compare(image);
+        image = await fsim.decode(file, file.name);
+        const [r, thumbnail] = await Promise.all([
+          fsim.compare(prepared, image, { scale, threshold, align }),
+          image.bitmap({ maxSide: THUMBNAIL_SIDE }),
+        ]);
         const score = colour ? r.fsimc : r.fsim;
         entries.push({
           name: file.name,
-          image,
+          thumbnail,
           fsim: r.fsim,
           fsimc: r.fsimc,
           score,
@@ -107,10 +124,12 @@ export function rankInto(
         });
       } catch (error) {
         entries.push({ name: file.name, error: error instanceof Error ? error.message.replace(`${file.name}: `, '') : String(error) });
+      } finally {
+        image?.release();
       }
       render(entries);
     }
-    session.close();
+    prepared.release();
     bar.hidden = true;
     const failed = entries.filter((e) => e.error).length;
     statusLine.textContent = `ranked ${entries.length - failed} of ${entries.length} against ${reference.name}${failed ? ` (${failed} could not be scored)` : ''}, best first, by ${colour ? 'FSIMc' : 'FSIM'}`;
@@ -121,9 +140,10 @@ export function rankInto(
   const candidateLabel = q('.drop[data-slot="rank-candidates"]');
   wireDrop(refLabel, async ([file]) => {
     try {
-      const image = await decodeBlob(file, file.name);
+      const image = await fsim.decode(file, file.name);
+      reference?.image.release();
       reference = { name: file.name, image };
-      drawRaster(refLabel.querySelector<HTMLCanvasElement>('canvas.thumb')!, image);
+      drawBitmap(refLabel.querySelector<HTMLCanvasElement>('canvas.thumb')!, await image.bitmap({ maxSide: 480 }));
       refLabel.querySelector('.name')!.textContent = `${file.name} (${image.width}×${image.height})`;
       await run();
     } catch (error) {

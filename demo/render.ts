@@ -1,29 +1,15 @@
-/** Drawing the compare view: scores, verdict, the alignment note, and the maps at any zoom. */
-import { alignImage, colourise, describeResized, maxOf, type RasterImage, type Resized } from '../src/browser/index.js';
+/** Drawing the compare view: scores, verdict, the alignment note, and the maps (drawn in the engine's worker) at any zoom. */
+import { describeResized, type MapView } from '../src/browser/index.js';
 import { options } from './controls.js';
-import { drawRaster } from './dom.js';
+import { drawBitmap } from './dom.js';
 import { $, page } from './state.js';
-
-/** A high percentile as the colour scale's top, so one outlier does not darken the map. */
-function scaleTop(values: Float32Array, fraction = 0.995): number {
-  const step = Math.max(1, Math.floor(values.length / 65536));
-  const sample: number[] = [];
-  for (let i = 0; i < values.length; i += step) sample.push(values[i]);
-  sample.sort((x, y) => x - y);
-  return sample[Math.min(sample.length - 1, Math.floor(sample.length * fraction))] || maxOf(values);
-}
-
-function drawMap(canvas: HTMLCanvasElement, values: Float32Array, width: number, height: number, max: number): void {
-  canvas.width = width;
-  canvas.height = height;
-  canvas.getContext('2d')!.putImageData(new ImageData(colourise(values, max, 4), width, height), 0, 0);
-}
 
 /**
  * No score of an earlier pair stays on screen next to new images: scores, note and maps are
  * cleared whenever an image changes or a comparison starts, and stay cleared if it fails.
  */
 export function clearResult(): void {
+  page.result?.mapImages?.release();
   page.result = null;
   page.runId++; // a comparison still running is for images no longer shown
   for (const id of ['fsim', 'fsimc', 'verdict', 'time', 'size']) $(`[data-testid="${id}"]`).textContent = '–';
@@ -60,44 +46,60 @@ export function renderScores(): void {
     : '';
 }
 
-export function renderView(): void {
-  const { result, slots, view, zoom } = page;
+/** Each tab's views (the second canvas hidden where there is one) and its legend. */
+const TABS: Record<
+  string,
+  {
+    views: [MapView, MapView?];
+    what?: string;
+    top?: (scales: { pc: number; gm: number; similarity: number; difference: number }) => number;
+  }
+> = {
+  images: { views: ['reference', 'distorted'] },
+  pc: { views: ['pc1', 'pc2'], what: 'phase congruency of each image (0 … 1)', top: (s) => s.pc },
+  gm: { views: ['gm1', 'gm2'], what: 'Scharr gradient magnitude, one scale for both', top: (s) => s.gm },
+  similarity: { views: ['similarity'], what: 'S_L · PCm: local similarity weighted by feature strength', top: (s) => s.similarity },
+  difference: { views: ['difference'], what: 'PCm · (1 − S_L): where the images differ', top: (s) => s.difference },
+};
+
+/**
+ * Draws the current tab of the shown result: the worker draws each view into a bitmap (the
+ * compared images as aligned, when they were; maps through the heatmap ramp), this page puts
+ * it on a canvas. A newer result or tab wins over a drawing still on its way.
+ */
+export async function renderView(): Promise<void> {
+  const { result, view } = page;
   const a = $('[data-testid="view-a"]') as HTMLCanvasElement;
   const b = $('[data-testid="view-b"]') as HTMLCanvasElement;
   const legend = $('.legend');
-  if (!result?.maps || !slots.ref || !slots.dist) return;
-  const [h, w] = result.downsampled;
-  const { pc1, pc2, gm1, gm2, similarity } = result.maps;
-  b.hidden = false;
-  legend.hidden = view === 'images';
-  const what = $('.what', legend);
-  if (view === 'images') {
-    // What FSIM compared: each side as aligned, when it was.
-    const shown = (image: RasterImage, resized?: Resized) => (resized ? alignImage(image, resized.to, resized.mode).image : image);
-    drawRaster(a, shown(slots.ref.image, result.resized?.reference));
-    drawRaster(b, shown(slots.dist.image, result.resized?.distorted));
-  } else if (view === 'pc') {
-    drawMap(a, pc1, w, h, 1);
-    drawMap(b, pc2, w, h, 1);
-    what.textContent = 'phase congruency of each image (0 … 1)';
-    $('.hi', legend).textContent = '1';
-  } else if (view === 'gm') {
-    const max = Math.max(scaleTop(gm1), scaleTop(gm2));
-    drawMap(a, gm1, w, h, max);
-    drawMap(b, gm2, w, h, max);
-    what.textContent = 'Scharr gradient magnitude, one scale for both';
-    $('.hi', legend).textContent = max.toFixed(0);
-  } else {
-    const values = view === 'similarity' ? similarity : similarity.map((s, i) => Math.max(pc1[i], pc2[i]) - s);
-    const max = scaleTop(values);
-    drawMap(a, values, w, h, max);
-    b.hidden = true;
-    what.textContent =
-      view === 'similarity' ? 'S_L · PCm: local similarity weighted by feature strength' : 'PCm · (1 − S_L): where the images differ';
-    $('.hi', legend).textContent = max.toFixed(2);
+  const images = result?.mapImages;
+  if (!result || !images) return;
+  const tab = TABS[view];
+  const drawing = ++page.drawId;
+  const bitmaps = await Promise.all(tab.views.map((v) => (v ? images.image(v) : null)));
+  if (drawing !== page.drawId || page.result !== result) {
+    for (const bitmap of bitmaps) bitmap?.close();
+    return;
   }
-  // Show every canvas at the downsampled size × zoom, so maps and images align.
-  for (const canvas of [a, b]) {
+  drawBitmap(a, bitmaps[0]!);
+  b.hidden = !bitmaps[1];
+  if (bitmaps[1]) drawBitmap(b, bitmaps[1]);
+  legend.hidden = !tab.what;
+  if (tab.what && tab.top) {
+    $('.what', legend).textContent = tab.what;
+    const top = tab.top(images.scales);
+    $('.hi', legend).textContent = view === 'pc' ? '1' : top.toFixed(view === 'gm' ? 0 : 2);
+  }
+  applyZoom();
+}
+
+/** Every canvas at the downsampled size × zoom, so maps and images align. */
+export function applyZoom(): void {
+  const { result, zoom } = page;
+  if (!result) return;
+  const [h, w] = result.downsampled;
+  for (const id of ['view-a', 'view-b']) {
+    const canvas = $(`[data-testid="${id}"]`) as HTMLCanvasElement;
     canvas.style.width = `${w * zoom}px`;
     canvas.style.height = `${h * zoom}px`;
   }

@@ -1,21 +1,25 @@
 /** The compare view's state, and the two things every part of the page reports through. */
-import type { FsimResult, RasterImage } from '../src/browser/index.js';
+import type { WorkerImage, WorkerResult } from '../src/browser/index.js';
 
 export const $ = <T extends Element = HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
 
 export interface Slot {
   name: string;
-  image: RasterImage;
+  /** Decoded and kept in the engine's worker. */
+  image: WorkerImage;
 }
 
 export const page = {
   slots: { ref: null as Slot | null, dist: null as Slot | null },
-  result: null as FsimResult | null,
+  /** The shown comparison; its maps stay in the worker (result.mapImages) until the next one. */
+  result: null as WorkerResult | null,
   /** The maps tab shown: images, pc, gm, similarity or difference. */
   view: 'images',
   zoom: 1,
   /** Bumped by every change that makes a running comparison stale: only the latest is shown. */
   runId: 0,
+  /** Bumped by every drawing of the maps' tab: only the latest is put on screen. */
+  drawId: 0,
   /** Both images aligned to this [rows, cols] (URL parameter size=WxH); otherwise to the reference. */
   alignSize: undefined as [number, number] | undefined,
 };

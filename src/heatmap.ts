@@ -1,4 +1,4 @@
-/** The heatmap colour ramp shared by the CLI's PNG maps and the demo's canvases. */
+/** The heatmap colour ramp shared by the CLI's PNG maps and the browser's map images, and its scales. */
 
 /** A perceptually ordered ramp (black → purple → orange → pale yellow), 5 stops. */
 export const RAMP: readonly (readonly [number, number, number])[] = [
@@ -27,4 +27,16 @@ export function maxOf(...maps: Float32Array[]): number {
   let m = 0;
   for (const map of maps) for (let i = 0; i < map.length; i++) if (map[i] > m) m = map[i];
   return m;
+}
+
+/**
+ * A colour scale's top for a map: its `fraction` quantile over at most ~65k evenly spaced
+ * samples, so that one outlier does not darken the rest; the maximum where that is 0.
+ */
+export function heatmapScale(values: Float32Array, fraction = 0.995): number {
+  const step = Math.max(1, Math.floor(values.length / 65536));
+  const sample = new Float32Array(Math.ceil(values.length / step));
+  for (let i = 0, k = 0; i < values.length; i += step, k++) sample[k] = values[i];
+  sample.sort();
+  return sample[Math.min(sample.length - 1, Math.floor(sample.length * fraction))] || maxOf(values);
 }

@@ -2,7 +2,7 @@
 export { Fsim, checkThreshold } from './fsim.js';
 export type { CompareOptions, PrepareOptions, FsimResult, ImageInput } from './fsim.js';
 export type { Backend, PreparedImage, PoolResult, Pooling, Progress, SimilarityMaps, StageTimings } from './backend.js';
-export { colourise, maxOf, RAMP } from './heatmap.js';
+export { colourise, heatmapScale, maxOf, RAMP } from './heatmap.js';
 export type { RasterImage } from './image.js';
 export { validateImage, isGreyscale, sampleDivisor, type SampleArray } from './image.js';
 export { FsimError, type FsimErrorCode } from './errors.js';

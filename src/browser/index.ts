@@ -1,125 +1,43 @@
 /**
  * fsim-gpu in the browser: WebGPU through navigator.gpu, images decoded by the browser.
- * The CPU backend runs inline here; pages should call it from a Web Worker (the demo does).
+ * createFsim() runs the engine in this thread; createFsim({ worker: true }) runs it in a
+ * dedicated Worker (src/browser/workerEngine.ts), so that decoding, alignment, GPU work and
+ * drawing maps never hold up the page. The CPU path takes several Web Workers where the page is
+ * cross-origin isolated.
  */
-import { CpuBackend } from '../cpu/backend.js';
-import { InlineExecutor } from '../cpu/executor.js';
-import { FsimError } from '../errors.js';
 import type { Fsim } from '../fsim.js';
-import { type FftKernels, GpuBackend } from '../gpu/backend.js';
-import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
-import type { RasterImage } from '../image.js';
-import { checkOptions } from '../options.js';
-import { type BackendKind, checkBackendKind, checkGpuKernels, checkLimitsPolicy, pickBackend } from '../engine.js';
-import { withStoredOrientation } from './orientation.js';
+import { type BrowserEngineOptions, createEngineHere } from './engine.js';
+import { FsimWorker, type WorkerEngineOptions } from './workerEngine.js';
 
 export * from '../index.js';
 export { type BackendKind, checkBackendKind } from '../engine.js';
 export { type FftKernels, GpuBackend } from '../gpu/backend.js';
 export { DeviceManager } from '../gpu/device.js';
-
-export interface BrowserEngineOptions {
-  /** 'gpu' never falls back; 'auto' (default) uses the CPU when WebGPU is missing and says so in `backend`. */
-  backend?: BackendKind;
-  limits?: LimitsPolicy;
-  /**
-   * WebGPU kernels: 'auto' (default) the fused path on hardware adapters and the per-stage
-   * one on software adapters; 'fused', 'fused-fft' or 'per-stage' force one (GpuBackendOptions.fft).
-   */
-  kernels?: FftKernels;
-}
-
-export const browserGpu = async (): Promise<GPU | undefined> => (globalThis.navigator as Navigator | undefined)?.gpu;
-
-export async function createFsim(options?: BrowserEngineOptions): Promise<Fsim> {
-  const { backend, limits, kernels } = checkOptions(options, ['backend', 'limits', 'kernels'], 'createFsim');
-  if (limits !== undefined) checkLimitsPolicy(limits);
-  const fft = checkGpuKernels(kernels ?? 'auto');
-  return pickBackend(checkBackendKind(backend ?? 'auto'), {
-    gpu: () =>
-      GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' }), {
-        fft,
-      }),
-    cpu: (note) => new CpuBackend(new InlineExecutor(), { note }),
-  });
-}
+export { decodeBlob, decodeUrl } from './decode.js';
+export { type BrowserEngineOptions, browserGpu } from './engine.js';
+export { browserThreads, canShareMemory, WebWorkerExecutor } from './workerPool.js';
+export {
+  FsimWorker,
+  type MapImages,
+  type MapScales,
+  type MapView,
+  type WorkerBackendInfo,
+  type WorkerCompareOptions,
+  type WorkerEngineOptions,
+  type WorkerImage,
+  type WorkerInput,
+  type WorkerPrepared,
+  type WorkerResult,
+} from './workerEngine.js';
 
 /**
- * The pixels of a bitmap exactly as decoded: a WebGL2 texture upload with premultiplication
- * and colour conversion off, read back. (A 2-D canvas stores premultiplied alpha, which
- * changes RGB wherever alpha < 255 — and alpha must be ignored, not applied.)
+ * An engine: in a dedicated Worker with `worker` (true, or a Worker started from
+ * `fsim-gpu/browser/worker`), the page's choice for anything large; otherwise in this thread.
  */
-function readPixelsExact(bitmap: ImageBitmap): Uint8Array | null {
-  const { width, height } = bitmap;
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl || width > gl.getParameter(gl.MAX_TEXTURE_SIZE) || height > gl.getParameter(gl.MAX_TEXTURE_SIZE)) return null;
-  const texture = gl.createTexture();
-  const framebuffer = gl.createFramebuffer();
-  try {
-    gl.bindTexture(gl.TEXTURE_2D, texture);
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return null;
-    // Texture row 0 is the image's top row and readPixels starts at row 0: no flip.
-    const pixels = new Uint8Array(width * height * 4);
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-    return gl.getError() === gl.NO_ERROR ? pixels : null;
-  } finally {
-    gl.deleteFramebuffer(framebuffer);
-    gl.deleteTexture(texture);
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-  }
-}
-
-/** Through a 2-D canvas: exact for opaque images only (it premultiplies alpha). */
-function readPixelsCanvas(bitmap: ImageBitmap, name: string): Uint8Array {
-  const { width, height } = bitmap;
-  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
-  if (!context) throw new FsimError('INPUT', `${name}: no canvas to decode into`);
-  context.drawImage(bitmap, 0, 0);
-  const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
-  for (let p = 3; p < data.length; p += 4) {
-    if (data[p] !== 255) throw new FsimError('INPUT', `${name}: has transparency, which this browser cannot decode exactly without WebGL2`);
-  }
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/**
- * Decodes an encoded image with the browser's codecs, without colour management or alpha
- * premultiplication (both would change the pixel values the reference sees).
- */
-export async function decodeBlob(blob: Blob, name = 'image'): Promise<RasterImage> {
-  let bitmap: ImageBitmap;
-  try {
-    // Pixels as stored, as the reference reads them: no ICC conversion, no EXIF rotation
-    // (browsers rotate whatever they are told, so the tag itself is neutralised first).
-    const stored = withStoredOrientation(new Uint8Array(await blob.arrayBuffer()));
-    bitmap = await createImageBitmap(new Blob([stored as Uint8Array<ArrayBuffer>]), {
-      colorSpaceConversion: 'none',
-      premultiplyAlpha: 'none',
-    });
-  } catch {
-    throw new FsimError('INPUT', `${name}: not a decodable image (PNG, JPEG, BMP, GIF or WebP)`);
-  }
-  try {
-    const { width, height } = bitmap;
-    return { width, height, channels: 4, data: readPixelsExact(bitmap) ?? readPixelsCanvas(bitmap, name) };
-  } finally {
-    bitmap.close();
-  }
-}
-
-export async function decodeUrl(url: string): Promise<RasterImage> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new FsimError('INPUT', `${url}: cannot fetch (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (!response.ok) throw new FsimError('INPUT', `${url}: HTTP ${response.status}`);
-  return decodeBlob(await response.blob(), url);
+export function createFsim(options: WorkerEngineOptions): Promise<FsimWorker>;
+export function createFsim(options?: BrowserEngineOptions & { worker?: false }): Promise<Fsim>;
+export function createFsim(options?: (BrowserEngineOptions & { worker?: false }) | WorkerEngineOptions): Promise<Fsim | FsimWorker> {
+  if (options?.worker) return FsimWorker.start(options as WorkerEngineOptions);
+  const { worker: _inThisThread, ...rest } = options ?? {};
+  return createEngineHere(rest);
 }

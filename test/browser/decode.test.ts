@@ -31,24 +31,36 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** RGB of a file as the page decodes it. */
+/**
+ * RGB of a file as the page decodes it (fsim.decodeBlob in the page), after checking that the
+ * engine's Worker (createFsim({ worker: true }).decode, as the demo decodes) gives the same.
+ */
 async function decodeInBrowser(bytes: Uint8Array, name: string): Promise<{ width: number; height: number; rgb: number[] }> {
-  return page.evaluate(
+  const { inPage, inWorker } = await page.evaluate(
     async (base64, fileName) => {
       const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      type Raster = { width: number; height: number; channels: number; data: ArrayLike<number> };
+      type Engine = { decode(b: Blob, n: string): Promise<{ raster(): Promise<Raster>; release(): void }> };
       const api = (
-        globalThis as unknown as {
-          fsim: { decodeBlob(b: Blob, n: string): Promise<{ width: number; height: number; channels: number; data: ArrayLike<number> }> };
-        }
+        globalThis as unknown as { fsim: { decodeBlob(b: Blob, n: string): Promise<Raster>; createFsim(o: object): Promise<Engine> } }
       ).fsim;
-      const image = await api.decodeBlob(new Blob([data]), fileName);
-      const rgb: number[] = [];
-      for (let p = 0; p < image.width * image.height; p++) for (let c = 0; c < 3; c++) rgb.push(image.data[p * image.channels + c]);
-      return { width: image.width, height: image.height, rgb };
+      const host = globalThis as unknown as { engine?: Promise<Engine> };
+      host.engine ??= api.createFsim({ worker: true, backend: 'cpu' });
+      const rgbOf = (image: Raster) => {
+        const rgb: number[] = [];
+        for (let p = 0; p < image.width * image.height; p++) for (let c = 0; c < 3; c++) rgb.push(image.data[p * image.channels + c]);
+        return { width: image.width, height: image.height, rgb };
+      };
+      const handle = await (await host.engine).decode(new Blob([data]), fileName);
+      const worker = rgbOf(await handle.raster());
+      handle.release();
+      return { inPage: rgbOf(await api.decodeBlob(new Blob([data]), fileName)), inWorker: worker };
     },
     Buffer.from(bytes).toString('base64'),
     name,
   );
+  expect(inWorker, `${name}: decoded in the engine's worker as in the page`).toEqual(inPage);
+  return inPage;
 }
 
 describe('BMP layouts: Chromium and Node decode the same pixels', () => {

@@ -23,19 +23,29 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export async function serve(): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync(join(SITE, 'index.html'))) throw new Error('dist-demo/ is missing: run the tests with `npm test` (it builds first)');
+/**
+ * Serves `site` (the built demo by default) with the fixtures under /fixtures/ and any other
+ * folders under the prefixes `mounts` names (e.g. { '/generated/': dir }).
+ */
+export async function serve(mounts: Record<string, string> = {}, site = SITE): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(join(site, 'index.html')))
+    throw new Error(`${site} has no index.html: run the tests with \`npm test\` (it builds first)`);
+  const roots: [string, string][] = [['/fixtures/', FIXTURES], ...Object.entries(mounts)];
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    const [root, rest] = path.startsWith('/fixtures/')
-      ? [FIXTURES, path.slice('/fixtures/'.length)]
-      : [SITE, path.slice(1) || 'index.html'];
+    const mount = roots.find(([prefix]) => path.startsWith(prefix));
+    const [root, rest] = mount ? [mount[1], path.slice(mount[0].length)] : [site, path.slice(1) || 'index.html'];
     const file = normalize(join(root, rest));
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    // Cross-origin isolated, as the demo's own server sends it (vite.config.ts): the CPU path's threads.
+    response.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
