@@ -10,6 +10,8 @@ const params = new URLSearchParams(location.search);
 const sizes = (params.get('sizes') ?? '512x384,1920x1080,3840x2160').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const runs = Number(params.get('runs') ?? 10);
 const withCpu = params.get('cpu') === '1';
+/** The CPU path's thread counts to measure (threads=1,2); by default the engine's own choice. */
+const cpuThreads = (params.get('threads') ?? '').split(',').filter(Boolean).map(Number);
 const source = params.get('source') ?? 'synthetic';
 const STAGES: (keyof StageTimings)[] = ['colour', 'fft', 'phaseCongruency', 'gradient', 'pooling', 'gpu', 'total'];
 
@@ -76,9 +78,16 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function measure(backend: 'gpu' | 'cpu', ref: RasterImage, dist: RasterImage, scale: ScaleOption, count: number): Promise<BenchRow> {
+async function measure(
+  backend: 'gpu' | 'cpu',
+  ref: RasterImage,
+  dist: RasterImage,
+  scale: ScaleOption,
+  count: number,
+  threads?: number,
+): Promise<BenchRow> {
   // The engine in its Worker, as the demo runs it; the pixels go there once.
-  const engine = await createFsim({ worker: true, backend, limits: 'default' });
+  const engine = await createFsim({ worker: true, backend, limits: 'default', ...(threads ? { threads } : {}) });
   try {
     const [a, b] = await Promise.all([engine.decode(ref, 'reference'), engine.decode(dist, 'distorted')]);
     await engine.compare(a, b, { scale }); // warm-up: pipelines, plans, filter bank
@@ -161,8 +170,10 @@ try {
       render(rows);
       if (withCpu) {
         status.textContent = `CPU ${width}×${height}, F = ${scale}…`;
-        rows.push(await measure('cpu', ref, dist, scale, Math.min(runs, width * height > 4e6 ? 1 : 3)));
-        render(rows);
+        for (const threads of cpuThreads.length ? cpuThreads : [undefined]) {
+          rows.push(await measure('cpu', ref, dist, scale, Math.min(runs, width * height > 4e6 ? 1 : 3), threads));
+          render(rows);
+        }
       }
     }
   }

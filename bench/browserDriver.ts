@@ -1,7 +1,7 @@
 /**
  * `npm run bench:browser`: runs the benchmark page (demo/bench.html) in headless Chromium
  * with WebGPU and writes its results as JSON.
- *   tsx bench/browserDriver.ts [--sizes 512x384,1920x1080] [--runs 10] [--cpu 1] [--out bench/results/browser.json]
+ *   tsx bench/browserDriver.ts [--sizes 512x384,1920x1080] [--runs 10] [--cpu 1] [--threads 1,2] [--out bench/results/browser.json]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +13,7 @@ const query = new URLSearchParams({
   runs: flag('runs') ?? '10',
   cpu: flag('cpu') ?? '1',
   source: flag('source') ?? 'synthetic',
+  threads: flag('threads') ?? '',
 });
 const out = flag('out') ?? 'bench/results/browser.json';
 const server = await serve();

@@ -9,7 +9,8 @@
  *                 dc = u·cos a − v·sin a: sin θ = −v/r, cos θ = u/r, the common 1/r dropped)
  *   noisePartials per workgroup, Σ (G_0·S_o)², Σ S_e² ΣG_s² and Σ S_e² Σ_{a<b} G_a·G_b (src/bank.ts:
  *                 the noise sums by Parseval, S_e the even part of S_o), each invocation over a
- *                 fixed set of frequencies, then a fixed-order tree in workgroup memory
+ *                 fixed set of frequencies (blocks of 8, then their sums), then a fixed-order
+ *                 tree in workgroup memory
  *   noiseSums     the partials added in a fixed order by one workgroup → per orientation
  *                 vec4(EM_n, ΣAn², ΣAiAj, 0)
  * Fixed orders throughout, no atomics: every run gives the same bits.
@@ -20,8 +21,18 @@ import { type BindingDeclaration, bindingLines, read, uniform, write } from './b
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 import { mathFunctions } from './math.js';
 
-/** Frequencies each noisePartials invocation adds up (so a workgroup takes WORKGROUP_SIZE × this). */
-export const NOISE_FREQUENCIES_PER_INVOCATION = 8;
+/**
+ * Frequencies each noisePartials invocation adds up, in blocks of NOISE_BLOCK whose sums it
+ * then adds (a workgroup takes NOISE_WORKGROUP_SIZE × this): few workgroups, so few barriers
+ * (which software adapters emulate slowly), and short sequential sums.
+ */
+export const NOISE_FREQUENCIES_PER_INVOCATION = 64;
+const NOISE_BLOCK = 8;
+/**
+ * Invocations of a noise workgroup: 64, so its three vec4 arrays of workgroup memory stay small
+ * (SwiftShader took 1.8 s to compile them at 256 invocations, 0.05 s at 64).
+ */
+export const NOISE_WORKGROUP_SIZE = 64;
 
 const shape = /* wgsl */ `
 struct Shape {
@@ -115,25 +126,38 @@ export const noisePartialsBindings: readonly BindingDeclaration[] = [
   write('partials', 'array<vec4<f32>>'),
 ];
 
-/** A fixed-order tree sum of `total` (vec4) across the workgroup, left in sums[0]. */
-const treeSum = (total: string) => `
-  sums[lid] = ${total};
+/**
+ * Fixed-order tree sums of the three vec4 totals across the workgroup at once, left in
+ * energySums[0], squareSums[0] and productSums[0].
+ */
+const treeSums = (energy: string, squares: string, products: string) => `
+  energySums[lid] = ${energy};
+  squareSums[lid] = ${squares};
+  productSums[lid] = ${products};
   workgroupBarrier();
-  for (var stride = ${WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride >> 1u) {
-    if (lid < stride) { sums[lid] = sums[lid] + sums[lid + stride]; }
+  for (var stride = ${NOISE_WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride >> 1u) {
+    if (lid < stride) {
+      energySums[lid] = energySums[lid] + energySums[lid + stride];
+      squareSums[lid] = squareSums[lid] + squareSums[lid + stride];
+      productSums[lid] = productSums[lid] + productSums[lid + stride];
+    }
     workgroupBarrier();
   }`;
+
+const sharedSums = ['energySums', 'squareSums', 'productSums']
+  .map((name) => `var<workgroup> ${name}: array<vec4<f32>, ${NOISE_WORKGROUP_SIZE}>;`)
+  .join('\n');
 
 export const noisePartialsShader = /* wgsl */ `
 ${shape}
 ${bindingLines(noisePartialsBindings)}
-var<workgroup> sums: array<vec4<f32>, ${WORKGROUP_SIZE}>;
+${sharedSums}
 
 fn quadrantIndex(k: u32, n: u32) -> u32 {
   return select(n - k, k, k <= n / 2u);
 }
 
-@compute @workgroup_size(${WORKGROUP_SIZE})
+@compute @workgroup_size(${NOISE_WORKGROUP_SIZE})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let group = wid.x + wid.y * groups.x;
   if (group >= shape.groups) { return; } // uniform per workgroup: the barriers stay in uniform control flow
@@ -141,33 +165,39 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   var energy = vec4<f32>(0.0);
   var squares = vec4<f32>(0.0);
   var products = vec4<f32>(0.0);
-  for (var i = 0u; i < ${NOISE_FREQUENCIES_PER_INVOCATION}u; i = i + 1u) {
-    let k = (group * ${NOISE_FREQUENCIES_PER_INVOCATION}u + i) * ${WORKGROUP_SIZE}u + lid;
-    if (k < shape.count) {
-      let r = k / shape.cols;
-      let c = k % shape.cols;
-      let g = radial[quadrantIndex(r, shape.rows) * shape.quadrantCols + quadrantIndex(c, shape.cols)];
-      let sumSquares = dot(g, g);
-      let sumProducts = g.x * (g.y + g.z + g.w) + g.y * (g.z + g.w) + g.z * g.w;
-      // S at −k: row and column mirrored (DFT order).
-      let m = select(shape.rows - r, 0u, r == 0u) * shape.cols + select(shape.cols - c, 0u, c == 0u);
-      let here = ${vec4Of((o) => `angular${o}[k]`)};
-      let there = ${vec4Of((o) => `angular${o}[m]`)};
-      let even = (here + there) * 0.5;
-      let f = g.x * here;
-      energy = energy + f * f;
-      squares = squares + even * even * sumSquares;
-      products = products + even * even * sumProducts;
+  for (var b = 0u; b < ${NOISE_FREQUENCIES_PER_INVOCATION / NOISE_BLOCK}u; b = b + 1u) {
+    var blockEnergy = vec4<f32>(0.0);
+    var blockSquares = vec4<f32>(0.0);
+    var blockProducts = vec4<f32>(0.0);
+    for (var i = 0u; i < ${NOISE_BLOCK}u; i = i + 1u) {
+      let k = (group * ${NOISE_FREQUENCIES_PER_INVOCATION}u + b * ${NOISE_BLOCK}u + i) * ${NOISE_WORKGROUP_SIZE}u + lid;
+      if (k < shape.count) {
+        let r = k / shape.cols;
+        let c = k % shape.cols;
+        let g = radial[quadrantIndex(r, shape.rows) * shape.quadrantCols + quadrantIndex(c, shape.cols)];
+        let sumSquares = dot(g, g);
+        let sumProducts = g.x * (g.y + g.z + g.w) + g.y * (g.z + g.w) + g.z * g.w;
+        // S at −k: row and column mirrored (DFT order).
+        let m = select(shape.rows - r, 0u, r == 0u) * shape.cols + select(shape.cols - c, 0u, c == 0u);
+        let here = ${vec4Of((o) => `angular${o}[k]`)};
+        let there = ${vec4Of((o) => `angular${o}[m]`)};
+        let even = (here + there) * 0.5;
+        let f = g.x * here;
+        blockEnergy = blockEnergy + f * f;
+        blockSquares = blockSquares + even * even * sumSquares;
+        blockProducts = blockProducts + even * even * sumProducts;
+      }
     }
+    energy = energy + blockEnergy;
+    squares = squares + blockSquares;
+    products = products + blockProducts;
   }
-  ${treeSum('energy')}
-  if (lid == 0u) { partials[3u * group] = sums[0]; }
-  workgroupBarrier();
-  ${treeSum('squares')}
-  if (lid == 0u) { partials[3u * group + 1u] = sums[0]; }
-  workgroupBarrier();
-  ${treeSum('products')}
-  if (lid == 0u) { partials[3u * group + 2u] = sums[0]; }
+  ${treeSums('energy', 'squares', 'products')}
+  if (lid == 0u) {
+    partials[3u * group] = energySums[0];
+    partials[3u * group + 1u] = squareSums[0];
+    partials[3u * group + 2u] = productSums[0];
+  }
 }
 `;
 
@@ -180,24 +210,23 @@ export const noiseSumsBindings: readonly BindingDeclaration[] = [
 export const noiseSumsShader = /* wgsl */ `
 ${shape}
 ${bindingLines(noiseSumsBindings)}
-var<workgroup> sums: array<vec4<f32>, ${WORKGROUP_SIZE}>;
+${sharedSums}
 
-// One workgroup: invocation lid adds partials lid, lid + ${WORKGROUP_SIZE}, … in order, then the tree.
-@compute @workgroup_size(${WORKGROUP_SIZE})
+// One workgroup: invocation lid adds partials lid, lid + ${NOISE_WORKGROUP_SIZE}, … in order, then the tree.
+@compute @workgroup_size(${NOISE_WORKGROUP_SIZE})
 fn main(@builtin(local_invocation_index) lid: u32) {
-  var totals: array<vec4<f32>, 3>;
-  for (var g = lid; g < shape.groups; g = g + ${WORKGROUP_SIZE}u) {
-    for (var q = 0u; q < 3u; q = q + 1u) { totals[q] = totals[q] + partials[3u * g + q]; }
+  var energy = vec4<f32>(0.0);
+  var squares = vec4<f32>(0.0);
+  var products = vec4<f32>(0.0);
+  for (var g = lid; g < shape.groups; g = g + ${NOISE_WORKGROUP_SIZE}u) {
+    energy = energy + partials[3u * g];
+    squares = squares + partials[3u * g + 1u];
+    products = products + partials[3u * g + 2u];
   }
-  var result: array<vec4<f32>, 3>;
-  for (var q = 0u; q < 3u; q = q + 1u) {
-    ${treeSum('totals[q]').replace(/\n {2}/g, '\n    ')}
-    result[q] = sums[0];
-    workgroupBarrier();
-  }
+  ${treeSums('energy', 'squares', 'products')}
   // Per orientation: EM_n, ΣAn², ΣAiAj (the layout of the noise uniforms that read it).
   if (lid < ${PC.norient}u) {
-    noise[lid] = vec4<f32>(result[0][lid], result[1][lid], result[2][lid], 0.0);
+    noise[lid] = vec4<f32>(energySums[0][lid], squareSums[0][lid], productSums[0][lid], 0.0);
   }
 }
 `;

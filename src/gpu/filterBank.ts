@@ -11,6 +11,7 @@ import {
   angularBindings,
   angularShader,
   NOISE_FREQUENCIES_PER_INVOCATION,
+  NOISE_WORKGROUP_SIZE,
   noisePartialsBindings,
   noisePartialsShader,
   noiseSumsBindings,
@@ -18,7 +19,6 @@ import {
   radialBindings,
   radialShader,
 } from '../../shaders/filterBank.js';
-import { WORKGROUP_SIZE } from '../../shaders/common.js';
 import { axisFrequencies } from '../bank.js';
 import { PC } from '../constants.js';
 import { type BufferPool, uniformData } from './buffers.js';
@@ -77,7 +77,7 @@ export class GpuFilterBank {
     };
     const u = upload(axisFrequencies(cols), 'frequencies-u');
     const v = upload(axisFrequencies(rows), 'frequencies-v');
-    const partialGroups = Math.ceil(n / (WORKGROUP_SIZE * NOISE_FREQUENCIES_PER_INVOCATION));
+    const partialGroups = Math.ceil(n / (NOISE_WORKGROUP_SIZE * NOISE_FREQUENCIES_PER_INVOCATION));
     const shape = (count: number) =>
       pool.uniform(
         uniformData([
