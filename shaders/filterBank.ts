@@ -7,12 +7,13 @@
  *   angular       S_0…S_3 over the full grid, one map per orientation, dθ = |atan2(ds, dc)|
  *                 from the frequency's own coordinates (ds = −v·cos a − u·sin a,
  *                 dc = u·cos a − v·sin a: sin θ = −v/r, cos θ = u/r, the common 1/r dropped)
- *   noisePartials per workgroup, Σ (G_0·S_o)², Σ S_e² ΣG_s² and Σ S_e² Σ_{a<b} G_a·G_b (src/bank.ts:
- *                 the noise sums by Parseval, S_e the even part of S_o), each invocation over a
- *                 fixed set of frequencies (blocks of 8, then their sums), then a fixed-order
- *                 tree in workgroup memory
- *   noiseSums     the partials added in a fixed order by one workgroup → per orientation
- *                 vec4(EM_n, ΣAn², ΣAiAj, 0)
+ *   noisePartials per invocation, Σ (G_0·S_o)², Σ S_e² ΣG_s² and Σ S_e² Σ_{a<b} G_a·G_b (src/bank.ts:
+ *                 the noise sums by Parseval, S_e the even part of S_o) over 64 frequencies
+ *                 (eight blocks of eight, then the blocks' sums)
+ *   noiseSums     64 partials to one, the same way; run until one is left
+ *   noiseFinish   the last one per orientation: vec4(EM_n, ΣAn², ΣAiAj, 0)
+ * No workgroup memory and no barriers (software adapters emulate both slowly, and compiled the
+ * tree-reduction kernels in 0.4–1.8 s), no atomics: fixed orders, the same bits every run.
  * Fixed orders throughout, no atomics: every run gives the same bits.
  */
 import { ANGULAR, RADIAL } from '../src/bank.js';
@@ -21,18 +22,9 @@ import { type BindingDeclaration, bindingLines, read, uniform, write } from './b
 import { WORKGROUP_SIZE, f32, flatIndex } from './common.js';
 import { mathFunctions } from './math.js';
 
-/**
- * Frequencies each noisePartials invocation adds up, in blocks of NOISE_BLOCK whose sums it
- * then adds (a workgroup takes NOISE_WORKGROUP_SIZE × this): few workgroups, so few barriers
- * (which software adapters emulate slowly), and short sequential sums.
- */
-export const NOISE_FREQUENCIES_PER_INVOCATION = 64;
+/** Values each invocation of noisePartials and noiseSums adds up: eight blocks of eight. */
+export const NOISE_FAN_IN = 64;
 const NOISE_BLOCK = 8;
-/**
- * Invocations of a noise workgroup: 64, so its three vec4 arrays of workgroup memory stay small
- * (SwiftShader took 1.8 s to compile them at 256 invocations, 0.05 s at 64).
- */
-export const NOISE_WORKGROUP_SIZE = 64;
 
 const shape = /* wgsl */ `
 struct Shape {
@@ -40,7 +32,6 @@ struct Shape {
   cols: u32,
   quadrantCols: u32,
   count: u32,   // rows·cols, or quadrant entries for radial
-  groups: u32,  // workgroups of noisePartials
 };
 `;
 const shapeBinding = uniform('shape', 'Shape');
@@ -127,106 +118,107 @@ export const noisePartialsBindings: readonly BindingDeclaration[] = [
 ];
 
 /**
- * Fixed-order tree sums of the three vec4 totals across the workgroup at once, left in
- * energySums[0], squareSums[0] and productSums[0].
+ * WGSL for Σ over NOISE_FAN_IN indices k = first + j·stride, in eight blocks of eight (each
+ * block summed, then the blocks): `term` adds index k's values into blockEnergy,
+ * blockSquares and blockProducts; the totals are left in energy, squares and products.
  */
-const treeSums = (energy: string, squares: string, products: string) => `
-  energySums[lid] = ${energy};
-  squareSums[lid] = ${squares};
-  productSums[lid] = ${products};
-  workgroupBarrier();
-  for (var stride = ${NOISE_WORKGROUP_SIZE / 2}u; stride > 0u; stride = stride >> 1u) {
-    if (lid < stride) {
-      energySums[lid] = energySums[lid] + energySums[lid + stride];
-      squareSums[lid] = squareSums[lid] + squareSums[lid + stride];
-      productSums[lid] = productSums[lid] + productSums[lid + stride];
+function blockSums(first: string, stride: string, term: string[]): string {
+  return `
+  var energy = vec4<f32>(0.0);
+  var squares = vec4<f32>(0.0);
+  var products = vec4<f32>(0.0);
+  for (var b = 0u; b < ${NOISE_FAN_IN / NOISE_BLOCK}u; b = b + 1u) {
+    var blockEnergy = vec4<f32>(0.0);
+    var blockSquares = vec4<f32>(0.0);
+    var blockProducts = vec4<f32>(0.0);
+    for (var i = 0u; i < ${NOISE_BLOCK}u; i = i + 1u) {
+      let k = ${first} + (b * ${NOISE_BLOCK}u + i) * ${stride};
+      ${term.join('\n      ')}
     }
-    workgroupBarrier();
+    energy = energy + blockEnergy;
+    squares = squares + blockSquares;
+    products = products + blockProducts;
   }`;
-
-const sharedSums = ['energySums', 'squareSums', 'productSums']
-  .map((name) => `var<workgroup> ${name}: array<vec4<f32>, ${NOISE_WORKGROUP_SIZE}>;`)
-  .join('\n');
+}
 
 export const noisePartialsShader = /* wgsl */ `
+${flatIndex}
 ${shape}
 ${bindingLines(noisePartialsBindings)}
-${sharedSums}
 
 fn quadrantIndex(k: u32, n: u32) -> u32 {
   return select(n - k, k, k <= n / 2u);
 }
 
-@compute @workgroup_size(${NOISE_WORKGROUP_SIZE})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let group = wid.x + wid.y * groups.x;
-  if (group >= shape.groups) { return; } // uniform per workgroup: the barriers stay in uniform control flow
+// Invocation p of workgroup g adds frequencies g·${WORKGROUP_SIZE}·${NOISE_FAN_IN} + j·${WORKGROUP_SIZE} + lid,
+// j < ${NOISE_FAN_IN} (neighbouring invocations read neighbouring frequencies).
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let p = flatIndex(gid, groups);
+  let first = (p - lid) * ${NOISE_FAN_IN}u + lid;
+  if (first >= shape.count) { return; }
   // Per orientation (vector lanes): Σ (G_0·S)², Σ S_e²·Σ_s G_s², Σ S_e²·Σ_{a<b} G_a·G_b.
-  var energy = vec4<f32>(0.0);
-  var squares = vec4<f32>(0.0);
-  var products = vec4<f32>(0.0);
-  for (var b = 0u; b < ${NOISE_FREQUENCIES_PER_INVOCATION / NOISE_BLOCK}u; b = b + 1u) {
-    var blockEnergy = vec4<f32>(0.0);
-    var blockSquares = vec4<f32>(0.0);
-    var blockProducts = vec4<f32>(0.0);
-    for (var i = 0u; i < ${NOISE_BLOCK}u; i = i + 1u) {
-      let k = (group * ${NOISE_FREQUENCIES_PER_INVOCATION}u + b * ${NOISE_BLOCK}u + i) * ${NOISE_WORKGROUP_SIZE}u + lid;
-      if (k < shape.count) {
-        let r = k / shape.cols;
-        let c = k % shape.cols;
-        let g = radial[quadrantIndex(r, shape.rows) * shape.quadrantCols + quadrantIndex(c, shape.cols)];
-        let sumSquares = dot(g, g);
-        let sumProducts = g.x * (g.y + g.z + g.w) + g.y * (g.z + g.w) + g.z * g.w;
-        // S at −k: row and column mirrored (DFT order).
-        let m = select(shape.rows - r, 0u, r == 0u) * shape.cols + select(shape.cols - c, 0u, c == 0u);
-        let here = ${vec4Of((o) => `angular${o}[k]`)};
-        let there = ${vec4Of((o) => `angular${o}[m]`)};
-        let even = (here + there) * 0.5;
-        let f = g.x * here;
-        blockEnergy = blockEnergy + f * f;
-        blockSquares = blockSquares + even * even * sumSquares;
-        blockProducts = blockProducts + even * even * sumProducts;
-      }
-    }
-    energy = energy + blockEnergy;
-    squares = squares + blockSquares;
-    products = products + blockProducts;
-  }
-  ${treeSums('energy', 'squares', 'products')}
-  if (lid == 0u) {
-    partials[3u * group] = energySums[0];
-    partials[3u * group + 1u] = squareSums[0];
-    partials[3u * group + 2u] = productSums[0];
-  }
+  ${blockSums('first', `${WORKGROUP_SIZE}u`, [
+    'if (k < shape.count) {',
+    '  let r = k / shape.cols;',
+    '  let c = k % shape.cols;',
+    '  let g = radial[quadrantIndex(r, shape.rows) * shape.quadrantCols + quadrantIndex(c, shape.cols)];',
+    '  let sumSquares = dot(g, g);',
+    '  let sumProducts = g.x * (g.y + g.z + g.w) + g.y * (g.z + g.w) + g.z * g.w;',
+    '  // S at −k: row and column mirrored (DFT order).',
+    '  let m = select(shape.rows - r, 0u, r == 0u) * shape.cols + select(shape.cols - c, 0u, c == 0u);',
+    `  let here = ${vec4Of((o) => `angular${o}[k]`)};`,
+    `  let there = ${vec4Of((o) => `angular${o}[m]`)};`,
+    '  let even = (here + there) * 0.5;',
+    '  let f = g.x * here;',
+    '  blockEnergy = blockEnergy + f * f;',
+    '  blockSquares = blockSquares + even * even * sumSquares;',
+    '  blockProducts = blockProducts + even * even * sumProducts;',
+    '}',
+  ])}
+  partials[3u * p] = energy;
+  partials[3u * p + 1u] = squares;
+  partials[3u * p + 2u] = products;
 }
 `;
 
 export const noiseSumsBindings: readonly BindingDeclaration[] = [
-  shapeBinding,
+  uniform('count', 'u32'),
   read('partials', 'array<vec4<f32>>'),
-  write('noise', 'array<vec4<f32>>'),
+  write('sums', 'array<vec4<f32>>'),
 ];
 
+/** Partials q·64 … q·64 + 63 (of `count`) added into sum q, in eight blocks of eight. */
 export const noiseSumsShader = /* wgsl */ `
-${shape}
+${flatIndex}
 ${bindingLines(noiseSumsBindings)}
-${sharedSums}
 
-// One workgroup: invocation lid adds partials lid, lid + ${NOISE_WORKGROUP_SIZE}, … in order, then the tree.
-@compute @workgroup_size(${NOISE_WORKGROUP_SIZE})
-fn main(@builtin(local_invocation_index) lid: u32) {
-  var energy = vec4<f32>(0.0);
-  var squares = vec4<f32>(0.0);
-  var products = vec4<f32>(0.0);
-  for (var g = lid; g < shape.groups; g = g + ${NOISE_WORKGROUP_SIZE}u) {
-    energy = energy + partials[3u * g];
-    squares = squares + partials[3u * g + 1u];
-    products = products + partials[3u * g + 2u];
-  }
-  ${treeSums('energy', 'squares', 'products')}
-  // Per orientation: EM_n, ΣAn², ΣAiAj (the layout of the noise uniforms that read it).
-  if (lid < ${PC.norient}u) {
-    noise[lid] = vec4<f32>(energySums[0][lid], squareSums[0][lid], productSums[0][lid], 0.0);
-  }
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let q = flatIndex(gid, groups);
+  let first = q * ${NOISE_FAN_IN}u;
+  if (first >= count) { return; }
+  ${blockSums('first', '1u', [
+    'if (k < count) {',
+    '  blockEnergy = blockEnergy + partials[3u * k];',
+    '  blockSquares = blockSquares + partials[3u * k + 1u];',
+    '  blockProducts = blockProducts + partials[3u * k + 2u];',
+    '}',
+  ])}
+  sums[3u * q] = energy;
+  sums[3u * q + 1u] = squares;
+  sums[3u * q + 2u] = products;
+}
+`;
+
+export const noiseFinishBindings: readonly BindingDeclaration[] = [read('sums', 'array<vec4<f32>>'), write('noise', 'array<vec4<f32>>')];
+
+/** The one sum left, per orientation: EM_n, ΣAn², ΣAiAj (the layout of the noise uniforms that read it). */
+export const noiseFinishShader = /* wgsl */ `
+${bindingLines(noiseFinishBindings)}
+
+@compute @workgroup_size(${PC.norient})
+fn main(@builtin(local_invocation_index) o: u32) {
+  noise[o] = vec4<f32>(sums[0][o], sums[1][o], sums[2][o], 0.0);
 }
 `;

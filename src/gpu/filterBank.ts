@@ -7,11 +7,13 @@
  * by whoever keeps the size's resources; src/bank.ts states the layout and stays the yardstick
  * (test/gpu/filterBank.test.ts). Both GPU paths build theirs here.
  */
+import { WORKGROUP_SIZE } from '../../shaders/common.js';
 import {
   angularBindings,
   angularShader,
-  NOISE_FREQUENCIES_PER_INVOCATION,
-  NOISE_WORKGROUP_SIZE,
+  NOISE_FAN_IN,
+  noiseFinishBindings,
+  noiseFinishShader,
   noisePartialsBindings,
   noisePartialsShader,
   noiseSumsBindings,
@@ -29,6 +31,7 @@ const programs = {
   angular: declaredProgram('bank-angular', angularBindings, () => angularShader),
   noisePartials: declaredProgram('bank-noise-partials', noisePartialsBindings, () => noisePartialsShader),
   noiseSums: declaredProgram('bank-noise-sums', noiseSumsBindings, () => noiseSumsShader),
+  noiseFinish: declaredProgram('bank-noise-finish', noiseFinishBindings, () => noiseFinishShader),
 };
 
 /** Bytes per orientation in `noise`: vec4(EM_n, ΣAn², ΣAiAj, 0). */
@@ -70,39 +73,66 @@ export class GpuFilterBank {
     const { rows, cols, quadrantRows, quadrantCols, pool } = this;
     const device = pool.device;
     const n = rows * cols;
+    const temporaries: GPUBuffer[] = [];
+    const temporary = (buffer: GPUBuffer) => {
+      temporaries.push(buffer);
+      return buffer;
+    };
     const upload = (values: Float64Array, label: string) => {
-      const buffer = pool.map(values.length, label);
+      const buffer = temporary(pool.map(values.length, label));
       device.queue.writeBuffer(buffer, 0, Float32Array.from(values));
       return buffer;
     };
     const u = upload(axisFrequencies(cols), 'frequencies-u');
     const v = upload(axisFrequencies(rows), 'frequencies-v');
-    const partialGroups = Math.ceil(n / (NOISE_WORKGROUP_SIZE * NOISE_FREQUENCIES_PER_INVOCATION));
     const shape = (count: number) =>
-      pool.uniform(
-        uniformData([
-          ['u32', rows],
-          ['u32', cols],
-          ['u32', quadrantCols],
-          ['u32', count],
-          ['u32', partialGroups],
-        ]),
-        'bank-shape',
+      temporary(
+        pool.uniform(
+          uniformData([
+            ['u32', rows],
+            ['u32', cols],
+            ['u32', quadrantCols],
+            ['u32', count],
+          ]),
+          'bank-shape',
+        ),
       );
-    const quadrantShape = shape(quadrantRows * quadrantCols);
     const gridShape = shape(n);
-    const partials = pool.acquire(partialGroups * 3 * 16, GPUBufferUsage.STORAGE, 'noise-partials');
     const angular = Object.fromEntries(this.angular.map((buffer, o) => [`angular${o}`, buffer]));
     const run = runner(this.cache);
     const encoder = device.createCommandEncoder({ label: 'filterBank' });
     const pass = encoder.beginComputePass({ label: 'filterBank' });
-    run(pass, programs.radial, { shape: quadrantShape, u, v, radial: this.radial }, groupsFor(quadrantRows * quadrantCols));
+    run(
+      pass,
+      programs.radial,
+      { shape: shape(quadrantRows * quadrantCols), u, v, radial: this.radial },
+      groupsFor(quadrantRows * quadrantCols),
+    );
     run(pass, programs.angular, { shape: gridShape, u, v, ...angular }, groupsFor(n));
-    run(pass, programs.noisePartials, { shape: gridShape, radial: this.radial, ...angular, partials }, partialGroups);
-    run(pass, programs.noiseSums, { shape: gridShape, partials, noise: this.noise }, 1);
+    // Noise sums: a partial per invocation over NOISE_FAN_IN frequencies (a workgroup covers
+    // WORKGROUP_SIZE·NOISE_FAN_IN of them, so the partials of the last one may be fewer), then
+    // NOISE_FAN_IN partials to one until one is left (shaders/filterBank.ts).
+    const frequencyGroups = Math.ceil(n / (WORKGROUP_SIZE * NOISE_FAN_IN));
+    const last = frequencyGroups - 1;
+    let count = last * WORKGROUP_SIZE + Math.min(WORKGROUP_SIZE, n - last * WORKGROUP_SIZE * NOISE_FAN_IN);
+    const sumsOf = (values: number) => temporary(pool.acquire(values * 3 * 16, GPUBufferUsage.STORAGE, 'noise-partials'));
+    let partials = sumsOf(count);
+    run(pass, programs.noisePartials, { shape: gridShape, radial: this.radial, ...angular, partials }, frequencyGroups);
+    while (count > 1) {
+      const next = Math.ceil(count / NOISE_FAN_IN);
+      const sums = sumsOf(next);
+      run(
+        pass,
+        programs.noiseSums,
+        { count: temporary(pool.uniform(uniformData([['u32', count]]), 'noise-count')), partials, sums },
+        groupsFor(next),
+      );
+      [partials, count] = [sums, next];
+    }
+    run(pass, programs.noiseFinish, { sums: partials, noise: this.noise }, 1);
     pass.end();
     device.queue.submit([encoder.finish()]);
-    pool.release(u, v, quadrantShape, gridShape, partials);
+    pool.release(...temporaries);
   }
 
   /**
