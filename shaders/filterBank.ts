@@ -2,7 +2,7 @@
  * The log-Gabor × angular filter bank of one size, built on the GPU (FSIM_SPEC.md §3; src/bank.ts
  * builds the same bank in float64 and states its layout): the formulas and constants are
  * src/bank.ts's (RADIAL, ANGULAR), the frequencies its axisFrequencies rounded once to f32,
- * the elementary functions shaders/math.ts's. Four kernels, run once per size:
+ * the elementary functions shaders/math.ts's. Kernels run once per size:
  *   radial        G_0…G_3 of each quadrant entry as one vec4 (zero at DC)
  *   angular       S_0…S_3 over the full grid, one map per orientation, dθ = |atan2(ds, dc)|
  *                 from the frequency's own coordinates (ds = −v·cos a − u·sin a,

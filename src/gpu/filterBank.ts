@@ -66,7 +66,7 @@ export class GpuFilterBank {
   }
 
   /**
-   * Runs the four kernels (one submission): work submitted after this reads the bank. Their
+   * Runs the bank's kernels (one submission): work submitted after this reads the bank. Their
    * temporaries go back to the pool once submitted, since later submissions run after them.
    */
   build(): void {
