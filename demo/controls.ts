@@ -4,15 +4,23 @@ import type { UrlParameters } from './params.js';
 import { applyZoom, renderScores, renderView } from './render.js';
 import { $, page } from './state.js';
 
-/** The options the controls stand for now. */
+/** The options the controls stand for now (the library's names: src/optionTable.ts). */
 export function options() {
   const scaleValue = ($('#scale') as HTMLSelectElement).value;
   return {
     scale: (scaleValue === 'auto' ? 'auto' : Number(scaleValue)) as ScaleOption,
     colour: ($('#colour') as HTMLInputElement).checked,
-    threshold: Number(($('#threshold') as HTMLInputElement).value),
-    align: { mode: ($('#resize') as HTMLSelectElement).value as AlignMode, ...(page.alignSize ? { size: page.alignSize } : {}) },
+    minScore: Number(($('#threshold') as HTMLInputElement).value),
+    resize: ($('#resize') as HTMLSelectElement).value as AlignMode,
+    // [width, height], as the library takes it.
+    ...(page.alignSize ? { size: [page.alignSize[1], page.alignSize[0]] as [number, number] } : {}),
   };
+}
+
+/** What a comparison takes of the controls. */
+export function compareOptions() {
+  const { scale, minScore, resize, size } = options();
+  return { scale, minScore, resize, ...(size ? { size } : {}) };
 }
 
 /** Sets the controls from checked URL parameters. */
@@ -23,9 +31,9 @@ export function applyParameters(p: UrlParameters): void {
     select.value = p.scale;
   }
   if (p.colour !== undefined) ($('#colour') as HTMLInputElement).checked = p.colour;
-  if (p.threshold !== undefined) {
-    ($('#threshold') as HTMLInputElement).value = String(p.threshold);
-    $('#threshold-value').textContent = p.threshold.toFixed(2);
+  if (p.minScore !== undefined) {
+    ($('#threshold') as HTMLInputElement).value = String(p.minScore);
+    $('#threshold-value').textContent = p.minScore.toFixed(2);
   }
   if (p.resize !== undefined) ($('#resize') as HTMLSelectElement).value = p.resize;
   ($('#backend') as HTMLSelectElement).value = p.backend;
@@ -45,13 +53,13 @@ export function wireControls(rerun: () => void): void {
     location.assign(url);
   });
   $('#resize').addEventListener('change', rerun);
-  // Colour and threshold change only what is shown.
+  // Colour and the minimum score change only what is shown.
   $('#colour').addEventListener('change', () => {
     $('#fsimc-box').hidden = !options().colour;
     renderScores();
   });
   $('#threshold').addEventListener('input', () => {
-    $('#threshold-value').textContent = options().threshold.toFixed(2);
+    $('#threshold-value').textContent = options().minScore.toFixed(2);
     renderScores();
   });
   for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view]')) {

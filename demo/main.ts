@@ -8,7 +8,7 @@
  * render.ts draws; this file loads images and runs comparisons.
  */
 import { createFsim, decodeBlob, decodeUrl, type WorkerImage } from '../src/browser/index.js';
-import { applyParameters, options, wireControls } from './controls.js';
+import { applyParameters, compareOptions, options, wireControls } from './controls.js';
 import { drawBitmap, wireDrop } from './dom.js';
 import { createEngine, type Engine } from './engine.js';
 import { readUrlParameters } from './params.js';
@@ -56,7 +56,6 @@ async function setSlot(which: 'ref' | 'dist', name: string, load: () => Promise<
 async function run(): Promise<void> {
   const { ref, dist } = page.slots;
   if (!ref || !dist) return;
-  const { scale, threshold, align } = options();
   clearResult();
   const id = ++page.runId;
   setState('busy');
@@ -66,10 +65,8 @@ async function run(): Promise<void> {
   bar.value = 0;
   try {
     const r = await engine.fsim.compare(ref.image, dist.image, {
-      scale,
-      threshold,
+      ...compareOptions(),
       mapImages: true,
-      align,
       progress: (fraction, stage) => {
         bar.value = fraction;
         status(`computing on the CPU (Web Worker): ${stage} ${(fraction * 100).toFixed(0)}%`);

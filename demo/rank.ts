@@ -5,7 +5,7 @@
  * small thumbnail; a bad candidate is listed with its error and never stops the rest.
  */
 import {
-  type AlignOption,
+  type AlignMode,
   describeResized,
   type FsimWorker,
   type Resized,
@@ -31,7 +31,7 @@ interface Entry {
 export function rankInto(
   section: HTMLElement,
   fsim: FsimWorker,
-  options: () => { scale: ScaleOption; colour: boolean; threshold: number; align: AlignOption },
+  options: () => { scale: ScaleOption; colour: boolean; minScore: number; resize: AlignMode; size?: [number, number] },
 ): void {
   const q = <T extends HTMLElement>(s: string) => section.querySelector<T>(s)!;
   let reference: { name: string; image: WorkerImage } | null = null;
@@ -87,7 +87,8 @@ export function rankInto(
   const run = async () => {
     if (!reference || candidates.length === 0) return;
     const id = ++running;
-    const { scale, colour, threshold, align } = options();
+    const { scale, colour, minScore, resize, size } = options();
+    const compare = { scale, minScore, resize, ...(size ? { size } : {}) };
     const bar = q<HTMLProgressElement>('[data-testid="rank-progress"]');
     const statusLine = q('[data-testid="rank-status"]');
     bar.hidden = false;
@@ -95,7 +96,7 @@ export function rankInto(
     const entries: Entry[] = [];
     let prepared: Awaited<ReturnType<FsimWorker['prepare']>>;
     try {
-      prepared = await fsim.prepare(reference.image, { scale, align }, reference.name);
+      prepared = await fsim.prepare(reference.image, compare, reference.name);
     } catch (error) {
       statusLine.textContent = `reference: ${error instanceof Error ? error.message : String(error)}`;
       document.body.dataset.rankState = 'error';
@@ -108,10 +109,7 @@ export function rankInto(
       let image: WorkerImage | undefined;
       try {
         image = await fsim.decode(file, file.name);
-        const [r, thumbnail] = await Promise.all([
-          fsim.compare(prepared, image, { scale, threshold, align }),
-          image.bitmap({ maxSide: THUMBNAIL_SIDE }),
-        ]);
+        const [r, thumbnail] = await Promise.all([fsim.compare(prepared, image, compare), image.bitmap({ maxSide: THUMBNAIL_SIDE })]);
         const score = colour ? r.fsimc : r.fsim;
         entries.push({
           name: file.name,
@@ -119,7 +117,7 @@ export function rankInto(
           fsim: r.fsim,
           fsimc: r.fsimc,
           score,
-          similar: score >= threshold,
+          similar: score >= minScore,
           resized: r.resized?.distorted,
         });
       } catch (error) {

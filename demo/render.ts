@@ -25,9 +25,9 @@ export function clearResult(): void {
 export function renderScores(): void {
   const { result } = page;
   if (!result) return;
-  const { colour, threshold } = options();
+  const { colour, minScore } = options();
   const score = colour ? result.fsimc : result.fsim;
-  const similar = score >= threshold;
+  const similar = score >= minScore;
   $('[data-testid="fsim"]').textContent = result.fsim.toFixed(6);
   $('[data-testid="fsimc"]').textContent = colour ? result.fsimc.toFixed(6) : 'off';
   const verdict = $('[data-testid="verdict"]');

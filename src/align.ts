@@ -7,10 +7,7 @@
  * each axis on its own: "area" averaging when shrinking, half-pixel linear interpolation when
  * enlarging, unchanged at equal size.
  */
-import { MAX_PIXELS, MIN_SIDE } from './constants.js';
-import { FsimError } from './errors.js';
 import { sampleDivisor, type RasterImage } from './image.js';
-import { checkOneOf, checkOptions } from './options.js';
 
 export type AlignMode = 'stretch' | 'cover';
 
@@ -30,26 +27,6 @@ export interface Resized {
   to: [number, number];
   /** cover only, when it cropped: [top, left, rows, cols] of the input kept. */
   crop?: [number, number, number, number];
-}
-
-export function checkAlign(value: unknown): AlignOption {
-  const align = checkOptions(value as AlignOption, ['mode', 'size'], 'align');
-  checkOneOf('align.mode', align.mode, ['stretch', 'cover']);
-  if (align.size !== undefined) checkTargetSize(align.size, 'align.size');
-  return align;
-}
-
-/** A target [rows, cols]: whole numbers, each ≥ 3, within the pixel limit. */
-export function checkTargetSize(size: unknown, name: string): [number, number] {
-  const pair = size as [number, number];
-  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v))) {
-    throw new FsimError('USAGE', `${name} must be [rows, cols] of whole numbers, got ${JSON.stringify(size) ?? String(size)}`);
-  }
-  const [rows, cols] = pair;
-  if (rows < MIN_SIDE || cols < MIN_SIDE)
-    throw new FsimError('USAGE', `${name} ${rows}×${cols} (rows×cols) is under the ${MIN_SIDE}×${MIN_SIDE} minimum`);
-  if (rows * cols > MAX_PIXELS) throw new FsimError('USAGE', `${name} ${rows}×${cols} (rows×cols) exceeds the ${MAX_PIXELS}-pixel limit`);
-  return [rows, cols];
 }
 
 /**

@@ -4,10 +4,10 @@
  */
 import type { Backend } from './backend.js';
 import { FsimError } from './errors.js';
+import { AutoBackend } from './autoBackend.js';
 import { Fsim } from './fsim.js';
 import type { FftKernels } from './gpu/backend.js';
-import type { LimitsPolicy } from './gpu/device.js';
-import { checkOneOf } from './options.js';
+import { backend, kernels } from './optionTable.js';
 
 /**
  * 'cpu' (float64), 'gpu' (WebGPU on any adapter, never falls back) or 'auto': the fastest
@@ -16,17 +16,14 @@ import { checkOneOf } from './options.js';
  */
 export type BackendKind = 'cpu' | 'gpu' | 'auto';
 
+/** A backend kind checked (the option table's check: src/optionTable.ts). */
 export function checkBackendKind(kind: unknown): BackendKind {
-  return checkOneOf('backend', kind, ['cpu', 'gpu', 'auto']);
+  return backend.check(kind, 'backend');
 }
 
-export function checkLimitsPolicy(limits: unknown): LimitsPolicy {
-  return checkOneOf('limits', limits, ['adapter', 'default']);
-}
-
-/** The WebGPU kernels (GpuBackendOptions.fft): 'auto' (default) picks per adapter. */
-export function checkGpuKernels(kernels: unknown): FftKernels {
-  return checkOneOf('kernels', kernels, ['auto', 'fused', 'fused-fft', 'per-stage']);
+/** The WebGPU kernels (GpuBackendOptions.fft) checked, by the option table. */
+export function checkGpuKernels(value: unknown): FftKernels {
+  return kernels.check(value, 'kernels');
 }
 
 /** How a platform makes each backend. */
@@ -35,23 +32,43 @@ export interface PlatformBackends {
   gpu(): Promise<Backend>;
   /** `note` says why the CPU was chosen, in the backend's name. */
   cpu(note?: string): Backend;
+  /**
+   * 'auto' asks for the GPU only for work that reaches AUTO_GPU_PIXELS (src/autoBackend.ts),
+   * through this (which may answer without loading WebGPU: no driver, or none found earlier
+   * in the process); without it, 'auto' asks at once.
+   */
+  gpuByWork?(): Promise<Backend>;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** A hardware adapter's backend, or why there is none (a software adapter is disposed). */
+async function hardwareGpu(gpu: () => Promise<Backend>): Promise<{ backend: Backend } | { reason: string }> {
+  let backend: Backend;
+  try {
+    backend = await gpu();
+  } catch (error) {
+    return { reason: `WebGPU unavailable: ${messageOf(error)}` };
+  }
+  if (!backend.software) return { backend };
+  await backend.dispose();
+  return { reason: `${backend.name} is a software adapter, slower than this path; ask for the gpu backend to use it` };
+}
+
 export async function pickBackend(kind: BackendKind, platform: PlatformBackends): Promise<Fsim> {
   if (kind === 'cpu') return new Fsim(platform.cpu());
-  let gpu: Backend;
-  try {
-    gpu = await platform.gpu();
-  } catch (error) {
-    if (kind === 'gpu') throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${messageOf(error)}`);
-    // 'auto' falls back, and says why in the result's backend field.
-    return new Fsim(platform.cpu(`WebGPU unavailable: ${messageOf(error)}`));
+  if (kind === 'auto' && platform.gpuByWork) {
+    const byWork = platform.gpuByWork.bind(platform);
+    return new Fsim(new AutoBackend(platform.cpu(), () => hardwareGpu(byWork)));
   }
-  if (kind === 'auto' && gpu.software) {
-    await gpu.dispose();
-    return new Fsim(platform.cpu(`${gpu.name} is a software adapter, slower than this path; ask for the gpu backend to use it`));
+  if (kind === 'gpu') {
+    try {
+      return new Fsim(await platform.gpu());
+    } catch (error) {
+      throw error instanceof FsimError ? error : new FsimError('BACKEND', `WebGPU failed: ${messageOf(error)}`);
+    }
   }
-  return new Fsim(gpu);
+  // 'auto' falls back, and says why in the result's backend field.
+  const found = await hardwareGpu(() => platform.gpu());
+  return new Fsim('backend' in found ? found.backend : platform.cpu(found.reason));
 }

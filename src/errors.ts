@@ -1,7 +1,8 @@
 /** Errors a user can act on: a one-line message, a stable code and (for the CLI) an exit status. */
 export type FsimErrorCode =
   | 'INPUT' // missing, unreadable, truncated or not an image
-  | 'SIZE' // mismatched, too small or too large
+  | 'SIZE' // too small or too large
+  | 'SIZE_MISMATCH' // two images (or a prepared one and the alignment target) of different sizes, with no resize to align them
   | 'USAGE' // bad options
   | 'BACKEND' // the requested backend is not available
   | 'CANCELLED';

@@ -5,45 +5,81 @@
  * Preparing is the expensive part, so an image compared with many others is prepared once.
  */
 import type { Backend, Pooling, PreparedImage, Progress, SimilarityMaps, StageTimings } from './backend.js';
-import { alignImage, checkAlign, type AlignOption, type Resized } from './align.js';
-import { DEFAULT_THRESHOLD } from './constants.js';
+import { alignImage, type AlignMode, type AlignOption, type Resized } from './align.js';
 import { FsimError } from './errors.js';
 import { validateImage, type RasterImage } from './image.js';
 import { maskWeights } from './mask.js';
-import { checkBoolean, checkFraction, checkFunction, checkInteger, checkOptions } from './options.js';
+import { alignOf, COMPARE_SPECS, minScore as minScoreSpec, type Resolved, resolveOptions } from './optionTable.js';
 import { scaleFactor, type ScaleOption } from './scale.js';
 
 export interface PrepareOptions {
   /** 'auto' (the reference: F = max(1, round(min(H, W)/256))) or a forced integer F ≥ 1. */
   scale?: ScaleOption;
   /**
-   * Compare images of different sizes (FSIM_SPEC.md §8): resample to `size` [rows, cols], or
-   * to the reference's size, by 'stretch' or 'cover'. Without it, sizes must match. prepare()
-   * aligns only to an explicit `size`.
+   * Compare images of different sizes (FSIM_SPEC.md §8): resample to the reference's size (or
+   * to `size`), 'stretch'ed or 'cover'ed (cropped to its aspect ratio first). Without it, sizes
+   * must match. prepare() aligns only to an explicit `size`.
    */
+  resize?: AlignMode;
+  /** With resize: both images to [width, height] instead. */
+  size?: readonly [number, number];
+  /** The older form of resize and size: { mode, size?: [rows, cols] } (still taken). */
   align?: AlignOption;
   /** Called as the work advances (0..1 per image prepared). */
   progress?: Progress;
 }
 
 export interface CompareOptions extends PrepareOptions {
-  /** Verdict threshold on FSIMc (equal to FSIM for greyscale); default DEFAULT_THRESHOLD. */
+  /** Similar when FSIMc ≥ minScore (FSIMc = FSIM for greyscale); default DEFAULT_THRESHOLD. */
+  minScore?: number;
+  /** The older name of minScore (still taken). */
   threshold?: number;
   /** Also return the maps (PC, GM of each image and S_L·PCm) as Float32Arrays. */
   maps?: boolean;
   /**
-   * Ignore regions: an image of the compared size (the reference's, or align.size) whose
+   * Ignore regions: an image of the compared size (the reference's, or the alignment's) whose
    * black pixels are left out of both poolings (src/mask.ts says how it is downsampled).
    */
   mask?: RasterImage;
 }
 
+/**
+ * A comparison's options as an entry point resolved them (src/optionTable.ts), frozen: what
+ * Fsim's internals take, without checking again.
+ */
+export interface ResolvedCompare {
+  readonly scale: ScaleOption;
+  readonly minScore: number;
+  /** The alignment target, internally [rows, cols]; undefined where sizes must match. */
+  readonly align?: AlignOption;
+  readonly maps?: boolean;
+  readonly mask?: RasterImage;
+  readonly progress?: Progress;
+}
+
+/** Compare (and prepare) options checked against the option table, once. */
+export function resolveCompareOptions(options: CompareOptions | undefined, what = 'compare'): ResolvedCompare {
+  return toResolvedCompare(resolveOptions(COMPARE_SPECS, options, what));
+}
+
+/** The comparison's part of options resolved with COMPARE_SPECS among others: resize and size as one alignment. */
+export function toResolvedCompare(o: Resolved<typeof COMPARE_SPECS>): ResolvedCompare {
+  return Object.freeze({
+    scale: o.scale,
+    minScore: o.minScore,
+    align: alignOf(o),
+    maps: o.maps,
+    mask: o.mask as RasterImage | undefined,
+    progress: o.progress as Progress | undefined,
+  });
+}
+
 export interface FsimResult {
   fsim: number;
   fsimc: number;
-  /** fsimc ≥ threshold. */
+  /** fsimc ≥ minScore. */
   similar: boolean;
-  threshold: number;
+  minScore: number;
   /** The downsampling factor F used. */
   scale: number;
   size: [number, number];
@@ -67,36 +103,9 @@ export function isPrepared(x: ImageInput): x is PreparedImage {
   return x !== null && typeof x === 'object' && typeof (x as PreparedImage).release === 'function';
 }
 
+/** A verdict threshold checked (the option table's minScore check). */
 export function checkThreshold(threshold: unknown): number {
-  return checkFraction('threshold', threshold);
-}
-
-const PREPARE_OPTIONS = ['scale', 'progress', 'align'] as const;
-export const COMPARE_OPTIONS = [...PREPARE_OPTIONS, 'threshold', 'maps', 'mask'] as const;
-
-/** Every prepare option checked, by name; `what` names the call in messages. */
-export function checkPrepareOptions(
-  options: PrepareOptions | undefined,
-  what = 'prepare',
-  allowed: readonly string[] = PREPARE_OPTIONS,
-): PrepareOptions {
-  const checked = checkOptions(options, allowed, what);
-  if (checked.scale !== undefined && checked.scale !== 'auto') checkInteger('scale', checked.scale, 1, Number.MAX_SAFE_INTEGER);
-  if (checked.progress !== undefined) checkFunction('progress', checked.progress);
-  if (checked.align !== undefined) checkAlign(checked.align);
-  return checked;
-}
-
-export function checkCompareOptions(
-  options: CompareOptions | undefined,
-  what = 'compare',
-  allowed: readonly string[] = COMPARE_OPTIONS,
-): CompareOptions {
-  const checked: CompareOptions = checkPrepareOptions(options, what, allowed);
-  if (checked.threshold !== undefined) checkThreshold(checked.threshold);
-  if (checked.maps !== undefined) checkBoolean('maps', checked.maps);
-  if (checked.mask !== undefined) validateImage(checked.mask, 'mask');
-  return checked;
+  return minScoreSpec.check(threshold, 'minScore');
 }
 
 export class Fsim {
@@ -112,15 +121,16 @@ export class Fsim {
   async prepare(image: RasterImage, options?: PrepareOptions, name = 'image'): Promise<PreparedImage> {
     this.checkLive();
     // Compare options are accepted (and checked) too: a CompareOptions object is a PrepareOptions.
-    const checked = checkCompareOptions(options, 'prepare');
+    const resolved = resolveCompareOptions(options, 'prepare');
     validateImage(image, name);
-    return this.prepareValid(image, checked);
+    return this.prepareWith(image, resolved);
   }
 
-  private async prepareValid(image: RasterImage, options: PrepareOptions): Promise<PreparedImage> {
+  /** prepare() for options resolved already (resolveCompareOptions), on a valid image. */
+  async prepareWith(image: RasterImage, options: ResolvedCompare): Promise<PreparedImage> {
     const size = options.align?.size;
     const aligned = size ? alignImage(image, size, options.align!.mode) : { image };
-    const factor = scaleFactor(aligned.image.height, aligned.image.width, options.scale ?? 'auto');
+    const factor = scaleFactor(aligned.image.height, aligned.image.width, options.scale);
     const prepared = await this.backend.prepare(aligned.image, factor, options.progress);
     if (aligned.resized) prepared.resized = aligned.resized;
     return prepared;
@@ -128,11 +138,17 @@ export class Fsim {
 
   async compare(ref: ImageInput, dist: ImageInput, options?: CompareOptions): Promise<FsimResult> {
     this.checkLive();
-    options = checkCompareOptions(options);
-    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    return this.compareWith(ref, dist, resolveCompareOptions(options));
+  }
+
+  /** compare() for options resolved already (resolveCompareOptions). */
+  async compareWith(ref: ImageInput, dist: ImageInput, options: ResolvedCompare): Promise<FsimResult> {
+    this.checkLive();
+    const { minScore } = options;
     const started = performance.now();
     if (!isPrepared(ref)) validateImage(ref, 'reference');
     if (!isPrepared(dist)) validateImage(dist, 'distorted');
+    if (options.mask) validateImage(options.mask, 'mask');
     // The one size check of every comparison (ranking relies on it), before any preparing:
     // equal sizes, or both sides aligned to one target (§8).
     const sizeOf = (x: ImageInput): readonly [number, number] => (isPrepared(x) ? x.size : [x.height, x.width]);
@@ -141,8 +157,8 @@ export class Fsim {
     const target = align?.size ?? rs;
     if (!align && (rs[0] !== ds[0] || rs[1] !== ds[1])) {
       throw new FsimError(
-        'SIZE',
-        `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]} (to compare them anyway, align them: option align { mode: 'cover' | 'stretch' }, --resize in the CLI)`,
+        'SIZE_MISMATCH',
+        `size ${ds[1]}×${ds[0]} differs from the reference ${rs[1]}×${rs[0]} (to compare them anyway, align them: option resize 'cover' or 'stretch', --resize in the CLI)`,
       );
     }
     for (const [side, x] of [
@@ -151,8 +167,8 @@ export class Fsim {
     ] as const) {
       if (isPrepared(x) && (x.size[0] !== target[0] || x.size[1] !== target[1])) {
         throw new FsimError(
-          'SIZE',
-          `the prepared ${side} image is ${x.size[1]}×${x.size[0]}, not the alignment target ${target[1]}×${target[0]}; prepare it with the same align size`,
+          'SIZE_MISMATCH',
+          `the prepared ${side} image is ${x.size[1]}×${x.size[0]}, not the alignment target ${target[1]}×${target[0]}; prepare it with the same resize and size`,
         );
       }
     }
@@ -163,10 +179,10 @@ export class Fsim {
     const alignTime = performance.now() - alignStarted;
     // Images prepared here are released here (their GPU maps go back to the pool); prepared
     // inputs stay the caller's. Their alignment is done: prepare them without it.
-    const plain = { ...options, align: undefined };
+    const plain: ResolvedCompare = { ...options, align: undefined };
     const settled = await Promise.allSettled([
-      isPrepared(refSide.image) ? refSide.image : this.prepareValid(refSide.image, plain),
-      isPrepared(distSide.image) ? distSide.image : this.prepareValid(distSide.image, plain),
+      isPrepared(refSide.image) ? refSide.image : this.prepareWith(refSide.image, plain),
+      isPrepared(distSide.image) ? distSide.image : this.prepareWith(distSide.image, plain),
     ]);
     const owned = settled.flatMap((s, k) => (s.status === 'fulfilled' && !isPrepared(k === 0 ? ref : dist) ? [s.value] : []));
     try {
@@ -184,12 +200,13 @@ export class Fsim {
       return {
         fsim: pooled.fsim,
         fsimc: pooled.fsimc,
-        similar: pooled.fsimc >= threshold,
-        threshold,
+        similar: pooled.fsimc >= minScore,
+        minScore,
         scale: a.factor,
         size: [a.size[0], a.size[1]],
         downsampled: [a.downsampled[0], a.downsampled[1]],
-        backend: this.backend.name,
+        // The backend that prepared them ('auto' in Node chooses by size: src/autoBackend.ts).
+        backend: a.backend,
         pooling: pooled.pooling,
         colour: a.colour || b.colour,
         timings,

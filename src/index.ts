@@ -32,3 +32,5 @@ export {
 export { rank, type RankCandidate, type RankOptions, type RankEntry, type RankResult } from './rank.js';
 export { type DiffRegion, diffImage, differenceMap, diffRegions } from './diff.js';
 export { type MaskWeights, maskWeights } from './mask.js';
+/** Every option, defined once (src/optionTable.ts): names, flags, checks, help; resolveOptions and parseOptionText. */
+export * as optionTable from './optionTable.js';

@@ -4,7 +4,7 @@
  */
 import { FsimError } from './errors.js';
 
-const describeValue = (value: unknown): string =>
+export const describeValue = (value: unknown): string =>
   typeof value === 'string' ? `'${value}'` : typeof value === 'function' ? 'a function' : Array.isArray(value) ? 'an array' : String(value);
 
 /** The options object itself: undefined means none; anything but a plain object is an error; unknown names too. */

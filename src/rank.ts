@@ -5,13 +5,12 @@
  * bounded (at most `lookahead` decoded candidates are held). A candidate that cannot be
  * decoded or compared lands in `errors`; the others are ranked regardless.
  */
-import type { Resized } from './align.js';
+import type { AlignMode, AlignOption, Resized } from './align.js';
 import { FsimError, printable } from './errors.js';
-import type { CompareOptions, Fsim, ImageInput } from './fsim.js';
-import { checkPrepareOptions, checkThreshold, isPrepared } from './fsim.js';
-import { checkFunction, checkInteger, checkOneOf, checkOptions, checkSignal } from './options.js';
+import { type Fsim, type ImageInput, isPrepared, type ResolvedCompare } from './fsim.js';
 import { validateImage, type RasterImage } from './image.js';
-import { DEFAULT_THRESHOLD } from './constants.js';
+import { alignOf, RANK_SPECS, resolveOptions } from './optionTable.js';
+import type { ScaleOption } from './scale.js';
 
 export interface RankCandidate {
   /** How the candidate is named in the results (a file path, a URL, …). */
@@ -20,7 +19,16 @@ export interface RankCandidate {
   readonly load: () => Promise<RasterImage>;
 }
 
-export interface RankOptions extends Omit<CompareOptions, 'maps' | 'progress'> {
+export interface RankOptions {
+  scale?: ScaleOption;
+  /** Candidates of other sizes: resampled to the reference's size (or to `size`), as compare's. */
+  resize?: AlignMode;
+  size?: readonly [number, number];
+  /** The older form of resize and size (still taken). */
+  align?: AlignOption;
+  /** The verdict's threshold, as compare's; `threshold` is its older name. */
+  minScore?: number;
+  threshold?: number;
   /** Sort key: 'fsimc' or 'fsim'; by default FSIMc for a colour reference, FSIM for greyscale. */
   by?: 'fsim' | 'fsimc';
   /** Keep only the K best results (errors are all kept). */
@@ -30,6 +38,29 @@ export interface RankOptions extends Omit<CompareOptions, 'maps' | 'progress'> {
   /** Called after each candidate with the count done, the total (when known) and its name. */
   progress?: (done: number, total: number | undefined, name: string) => void;
   signal?: AbortSignal;
+}
+
+/** Rank options resolved by an entry point (src/optionTable.ts), frozen. */
+export interface ResolvedRank {
+  readonly compare: ResolvedCompare;
+  readonly by?: 'fsim' | 'fsimc';
+  readonly top?: number;
+  readonly lookahead: number;
+  readonly progress?: (done: number, total: number | undefined, name: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Rank options checked against the option table, once. */
+export function resolveRankOptions(options: RankOptions | undefined, what = 'rank'): ResolvedRank {
+  const o = resolveOptions(RANK_SPECS, options, what);
+  return Object.freeze({
+    compare: Object.freeze({ scale: o.scale, minScore: o.minScore, align: alignOf(o) }),
+    by: o.by,
+    top: o.top,
+    lookahead: o.lookahead,
+    progress: o.progress as ResolvedRank['progress'],
+    signal: o.signal,
+  });
 }
 
 export interface RankEntry {
@@ -44,7 +75,8 @@ export interface RankEntry {
 
 export interface RankResult {
   by: 'fsim' | 'fsimc';
-  threshold: number;
+  /** The verdict's threshold (the options' minScore). */
+  minScore: number;
   backend: string;
   /** Best first. */
   results: RankEntry[];
@@ -53,28 +85,7 @@ export interface RankResult {
   referencePrepared: number;
 }
 
-/** Most candidates decoded ahead of the comparison. */
-const MAX_LOOKAHEAD = 64;
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-const RANK_OPTIONS = ['scale', 'threshold', 'align', 'by', 'top', 'lookahead', 'progress', 'signal'] as const;
-
-/** Every rank option checked, by name. */
-export function checkRankOptions(options: RankOptions | undefined, what = 'rank'): RankOptions {
-  const checked = checkOptions(options, RANK_OPTIONS, what);
-  checkPrepareOptions({
-    ...(checked.scale !== undefined ? { scale: checked.scale } : {}),
-    ...(checked.align !== undefined ? { align: checked.align } : {}),
-  });
-  if (checked.threshold !== undefined) checkThreshold(checked.threshold);
-  if (checked.by !== undefined) checkOneOf('by', checked.by, ['fsim', 'fsimc']);
-  if (checked.top !== undefined) checkInteger('top', checked.top, 0, Number.MAX_SAFE_INTEGER);
-  if (checked.lookahead !== undefined) checkInteger('lookahead', checked.lookahead, 1, MAX_LOOKAHEAD);
-  if (checked.progress !== undefined) checkFunction('progress', checked.progress);
-  if (checked.signal !== undefined) checkSignal('signal', checked.signal);
-  return checked;
-}
 
 function checkCandidate(candidate: RankCandidate, index: number): RankCandidate {
   if (candidate === null || typeof candidate !== 'object' || typeof candidate.name !== 'string' || typeof candidate.load !== 'function') {
@@ -89,19 +100,26 @@ export async function rank(
   candidates: Iterable<RankCandidate> | AsyncIterable<RankCandidate>,
   options?: RankOptions,
 ): Promise<RankResult> {
-  options = checkRankOptions(options);
+  return rankWith(engine, reference, candidates, resolveRankOptions(options));
+}
+
+/** rank() for options resolved already (resolveRankOptions). */
+export async function rankWith(
+  engine: Fsim,
+  reference: ImageInput,
+  candidates: Iterable<RankCandidate> | AsyncIterable<RankCandidate>,
+  options: ResolvedRank,
+): Promise<RankResult> {
   if (candidates === null || typeof candidates !== 'object' || !(Symbol.iterator in candidates || Symbol.asyncIterator in candidates)) {
     throw new FsimError('USAGE', 'candidates must be an iterable or async iterable of { name, load() }');
   }
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const lookahead = options.lookahead ?? 2;
+  const { compare, lookahead } = options;
   const checkCancelled = () => {
     if (options.signal?.aborted) throw new FsimError('CANCELLED', 'ranking cancelled');
   };
   // Aligned to an explicit size when asked; otherwise candidates are aligned to the reference's.
-  const prepared = isPrepared(reference)
-    ? reference
-    : await engine.prepare(reference, { scale: options.scale, align: options.align }, 'reference');
+  if (!isPrepared(reference)) validateImage(reference, 'reference');
+  const prepared = isPrepared(reference) ? reference : await engine.prepareWith(reference, compare);
   const by = options.by ?? (prepared.colour ? 'fsimc' : 'fsim');
   const total = Array.isArray(candidates) ? candidates.length : undefined;
   const results: RankEntry[] = [];
@@ -136,10 +154,10 @@ export async function rank(
       try {
         const candidate = await image;
         validateImage(candidate, name); // named after the candidate; compare checks the size
-        const r = await engine.compare(prepared, candidate, { scale: options.scale, threshold, align: options.align });
+        const r = await engine.compareWith(prepared, candidate, compare);
         const score = by === 'fsimc' ? r.fsimc : r.fsim;
         const resized = r.resized?.distorted;
-        results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= threshold, ...(resized ? { resized } : {}) });
+        results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= compare.minScore, ...(resized ? { resized } : {}) });
       } catch (error) {
         if (error instanceof FsimError && (error.code === 'CANCELLED' || error.code === 'USAGE')) throw error;
         errors.push({ file: name, error: message(error).replace(`${printable(name)}: `, '') });
@@ -153,7 +171,7 @@ export async function rank(
   results.sort((a, b) => key(b) - key(a));
   return {
     by,
-    threshold,
+    minScore: compare.minScore,
     backend: engine.backend.name,
     results: options.top !== undefined ? results.slice(0, options.top) : results,
     errors,

@@ -127,10 +127,15 @@ describe('the align option', () => {
   const a: RasterImage = { width: 20, height: 10, channels: 1, data: new Uint8Array(200).map((_, i) => (i * 7) % 256) };
   const b: RasterImage = { width: 30, height: 12, channels: 1, data: new Uint8Array(360).map((_, i) => (i * 11) % 256) };
 
-  it('without it, different sizes are a SIZE error that names the option', async () => {
-    await expect(engine.compare(a, b)).rejects.toThrow(
-      /differs from the reference 20×10 \(to compare them anyway, align them: option align/,
+  it('without it, different sizes are a SIZE_MISMATCH error that names the option compare takes', async () => {
+    await expect(engine.compare(a, b)).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof FsimError &&
+        e.code === 'SIZE_MISMATCH' &&
+        /differs from the reference 20×10 \(to compare them anyway, align them: option resize 'cover' or 'stretch'/.test(e.message),
     );
+    // …and the option it names is one compare takes.
+    expect((await engine.compare(a, b, { resize: 'cover' })).resized?.distorted?.to).toEqual([10, 20]);
   });
 
   it.each([

@@ -37,9 +37,11 @@ describe('fsim compare', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const out = JSON.parse(lines[0]);
-    for (const key of ['fsim', 'fsimc', 'similar', 'threshold', 'scale', 'size', 'downsampled', 'backend', 'timings']) {
+    for (const key of ['fsim', 'fsimc', 'similar', 'minScore', 'scale', 'size', 'downsampled', 'backend', 'timings']) {
       expect(out).toHaveProperty(key);
     }
+    // One name per concept: the verdict's threshold is minScore, not also 'threshold'.
+    expect(out).not.toHaveProperty('threshold');
     expect(Math.abs(out.fsim - c.fsim)).toBeLessThanOrEqual(CPU_TOLERANCE);
     expect(Math.abs(out.fsimc - c.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE);
     expect(out.similar).toBe(true);
@@ -95,9 +97,21 @@ describe('fsim compare', () => {
     expect(r.stderr).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
-  it('the default (auto) never picks a software adapter: SwiftShader is used only under --backend gpu', () => {
+  // 'auto' chooses by the work (src/autoBackend.ts): the CPU path below AUTO_GPU_PIXELS
+  // downsampled pixels without asking for a GPU; from there a hardware adapter if one is found.
+  const large = () => [image('goldhill_x3.png'), image('goldhill_jpeg_x3.png'), '--scale', '1', '--json'];
+
+  it('the default (auto) runs small work on the CPU without looking for a GPU: nothing on stderr, no software adapter', () => {
+    const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--json'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).backend).toMatch(/^cpu \(float64, \d threads?\)$/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('from a megapixel of work (1536×1536 at F = 1) auto asks for the GPU and declines a software adapter, saying so', () => {
+    // The test environment names SwiftShader's driver (vitest.config.ts).
     const gpu = JSON.parse(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'gpu', '--json').stdout);
-    const auto = JSON.parse(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--json').stdout);
+    const auto = JSON.parse(fsim('compare', ...large()).stdout);
     if (/swiftshader|lavapipe|llvmpipe/i.test(gpu.backend)) {
       expect(auto.backend).toMatch(
         /^cpu \(float64, \d threads?; webgpu \(.*\) is a software adapter, slower than this path; ask for the gpu backend to use it\)$/,
@@ -107,13 +121,31 @@ describe('fsim compare', () => {
     }
   });
 
-  it('--backend auto falls back to the CPU path without an adapter and says so', () => {
-    const r = spawnSync(process.execPath, [BIN, 'compare', image('I01.bmp'), image('I01_dist.bmp'), '--json'], {
+  it('without an adapter, or without any GPU driver, auto computes on the CPU and says why; without a driver, quietly', () => {
+    const noAdapter = spawnSync(process.execPath, [BIN, 'compare', ...large()], {
       encoding: 'utf8',
       env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent.json' },
     });
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).backend).toMatch(/^cpu \(float64, \d threads?; WebGPU unavailable: no WebGPU adapter/);
+    expect(noAdapter.status).toBe(0);
+    expect(JSON.parse(noAdapter.stdout).backend).toMatch(/^cpu \(float64, \d threads?; WebGPU unavailable: no WebGPU adapter/);
+    // No driver manifest where the Vulkan loader looks: Dawn is not even loaded.
+    const empty = mkdtempSync(join(tmp, 'no-drivers-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: empty,
+      XDG_DATA_DIRS: empty,
+      XDG_CONFIG_DIRS: empty,
+      XDG_DATA_HOME: empty,
+      XDG_CONFIG_HOME: empty,
+    };
+    for (const name of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES']) delete env[name];
+    const systemDrivers = ['/etc/vulkan/icd.d'].some((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')));
+    const noDriver = spawnSync(process.execPath, [BIN, 'compare', ...large()], { encoding: 'utf8', env });
+    expect(noDriver.status).toBe(0);
+    if (!systemDrivers) {
+      expect(JSON.parse(noDriver.stdout).backend).toMatch(/^cpu \(float64, \d threads?; WebGPU unavailable: no GPU driver is installed\)$/);
+      expect(noDriver.stderr).toBe('');
+    } else expect(JSON.parse(noDriver.stdout).backend).toMatch(/^(cpu|webgpu) \(/);
   });
 });
 
@@ -279,7 +311,10 @@ describe('bad input: one line naming the file, non-zero exit, no stack trace', (
       ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', 'abc'],
       /--size must be WIDTHxHEIGHT/,
     ],
-    [['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--size', '300x300'], /--size needs --resize stretch\|cover/],
+    [
+      ['compare', image('app_printer1.jpg'), image('app_printer2.jpg'), '--size', '300x300'],
+      /--size goes with --resize \(stretch or cover\)/,
+    ],
     [['rank', image('app_printer1.jpg'), image('app_printer2.jpg'), '--resize', 'cover', '--size', '-3x4'], /--size must be WIDTHxHEIGHT/],
   ])('usage error %j', (args, message) => {
     const r = fsim(...(args as string[]));

@@ -84,11 +84,20 @@ describe('toBeSimilarImage', () => {
   });
 });
 
+/** The pixels of two image files are the same (the baseline is re-encoded, never copied). */
+async function samePixels(a: string | Uint8Array, b: string | Uint8Array): Promise<boolean> {
+  const [x, y] = await Promise.all([a, b].map((f) => (typeof f === 'string' ? decodeFile(f) : decodeImage(f, 'image'))));
+  return x.width === y.width && x.height === y.height && Buffer.from(x.data).equals(Buffer.from(y.data));
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const isPng = (path: string) => readFileSync(path).subarray(0, 8).equals(PNG_SIGNATURE);
+
 describe('toMatchImageBaseline', () => {
   it('writes a missing baseline, then compares against it; -u rewrites it', async () => {
     const baseline = join(dir, 'baselines', 'goldhill.png');
     await expect(readFileSync(image('goldhill.png'))).toMatchImageBaseline(baseline);
-    expect(readFileSync(baseline).equals(readFileSync(image('goldhill.png')))).toBe(true);
+    expect(await samePixels(baseline, image('goldhill.png'))).toBe(true);
     await expect(image('goldhill.png')).toMatchImageBaseline(baseline, { minScore: 0.999999 });
     const message = await failure(() => expect(image('goldhill_jpeg.png')).toMatchImageBaseline(baseline, { minScore: 0.999 }));
     expect(message).toContain(`diff image: ${join(dir, 'baselines', 'goldhill.diff.png')}`);
@@ -99,13 +108,47 @@ describe('toMatchImageBaseline', () => {
     });
     expect(updated.pass).toBe(true);
     expect(updated.message()).toMatch(/baseline updated/);
-    expect(readFileSync(baseline).equals(jpeg)).toBe(true);
+    expect(await samePixels(baseline, jpeg)).toBe(true);
   });
 
-  it('writes a baseline from a file path as a copy of the file', async () => {
+  it('writes a baseline from a file path as a PNG of its pixels', async () => {
     const baseline = join(dir, 'from-path.png');
     await expect(image('goldhill.png')).toMatchImageBaseline(baseline);
-    expect(readFileSync(baseline).equals(readFileSync(image('goldhill.png')))).toBe(true);
+    expect(await samePixels(baseline, image('goldhill.png'))).toBe(true);
+  });
+
+  it('stores a JPEG or a BMP received on the first run as a real PNG (the name says .png)', async () => {
+    for (const source of ['app_shoe.jpg', 'I01.bmp']) {
+      const baseline = join(dir, `first-${source}.png`);
+      await expect(image(source)).toMatchImageBaseline(baseline);
+      expect(isPng(baseline), source).toBe(true);
+      expect(await samePixels(baseline, image(source)), source).toBe(true);
+    }
+  });
+
+  it('refuses what is not an image on the first run, and writes no baseline', async () => {
+    const corrupt = join(dir, 'corrupt.png');
+    writeFileSync(corrupt, readFileSync(image('goldhill.png')).subarray(0, 300));
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'just some words\n');
+    for (const [received, message] of [
+      [corrupt, /corrupt\.png: truncated or corrupt PNG data/],
+      [text, /notes\.txt: not a supported image/],
+      [readFileSync(text), /received image: not a supported image/],
+      [join(dir, 'nope.png'), /nope\.png: no such file/],
+    ] as const) {
+      const baseline = join(dir, 'refused', 'baseline.png');
+      await expect(expect(received).toMatchImageBaseline(baseline)).rejects.toThrow(message);
+      expect(existsSync(baseline)).toBe(false);
+    }
+  });
+
+  it('checks its options on the first run too', async () => {
+    const baseline = join(dir, 'options.png');
+    await expect(expect(image('goldhill.png')).toMatchImageBaseline(baseline, { minScore: 2 })).rejects.toThrow(
+      /minScore must be a number in \[0, 1\]/,
+    );
+    expect(existsSync(baseline)).toBe(false);
   });
 
   it('writes a baseline from a decoded image as PNG', async () => {

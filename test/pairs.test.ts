@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveCompareOptions } from '../src/fsim.js';
 import { createFsim } from '../src/node/index.js';
 import { comparePairs, parseTable, readPairs } from '../src/node/pairs.js';
 import { CPU_TOLERANCE, golden, image } from './fixtures.js';
@@ -66,7 +67,7 @@ describe('the pairs table', () => {
     const prepares = countPrepares(engine);
     try {
       const results = [];
-      for await (const r of comparePairs(engine, rows, {})) results.push(r);
+      for await (const r of comparePairs(engine, rows, resolveCompareOptions({}))) results.push(r);
       expect(results.map((r) => r.fsim === 1)).toEqual([true, false, true, false, true, false]);
       expect(prepares()).toBe(1 + 6); // the reference once, each distorted image once
     } finally {

@@ -52,7 +52,7 @@ describe('WebAssembly SIMD kernels', () => {
     expect(plan.kind).toBe('stockham');
     expect(wasmRunsPlan(plan)).toBe(true);
     for (const width of [2, 4, 16]) {
-      const wasm = new WasmTransform(plan, width);
+      const wasm = WasmTransform.create(plan, width)!;
       const scalar = new Fft1D(n, width, 'scalar');
       expect(scalar.kernels).toBe('scalar');
       for (const inverse of [false, true]) {

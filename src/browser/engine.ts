@@ -6,12 +6,11 @@
  */
 import { CpuBackend } from '../cpu/backend.js';
 import { InlineExecutor, type TaskExecutor } from '../cpu/executor.js';
-import { type BackendKind, checkBackendKind, checkGpuKernels, checkLimitsPolicy, pickBackend } from '../engine.js';
+import { type BackendKind, pickBackend } from '../engine.js';
 import type { Fsim } from '../fsim.js';
 import { type FftKernels, GpuBackend } from '../gpu/backend.js';
 import { DeviceManager, type LimitsPolicy } from '../gpu/device.js';
-import { MAX_THREADS } from '../constants.js';
-import { checkInteger, checkOptions } from '../options.js';
+import { BROWSER_ENGINE_SPECS, type Resolved, resolveOptions } from '../optionTable.js';
 import { browserThreads, WebWorkerExecutor } from './workerPool.js';
 
 export interface BrowserEngineOptions {
@@ -30,21 +29,12 @@ export interface BrowserEngineOptions {
   threads?: number;
 }
 
-export const ENGINE_OPTIONS = ['backend', 'limits', 'kernels', 'threads'] as const;
+/** Browser engine options resolved by an entry point (src/optionTable.ts), frozen. */
+export type ResolvedBrowserEngine = Resolved<typeof BROWSER_ENGINE_SPECS>;
 
-/** Every engine option checked (what names the call in messages). */
-export function checkBrowserEngineOptions(
-  options: BrowserEngineOptions | undefined,
-  what = 'createFsim',
-  allowed: readonly string[] = ENGINE_OPTIONS,
-) {
-  const checked = checkOptions(options, allowed, what);
-  return {
-    backend: checkBackendKind(checked.backend ?? 'auto'),
-    kernels: checkGpuKernels(checked.kernels ?? 'auto'),
-    limits: checked.limits === undefined ? undefined : checkLimitsPolicy(checked.limits),
-    threads: checked.threads === undefined ? undefined : checkInteger('threads', checked.threads, 1, MAX_THREADS),
-  };
+/** Every engine option checked against the option table, once (what names the call in messages). */
+export function resolveBrowserEngineOptions(options: BrowserEngineOptions | undefined, what = 'createFsim'): ResolvedBrowserEngine {
+  return resolveOptions(BROWSER_ENGINE_SPECS, options, what);
 }
 
 export const browserGpu = async (): Promise<GPU | undefined> => (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -57,7 +47,11 @@ function cpuExecutor(threads: number | undefined): TaskExecutor {
 
 /** An engine in this thread. */
 export async function createEngineHere(options?: BrowserEngineOptions): Promise<Fsim> {
-  const { backend, limits, kernels, threads } = checkBrowserEngineOptions(options);
+  return createEngineWith(resolveBrowserEngineOptions(options));
+}
+
+/** createEngineHere() for options resolved already. */
+export async function createEngineWith({ backend, limits, kernels, threads }: ResolvedBrowserEngine): Promise<Fsim> {
   return pickBackend(backend, {
     gpu: () =>
       GpuBackend.create(new DeviceManager(browserGpu, { limits, noAdapterHint: 'WebGPU is disabled or unsupported in this browser' }), {

@@ -16,9 +16,9 @@ import { differenceMap } from '../diff.js';
 import { FsimError } from '../errors.js';
 import type { Fsim, FsimResult } from '../fsim.js';
 import { colourise, heatmapScale } from '../heatmap.js';
-import type { RasterImage } from '../image.js';
+import { type RasterImage, validateImage } from '../image.js';
 import { decodeBlob, decodeUrl } from './decode.js';
-import { createEngineHere } from './engine.js';
+import { createEngineWith } from './engine.js';
 import type { ImageRef, MapScales, MapView, Reply, Request } from './workerProtocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -133,7 +133,7 @@ async function handle(request: Request): Promise<void> {
   };
   switch (request.type) {
     case 'init': {
-      engine = await createEngineHere(request.settings);
+      engine = await createEngineWith(request.settings);
       const backend = engine.backend;
       const cpu = backend instanceof CpuBackend ? backend : null;
       reply({
@@ -167,8 +167,8 @@ async function handle(request: Request): Promise<void> {
     }
     case 'prepare': {
       const { image, name } = await rasterOf(request.image);
-      const fsim = live();
-      const result = await fsim.prepare(image, { ...request.options, progress: progressFor(request.progress) }, name);
+      validateImage(image, name);
+      const result = await live().prepareWith(image, { ...request.options, progress: progressFor(request.progress) });
       const key = ++nextId;
       prepared.set(key, result);
       const { backend, size, downsampled, factor, colour, resized, timings } = result;
@@ -178,7 +178,7 @@ async function handle(request: Request): Promise<void> {
     case 'compare': {
       const [ref, dist] = await Promise.all([inputOf(request.ref), inputOf(request.dist)]);
       const wantsMaps = request.options.maps === true || request.mapImages;
-      const result = await live().compare(ref.input, dist.input, {
+      const result = await live().compareWith(ref.input, dist.input, {
         ...request.options,
         maps: wantsMaps,
         progress: progressFor(request.progress),

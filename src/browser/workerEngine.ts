@@ -8,10 +8,11 @@
  */
 import type { PreparedImage, Progress, StageTimings } from '../backend.js';
 import { FsimError, type FsimErrorCode } from '../errors.js';
-import { checkCompareOptions, type CompareOptions, type FsimResult, type PrepareOptions } from '../fsim.js';
+import { type CompareOptions, type FsimResult, type PrepareOptions, resolveCompareOptions, toResolvedCompare } from '../fsim.js';
 import { type RasterImage, validateImage } from '../image.js';
-import { checkBoolean, checkInteger, checkOneOf } from '../options.js';
-import { type BrowserEngineOptions, checkBrowserEngineOptions, ENGINE_OPTIONS } from './engine.js';
+import { checkInteger, checkOneOf } from '../options.js';
+import { resolveOptions, WORKER_COMPARE_SPECS } from '../optionTable.js';
+import { type BrowserEngineOptions, resolveBrowserEngineOptions } from './engine.js';
 import type { ImageRef, MapScales, MapView, PreparedInfo, Reply, Request, WorkerBackendInfo } from './workerProtocol.js';
 
 export type { MapScales, MapView, WorkerBackendInfo };
@@ -110,7 +111,7 @@ export class FsimWorker {
   /** Starts the worker and its engine (a WebGPU device, or the CPU path, as `backend` says). */
   static async start(options: WorkerEngineOptions): Promise<FsimWorker> {
     const { worker: given, ...rest } = options;
-    const settings = checkBrowserEngineOptions(rest, 'createFsim', ENGINE_OPTIONS);
+    const settings = resolveBrowserEngineOptions(rest);
     if (given !== true && !(typeof Worker === 'function' && given instanceof Worker)) {
       throw new FsimError('USAGE', 'option worker must be true or a Worker started from fsim-gpu/browser/worker');
     }
@@ -183,7 +184,7 @@ export class FsimWorker {
 
   /** Everything about one image that does not depend on the other, kept in the worker for many comparisons. */
   async prepare(image: WorkerInput, options?: PrepareOptions, name = 'image'): Promise<WorkerPrepared> {
-    const { progress, ...rest } = checkCompareOptions(options, 'prepare');
+    const { progress, ...rest } = resolveCompareOptions(options, 'prepare');
     const reply = await this.call<'prepare'>(
       { type: 'prepare', image: this.refOf(image, name), options: rest, progress: progress !== undefined },
       [],
@@ -207,9 +208,9 @@ export class FsimWorker {
 
   /** FSIM and FSIMc of a pair, computed in the worker (see Fsim.compare). */
   async compare(ref: WorkerInput, dist: WorkerInput, options?: WorkerCompareOptions): Promise<WorkerResult> {
-    const { mapImages, ...compareOptions } = options ?? {};
-    if (mapImages !== undefined) checkBoolean('mapImages', mapImages);
-    const { progress, ...rest } = checkCompareOptions(compareOptions, 'compare');
+    const resolved = resolveOptions(WORKER_COMPARE_SPECS, options, 'compare');
+    const mapImages = resolved.mapImages;
+    const { progress, ...rest } = toResolvedCompare(resolved);
     const reply = await this.call<'compare'>(
       {
         type: 'compare',

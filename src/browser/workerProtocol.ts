@@ -6,11 +6,9 @@
  */
 import type { PreparedImage, StageTimings } from '../backend.js';
 import type { FsimErrorCode } from '../errors.js';
-import type { CompareOptions, FsimResult, PrepareOptions } from '../fsim.js';
-import type { LimitsPolicy } from '../gpu/device.js';
+import type { FsimResult, ResolvedCompare } from '../fsim.js';
 import type { RasterImage } from '../image.js';
-import type { BackendKind } from '../engine.js';
-import type { FftKernels } from '../gpu/backend.js';
+import type { ResolvedBrowserEngine } from './engine.js';
 
 /** An image as a request names it: held by the worker, or sent along. */
 export type ImageRef =
@@ -31,12 +29,10 @@ export interface WorkerBackendInfo {
   readonly note?: string;
 }
 
-export interface WorkerEngineSettings {
-  readonly backend: BackendKind;
-  readonly kernels: FftKernels;
-  readonly limits?: LimitsPolicy;
-  readonly threads?: number;
-}
+/** The engine's options, resolved on the page's side (src/optionTable.ts). */
+export type WorkerEngineSettings = ResolvedBrowserEngine;
+/** A comparison's options, resolved on the page's side; progress stays there (a function does not travel). */
+export type WorkerCompareSettings = Omit<ResolvedCompare, 'progress'>;
 
 /** A prepared image's description (the image itself stays in the worker). */
 export type PreparedInfo = Pick<PreparedImage, 'backend' | 'size' | 'downsampled' | 'factor' | 'colour' | 'resized'> & {
@@ -63,7 +59,7 @@ export type Request =
       readonly id: number;
       readonly type: 'prepare';
       readonly image: ImageRef;
-      readonly options: Omit<PrepareOptions, 'progress'>;
+      readonly options: WorkerCompareSettings;
       readonly progress: boolean;
     }
   | {
@@ -71,7 +67,7 @@ export type Request =
       readonly type: 'compare';
       readonly ref: ImageRef;
       readonly dist: ImageRef;
-      readonly options: Omit<CompareOptions, 'progress'>;
+      readonly options: WorkerCompareSettings;
       readonly progress: boolean;
       readonly mapImages: boolean;
     }

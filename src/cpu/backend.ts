@@ -79,10 +79,10 @@ interface Workspace {
 }
 
 export class CpuBackend implements Backend {
-  readonly name: string;
-  /** Threads it runs on, and why it runs where another backend was possible (CpuBackendOptions.note). */
+  /** Threads it runs on. */
   readonly threads: number;
-  readonly note?: string;
+  /** Why it runs where another backend was possible (CpuBackendOptions.note; 'auto' sets it when it asked for a GPU and found none). */
+  note?: string;
   private readonly memoryBudget: number;
   private work: Workspace | null = null;
   /** Images take the workspace in turn. */
@@ -95,8 +95,11 @@ export class CpuBackend implements Backend {
     const { note, memoryBudget = Infinity } = options;
     this.threads = executor.threads;
     this.note = note;
-    this.name = `cpu (float64, ${executor.threads} thread${executor.threads === 1 ? '' : 's'}${note ? `; ${note}` : ''})`;
     this.memoryBudget = memoryBudget;
+  }
+
+  get name(): string {
+    return `cpu (float64, ${this.threads} thread${this.threads === 1 ? '' : 's'}${this.note ? `; ${this.note}` : ''})`;
   }
 
   private checkMemory(h: number, w: number, factor: number): void {

@@ -972,8 +972,10 @@ export class Fft1D {
       this.scratchRe = this.scratchIm = new Float64Array(0);
       return;
     }
-    if (kernels === 'auto' && width % 2 === 0 && wasmRunsPlan(this.plan)) {
-      this.wasm = new WasmTransform(this.plan, width);
+    // The WebAssembly kernels where they run this plan and a memory can be had; else JavaScript's (the same bits).
+    const wasm = kernels === 'auto' && width % 2 === 0 && wasmRunsPlan(this.plan) ? WasmTransform.create(this.plan, width) : null;
+    if (wasm) {
+      this.wasm = wasm;
       this.scratchRe = this.scratchIm = new Float64Array(0);
     } else {
       this.scratchRe = new Float64Array(n * width);

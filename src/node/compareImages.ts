@@ -5,28 +5,30 @@
  * The matchers (src/testing/) and `fsim compare --diff` are built on it.
  */
 import { writeFile } from 'node:fs/promises';
+import type { AlignMode, AlignOption } from '../align.js';
+import { alignImage } from '../align.js';
 import { type DiffRegion, diffImage, differenceMap, diffRegions } from '../diff.js';
 import { FsimError, printable } from '../errors.js';
-import { checkThreshold, type FsimResult } from '../fsim.js';
-import { alignImage, checkAlign } from '../align.js';
+import type { FsimResult } from '../fsim.js';
 import { type RasterImage, validateImage } from '../image.js';
-import { checkBoolean, checkOneOf, checkOptions } from '../options.js';
+import { alignOf, COMPARE_IMAGES_SPECS, resolveOptions } from '../optionTable.js';
+import type { ScaleOption } from '../scale.js';
 import { decodeFile, decodeImage } from './decode.js';
-import { checkEngineOptions, createFsim, ENGINE_OPTIONS, type EngineOptions } from './engine.js';
+import { createFsimWith, type EngineOptions, type ResolvedEngine } from './engine.js';
 import { encodePng } from './png.js';
 import { packageVersion } from './version.js';
-import type { ScaleOption } from '../scale.js';
 
 /** A file path, the encoded bytes of an image, or a decoded image. */
 export type ImageSource = string | Uint8Array | RasterImage;
 
 export interface CompareImagesOptions extends EngineOptions {
-  /** The verdict: similar when FSIMc ≥ minScore (default 0.66; FSIMc = FSIM for greyscale). */
+  /** The verdict: similar when FSIMc ≥ minScore (default 0.66; FSIMc = FSIM for greyscale); `threshold` is its older name. */
   minScore?: number;
+  threshold?: number;
   /** Downsampling: 'auto' (the reference's rule) or a forced F ≥ 1. */
   scale?: ScaleOption;
   /** Images of different sizes: resample the second to the first's size (FSIM_SPEC.md §8). */
-  resize?: 'stretch' | 'cover';
+  resize?: AlignMode;
   /** With resize: resample both to [width, height] instead. */
   size?: readonly [number, number];
   /** Regions to ignore: an image of the first image's size, black where ignored. */
@@ -45,8 +47,6 @@ export interface CompareImagesOptions extends EngineOptions {
 }
 
 export interface CompareImagesResult extends FsimResult {
-  /** The options' minScore (the verdict's threshold). */
-  minScore: number;
   /**
    * The regions that differ most, largest share first, in the first image's pixels (with
    * regions, diffPath or maps: they need the maps, which cost time on small images).
@@ -58,7 +58,38 @@ export interface CompareImagesResult extends FsimResult {
   version: string;
 }
 
-const OPTIONS = [...ENGINE_OPTIONS, 'minScore', 'scale', 'resize', 'size', 'mask', 'diffPath', 'diffWhen', 'maps', 'regions'] as const;
+/** compareImages' options resolved by an entry point (src/optionTable.ts), frozen. */
+export interface ResolvedCompareImages {
+  readonly engine: ResolvedEngine;
+  readonly minScore: number;
+  readonly scale: ScaleOption;
+  readonly align?: AlignOption;
+  readonly mask?: ImageSource;
+  readonly diffPath?: string;
+  readonly diffWhen: 'always' | 'dissimilar' | 'similar';
+  readonly maps?: boolean;
+  readonly regions?: boolean;
+}
+
+/** compareImages' options checked against the option table, once (`spelling`: as the caller wrote them). */
+export function resolveCompareImagesOptions(
+  options: object | undefined,
+  what = 'compareImages',
+  spelling: 'api' | 'flag' = 'api',
+): ResolvedCompareImages {
+  const o = resolveOptions(COMPARE_IMAGES_SPECS, options, what, spelling);
+  return Object.freeze({
+    engine: Object.freeze({ backend: o.backend, threads: o.threads, limits: o.limits }),
+    minScore: o.minScore,
+    scale: o.scale,
+    align: alignOf(o, spelling),
+    mask: o.mask as ImageSource | undefined,
+    diffPath: o.diffPath,
+    diffWhen: o.diffWhen,
+    maps: o.maps,
+    regions: o.regions,
+  });
+}
 
 /** A decoded image from any source; `name` labels errors. */
 export async function loadImage(source: ImageSource, name: string): Promise<RasterImage> {
@@ -69,72 +100,53 @@ export async function loadImage(source: ImageSource, name: string): Promise<Rast
 }
 
 export async function compareImages(a: ImageSource, b: ImageSource, options?: CompareImagesOptions): Promise<CompareImagesResult> {
-  const checked = checkOptions(options, OPTIONS, 'compareImages');
-  const { backend, threads, limits } = checkEngineOptions(
-    { backend: checked.backend, threads: checked.threads, limits: checked.limits },
-    'compareImages',
-  );
-  const minScore = checked.minScore === undefined ? undefined : checkThreshold(checked.minScore);
-  if (checked.resize !== undefined) checkOneOf('resize', checked.resize, ['stretch', 'cover'] as const);
-  if (checked.size !== undefined && checked.resize === undefined) throw new FsimError('USAGE', 'size goes with resize');
-  const align = checked.resize
-    ? { mode: checked.resize, ...(checked.size ? { size: [checked.size[1], checked.size[0]] as [number, number] } : {}) }
-    : undefined;
-  if (align) checkAlign(align);
-  if (checked.diffPath !== undefined && (typeof checked.diffPath !== 'string' || checked.diffPath === '')) {
-    throw new FsimError('USAGE', 'diffPath must be a file path');
-  }
-  const diffWhen =
-    checked.diffWhen === undefined ? 'always' : checkOneOf('diffWhen', checked.diffWhen, ['always', 'dissimilar', 'similar'] as const);
+  return compareImagesWith(a, b, resolveCompareImagesOptions(options));
+}
+
+/** compareImages() for options resolved already (resolveCompareImagesOptions). */
+export async function compareImagesWith(a: ImageSource, b: ImageSource, options: ResolvedCompareImages): Promise<CompareImagesResult> {
+  const { align, diffWhen } = options;
   const [first, second, mask] = await Promise.all([
     loadImage(a, typeof a === 'string' ? a : 'first image'),
     loadImage(b, typeof b === 'string' ? b : 'second image'),
-    checked.mask === undefined ? undefined : loadImage(checked.mask, typeof checked.mask === 'string' ? checked.mask : 'mask'),
+    options.mask === undefined ? undefined : loadImage(options.mask, typeof options.mask === 'string' ? options.mask : 'mask'),
   ]);
-  if (checked.maps !== undefined) checkBoolean('maps', checked.maps);
-  if (checked.regions !== undefined) checkBoolean('regions', checked.regions);
-  const wantMaps = checked.maps === true || checked.regions === true || checked.diffPath !== undefined;
+  const wantMaps = options.maps === true || options.regions === true || options.diffPath !== undefined;
   // Checked here, so that errors name the files.
   validateImage(first, typeof a === 'string' ? printable(a) : 'first image');
   validateImage(second, typeof b === 'string' ? printable(b) : 'second image');
-  const engine = await createFsim({ backend, threads, limits });
+  if (mask) validateImage(mask, typeof options.mask === 'string' ? printable(options.mask) : 'mask');
+  const engine = await createFsimWith(options.engine);
   let result: FsimResult;
   try {
-    result = await engine.compare(first, second, {
-      scale: checked.scale,
-      threshold: minScore,
-      align,
-      mask,
-      maps: wantMaps,
-    });
+    result = await engine.compareWith(first, second, { scale: options.scale, minScore: options.minScore, align, mask, maps: wantMaps });
   } finally {
     await engine.dispose();
   }
   const version = packageVersion();
-  if (!wantMaps) return { ...result, minScore: result.threshold, version };
+  if (!wantMaps) return { ...result, version };
   const [rows, cols] = result.downsampled;
   const diff = differenceMap(result.maps!);
   const regions = diffRegions(diff, rows, cols, result.size, result.scale);
   let diffPath: string | undefined;
-  if (checked.diffPath !== undefined && (diffWhen === 'always' || (diffWhen === 'similar') === result.similar)) {
+  if (options.diffPath !== undefined && (diffWhen === 'always' || (diffWhen === 'similar') === result.similar)) {
     // The first image as compared (aligned only when it was resampled).
     const shown = result.resized?.reference ? alignImage(first, result.size, align!.mode).image : first;
     const pixels = diffImage(shown, diff, rows, cols, result.scale);
     try {
-      await writeFile(checked.diffPath, encodePng(result.size[1], result.size[0], 3, pixels));
+      await writeFile(options.diffPath, encodePng(result.size[1], result.size[0], 3, pixels));
     } catch (error) {
       throw new FsimError(
         'INPUT',
-        `${printable(checked.diffPath)}: cannot write the diff image (${(error as Error).message.split('\n')[0]})`,
+        `${printable(options.diffPath)}: cannot write the diff image (${(error as Error).message.split('\n')[0]})`,
       );
     }
-    diffPath = checked.diffPath;
+    diffPath = options.diffPath;
   }
   const { maps, ...rest } = result;
   return {
     ...rest,
-    ...(checked.maps ? { maps } : {}),
-    minScore: result.threshold,
+    ...(options.maps ? { maps } : {}),
     regions,
     ...(diffPath ? { diffPath } : {}),
     version,

@@ -7,14 +7,13 @@ import { readdir, stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CpuBackend } from '../cpu/backend.js';
-import { MAX_THREADS } from '../constants.js';
-import { type BackendKind, checkBackendKind, checkLimitsPolicy, pickBackend } from '../engine.js';
+import { type BackendKind, pickBackend } from '../engine.js';
 import { FsimError, printable } from '../errors.js';
-import { COMPARE_OPTIONS, type CompareOptions, checkCompareOptions, type Fsim, type FsimResult } from '../fsim.js';
+import { type CompareOptions, type Fsim, type FsimResult, toResolvedCompare } from '../fsim.js';
 import type { LimitsPolicy } from '../gpu/device.js';
 import { validateImage } from '../image.js';
-import { checkInteger, checkOptions } from '../options.js';
-import { checkRankOptions, type RankCandidate, type RankOptions, type RankResult, rank } from '../rank.js';
+import { COMPARE_SPECS, ENGINE_SPECS, resolveOptions } from '../optionTable.js';
+import { type RankCandidate, type RankOptions, type RankResult, type ResolvedRank, rankWith, resolveRankOptions } from '../rank.js';
 import { decodeFile } from './decode.js';
 import { WorkerPoolExecutor } from './workerPool.js';
 
@@ -24,27 +23,20 @@ export interface EngineOptions {
   /** 'cpu' (float64), 'gpu' (WebGPU on any adapter, never falls back) or 'auto' (WebGPU on a hardware adapter, else the CPU). */
   backend?: BackendKind;
   /**
-   * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4): the CPU path's work,
-   * and on the GPU path each new size's filter bank. Every engine of a process shares one
-   * pool, sized by the largest `threads` among the live engines.
+   * CPU worker threads, 1…MAX_THREADS (default: the cores, at most 4): the CPU path's work.
+   * Every engine of a process shares one pool, sized by the largest `threads` among the live
+   * engines.
    */
   threads?: number;
   /** GPU limits: 'adapter' (default) asks for the adapter's buffer-size maxima, 'default' keeps WebGPU's. */
   limits?: LimitsPolicy;
 }
 
-export const ENGINE_OPTIONS = ['backend', 'threads', 'limits'] as const;
-
-export function checkEngineOptions(
-  options: EngineOptions | undefined,
-  what = 'createFsim',
-  allowed: readonly string[] = ENGINE_OPTIONS,
-): EngineOptions {
-  const checked = checkOptions(options, allowed, what);
-  if (checked.backend !== undefined) checkBackendKind(checked.backend);
-  if (checked.threads !== undefined) checkInteger('threads', checked.threads, 1, MAX_THREADS);
-  if (checked.limits !== undefined) checkLimitsPolicy(checked.limits);
-  return checked;
+/** Engine options resolved by an entry point (src/optionTable.ts), frozen. */
+export interface ResolvedEngine {
+  readonly backend: BackendKind;
+  readonly threads?: number;
+  readonly limits?: LimitsPolicy;
 }
 
 /** The CPU path may take 80% of this machine's memory for one comparison. */
@@ -52,29 +44,55 @@ const cpuMemoryBudget = (): number => 0.8 * totalmem();
 
 /** Creates an engine; dispose() it to stop its threads (idle threads never hold the process open). */
 export async function createFsim(options?: EngineOptions): Promise<Fsim> {
-  const { backend, threads, limits } = checkEngineOptions(options);
-  return pickBackend(backend ?? 'auto', {
-    gpu: async () => {
-      const [{ GpuBackend }, { DeviceManager }, { nodeGpu }] = await Promise.all([
-        import('../gpu/backend.js'),
-        import('../gpu/device.js'),
-        import('./webgpu.js'),
-      ]);
-      return GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }));
-    },
+  return createFsimWith(resolveOptions(ENGINE_SPECS, options, 'createFsim'));
+}
+
+/** Why 'auto' found no hardware GPU in this process, once it looked (so it looks once). */
+let noHardwareGpu: string | undefined;
+
+/** createFsim() for options resolved already. */
+export async function createFsimWith({ backend, threads, limits }: ResolvedEngine): Promise<Fsim> {
+  const gpu = async () => {
+    const [{ GpuBackend }, { DeviceManager }, { nodeGpu }] = await Promise.all([
+      import('../gpu/backend.js'),
+      import('../gpu/device.js'),
+      import('./webgpu.js'),
+    ]);
+    return GpuBackend.create(new DeviceManager(nodeGpu, { limits, noAdapterHint: NO_ADAPTER_HINT }));
+  };
+  return pickBackend(backend, {
+    gpu,
     cpu: (note) => new CpuBackend(new WorkerPoolExecutor(threads), { note, memoryBudget: cpuMemoryBudget() }),
+    // 'auto': the GPU only for large work (src/autoBackend.ts), and not at all, without loading
+    // Dawn, where no driver is installed or an earlier engine of this process found none.
+    gpuByWork: async () => {
+      if (noHardwareGpu) throw new FsimError('BACKEND', noHardwareGpu);
+      const { gpuDriversLikely } = await import('./webgpu.js');
+      if (!gpuDriversLikely()) {
+        noHardwareGpu = 'no GPU driver is installed';
+        throw new FsimError('BACKEND', noHardwareGpu);
+      }
+      try {
+        const found = await gpu();
+        if (found.software) noHardwareGpu = `only a software adapter (${found.name})`;
+        return found;
+      } catch (error) {
+        noHardwareGpu = error instanceof Error ? error.message : String(error);
+        throw error;
+      }
+    },
   });
 }
 
 /** Decodes two files and compares them with a temporary engine. */
 export async function compareFiles(refPath: string, distPath: string, options?: CompareOptions & EngineOptions): Promise<FsimResult> {
-  const allowed = [...ENGINE_OPTIONS, ...COMPARE_OPTIONS];
-  const { backend, threads, limits, ...compare } = checkEngineOptions(options, 'compareFiles', allowed);
-  checkCompareOptions(compare, 'compareFiles', allowed);
+  const o = resolveOptions([...ENGINE_SPECS, ...COMPARE_SPECS], options, 'compareFiles');
+  const { backend, threads, limits } = o;
+  const resolved = toResolvedCompare(o);
   const [ref, dist] = await Promise.all([decodeFile(refPath), decodeFile(distPath)]);
-  const engine = await createFsim({ backend, threads, limits });
+  const engine = await createFsimWith({ backend, threads, limits });
   try {
-    return await engine.compare(ref, dist, compare);
+    return await engine.compareWith(ref, dist, resolved);
   } finally {
     await engine.dispose();
   }
@@ -110,7 +128,16 @@ export async function rankFiles(
   engine: Fsim,
   options?: RankOptions,
 ): Promise<RankResult> {
-  options = checkRankOptions(options, 'rankFiles');
+  return rankFilesWith(referencePath, candidatePaths, engine, resolveRankOptions(options, 'rankFiles'));
+}
+
+/** rankFiles() for options resolved already. */
+export async function rankFilesWith(
+  referencePath: string,
+  candidatePaths: readonly string[],
+  engine: Fsim,
+  options: ResolvedRank,
+): Promise<RankResult> {
   if (!Array.isArray(candidatePaths)) throw new FsimError('USAGE', 'candidatePaths must be an array of paths');
   const reference = await decodeFile(referencePath);
   validateImage(reference, printable(referencePath));
@@ -123,5 +150,5 @@ export async function rankFiles(
       load: () => decodeFile(file),
     }),
   );
-  return rank(engine, reference, candidates, options);
+  return rankWith(engine, reference, candidates, options);
 }

@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { PreparedImage } from '../backend.js';
 import { FsimError, printable } from '../errors.js';
-import type { CompareOptions, Fsim } from '../fsim.js';
-import type { RasterImage } from '../image.js';
+import type { Fsim, ResolvedCompare } from '../fsim.js';
+import { type RasterImage, validateImage } from '../image.js';
 import { decodeFile } from './decode.js';
 
 /** Column names recognised without options (compared case-insensitively). */
@@ -132,18 +132,17 @@ const KEPT_REFERENCES = 4;
  * of the comparisons; a reference used by consecutive (or recent) pairs is decoded and
  * prepared once.
  */
-export async function* comparePairs(
-  engine: Fsim,
-  rows: readonly PairRow[],
-  options: Omit<CompareOptions, 'maps' | 'progress'>,
-): AsyncGenerator<PairResult> {
+export async function* comparePairs(engine: Fsim, rows: readonly PairRow[], options: ResolvedCompare): AsyncGenerator<PairResult> {
   const prepared = new Map<string, Promise<PreparedImage>>();
   const prepareReference = (path: string): Promise<PreparedImage> => {
     let entry = prepared.get(path);
     if (entry) {
       prepared.delete(path); // re-inserted below: most recently used last
     } else {
-      entry = decodeFile(path).then((image) => engine.prepare(image, { scale: options.scale, align: options.align }, printable(path)));
+      entry = decodeFile(path).then((image) => {
+        validateImage(image, printable(path));
+        return engine.prepareWith(image, options);
+      });
       entry.catch(() => {});
       while (prepared.size >= KEPT_REFERENCES) {
         const [oldest, image] = prepared.entries().next().value as [string, Promise<PreparedImage>];
@@ -170,7 +169,7 @@ export async function* comparePairs(
       const row = rows[k];
       try {
         const [reference, distorted] = await Promise.all([prepareReference(row.ref), decoded[k]]);
-        const r = await engine.compare(reference, distorted, options);
+        const r = await engine.compareWith(reference, distorted, options);
         yield { row, fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
       } catch (error) {
         if (error instanceof FsimError && error.code === 'USAGE') throw error;

@@ -5,17 +5,22 @@
  * a page cannot write one).
  */
 import type { DiffRegion } from '../diff.js';
+import type { AlignMode } from '../align.js';
 import { createFsim, decodeUrl, differenceMap, diffRegions, type RasterImage } from '../browser/index.js';
 import type { BackendKind } from '../engine.js';
 import { FsimError } from '../errors.js';
+import { alignOf, backend, mask, minScore, resize, resolveOptions, scale, size } from '../optionTable.js';
 import type { ScaleOption } from '../scale.js';
 import { describeComparison } from './message.js';
 
 export interface BrowserImageMatcherOptions {
-  /** Similar when FSIMc ≥ minScore (default 0.66). */
+  /** Similar when FSIMc ≥ minScore (default 0.66); `threshold` is its older name. */
   minScore?: number;
+  threshold?: number;
   scale?: ScaleOption;
-  resize?: 'stretch' | 'cover';
+  /** Images of different sizes: the received one resampled to the expected one's size (or to `size`, [width, height]). */
+  resize?: AlignMode;
+  size?: readonly [number, number];
   /** An image of the expected image's size, black where ignored. */
   mask?: BrowserImage;
   /** 'auto' (default: WebGPU on a hardware adapter, else the CPU), 'gpu' or 'cpu'. */
@@ -41,6 +46,9 @@ function canvasPixels(canvas: HTMLCanvasElement | OffscreenCanvas, name: string)
   return context.getImageData(0, 0, canvas.width, canvas.height);
 }
 
+/** The matcher's options (src/optionTable.ts). */
+const MATCHER_SPECS = [minScore, scale, resize, size, mask, backend] as const;
+
 export const fsimBrowserMatchers = {
   async toBeSimilarImage(
     this: { isNot?: boolean },
@@ -48,24 +56,25 @@ export const fsimBrowserMatchers = {
     expected: BrowserImage,
     options: BrowserImageMatcherOptions = {},
   ) {
-    const [reference, candidate, mask] = await Promise.all([
+    const o = resolveOptions(MATCHER_SPECS, options, 'toBeSimilarImage');
+    const [reference, candidate, maskImage] = await Promise.all([
       toRaster(expected, 'expected'),
       toRaster(received, 'received'),
-      options.mask === undefined ? undefined : toRaster(options.mask, 'mask'),
+      o.mask === undefined ? undefined : toRaster(o.mask as BrowserImage, 'mask'),
     ]);
-    const engine = await createFsim({ backend: options.backend ?? 'auto' });
+    const engine = await createFsim({ backend: o.backend });
     try {
-      const r = await engine.compare(reference, candidate, {
-        scale: options.scale,
-        threshold: options.minScore,
-        align: options.resize ? { mode: options.resize } : undefined,
-        mask,
+      const r = await engine.compareWith(reference, candidate, {
+        scale: o.scale,
+        minScore: o.minScore,
+        align: alignOf(o),
+        mask: maskImage,
         maps: true,
       });
       const regions: DiffRegion[] = diffRegions(differenceMap(r.maps!), r.downsampled[0], r.downsampled[1], r.size, r.scale);
       const pass = r.similar;
       const isNot = this.isNot === true;
-      return { pass, message: () => describeComparison({ ...r, minScore: r.threshold, regions }, pass, isNot) };
+      return { pass, message: () => describeComparison({ ...r, regions }, pass, isNot) };
     } finally {
       await engine.dispose();
     }

@@ -12,12 +12,19 @@
  * ({ width, height, channels, data }) or ImageData-like objects ({ width, height, data } RGBA).
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FsimError } from '../errors.js';
-import type { RasterImage } from '../image.js';
-import { type CompareImagesOptions, compareImages, type ImageSource } from '../node/compareImages.js';
+import { type RasterImage, validateImage } from '../image.js';
+import {
+  type CompareImagesOptions,
+  compareImagesWith,
+  type ImageSource,
+  loadImage,
+  type ResolvedCompareImages,
+  resolveCompareImagesOptions,
+} from '../node/compareImages.js';
 import { encodePng } from '../node/png.js';
 import { describeComparison } from './message.js';
 
@@ -74,13 +81,13 @@ async function judge(
   context: MatcherContext,
   actual: MatcherImage,
   expected: MatcherImage,
-  options: ImageMatcherOptions = {},
+  options: ResolvedCompareImages,
   diffPath?: string,
 ): Promise<MatcherResult> {
   const isNot = context.isNot === true;
-  const result = await compareImages(toSource(expected), toSource(actual), {
+  const result = await compareImagesWith(toSource(expected), toSource(actual), {
     ...options,
-    mask: options.mask === undefined ? undefined : toSource(options.mask),
+    mask: options.mask === undefined ? undefined : toSource(options.mask as MatcherImage),
     diffPath: options.diffPath ?? diffPath ?? defaultDiffPath(),
     diffWhen: isNot ? 'similar' : 'dissimilar',
   });
@@ -88,23 +95,23 @@ async function judge(
   return { pass, message: () => describeComparison(result, pass, isNot) };
 }
 
-async function writePng(path: string, source: ImageSource): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  if (typeof source === 'string') {
-    // A file becomes the baseline as it is (its format kept: baselines are compared, never parsed by name).
-    await copyFile(source, path);
-    return;
-  }
-  if (source instanceof Uint8Array) {
-    await writeFile(path, source);
-    return;
-  }
-  // A decoded image: 8-bit grey or RGB (alpha dropped).
-  const { width, height, channels, data } = source;
+/** A matcher's options checked once, at the door (src/optionTable.ts). */
+const resolveMatcherOptions = (options: ImageMatcherOptions | undefined, what: string) =>
+  resolveCompareImagesOptions(options as object | undefined, what);
+
+/**
+ * A new baseline: the image decoded first (a missing file, a corrupt or truncated one, or
+ * anything that is not an image is refused with its own error, never stored), then written as
+ * a real PNG whatever it came as: 8-bit grey or RGB (alpha dropped, 16-bit samples rounded).
+ */
+async function writeBaseline(path: string, source: ImageSource, name: string): Promise<void> {
+  const { width, height, channels, data } = await loadImage(source, name);
+  validateImage({ width, height, channels, data }, name);
   const out = channels === 1 ? 1 : 3;
   const samples = new Uint8Array(width * height * out);
   const scale = data instanceof Uint16Array ? 1 / 257 : 1;
   for (let p = 0; p < width * height; p++) for (let c = 0; c < out; c++) samples[p * out + c] = Math.round(data[p * channels + c] * scale);
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, encodePng(width, height, out as 1 | 3, samples));
 }
 
@@ -119,20 +126,22 @@ async function againstBaseline(
   options?: ImageMatcherOptions,
 ): Promise<MatcherResult> {
   if (typeof baselinePath !== 'string' || baselinePath === '') throw new FsimError('USAGE', 'the baseline must be a file path');
+  // The options are checked whether or not there is a baseline yet (the first run too).
+  const resolved = resolveMatcherOptions(options, 'toMatchImageBaseline');
   const update =
     (context.snapshotState as { _updateSnapshot?: string } | undefined)?._updateSnapshot === 'all' ||
     process.env.FSIM_UPDATE_BASELINES === '1';
   if (update || !existsSync(baselinePath)) {
-    await writePng(baselinePath, actual);
+    await writeBaseline(baselinePath, actual, typeof actual === 'string' ? actual : 'received image');
     return { pass: !context.isNot, message: () => `baseline ${update ? 'updated' : 'written'}: ${baselinePath}` };
   }
-  return judge(context, actual, baselinePath, options, baselinePath.replace(/(\.png)?$/i, '.diff.png'));
+  return judge(context, actual, baselinePath, resolved, baselinePath.replace(/(\.png)?$/i, '.diff.png'));
 }
 
 export const fsimMatchers = {
   /** received and expected are similar: FSIMc ≥ minScore. */
   async toBeSimilarImage(this: MatcherContext, received: MatcherImage, expected: MatcherImage, options?: ImageMatcherOptions) {
-    return judge(this, received, expected, options);
+    return judge(this, received, expected, resolveMatcherOptions(options, 'toBeSimilarImage'));
   },
 
   /** received is similar to the baseline PNG at baselinePath (written if missing, rewritten under -u). */
@@ -156,7 +165,7 @@ export const fsimMatchers = {
 
 /** The same checks without a test framework: throws with the matcher's message when not similar. */
 export async function assertSimilarImage(actual: MatcherImage, expected: MatcherImage, options?: ImageMatcherOptions): Promise<void> {
-  const { pass, message } = await judge({}, actual, expected, options);
+  const { pass, message } = await judge({}, actual, expected, resolveMatcherOptions(options, 'assertSimilarImage'));
   if (!pass) throw new Error(message());
 }
 

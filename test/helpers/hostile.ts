@@ -341,7 +341,7 @@ export async function hostileCorpus(dir: string): Promise<HostileCase[]> {
     ),
   );
   cases.push(
-    callCase('images of different sizes', fail('SIZE', /size 16×11 differs from the reference 16×12/), (e) =>
+    callCase('images of different sizes', fail('SIZE_MISMATCH', /size 16×11 differs from the reference 16×12/), (e) =>
       e.compare(card, { ...card, height: H - 1, data: card.data.subarray(0, W * (H - 1) * 3) }),
     ),
   );

@@ -2,8 +2,9 @@
  * The CPU path's WebAssembly modules, generated on the host (stages.ts, filter.ts, energy.ts,
  * rows.ts): each compiled once per process when first needed, and instantiated once per memory
  * and thread. A valid module the platform refuses (a page whose Content-Security-Policy lacks
- * 'wasm-unsafe-eval', a browser main thread's 4 KiB limit on synchronous compiles) counts as
- * absent: the JavaScript kernels run instead, with the same results bit for bit.
+ * 'wasm-unsafe-eval', a browser main thread's 4 KiB limit on synchronous compiles, a process
+ * under an address-space limit) counts as absent: the JavaScript kernels run instead, with the
+ * same results bit for bit.
  */
 import type { StockhamPlan } from '../../fft/plan.js';
 import { stageModule, WASM_RADICES } from './stages.js';
@@ -59,7 +60,13 @@ export function exportsOn(
   }
   if (!byKey.has(key)) {
     const module = moduleFor(key, isShared(memory), generate);
-    byKey.set(key, module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Kernel>) : null);
+    let exports: Record<string, Kernel> | null = null;
+    try {
+      if (module) exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, Kernel>;
+    } catch {
+      // No room to instantiate (an address-space limit): the JavaScript kernels run here.
+    }
+    byKey.set(key, exports);
   }
   return byKey.get(key) ?? null;
 }

@@ -18,15 +18,24 @@ export class WasmTransform {
   private readonly memory: WebAssembly.Memory;
   private readonly stages: readonly HeapStage[];
 
-  /** width must be even (two transforms per SIMD lane pair), and wasmRunsPlan(plan) true (kernels.ts). */
-  constructor(plan: StockhamPlan, width: number) {
+  /**
+   * width must be even (two transforms per SIMD lane pair), and wasmRunsPlan(plan) true
+   * (kernels.ts). Null where no WebAssembly memory can be had (a process under an address-space
+   * limit, `ulimit -v`: each memory reserves far more address space than it holds): the caller
+   * runs the JavaScript kernels then, with the same bits.
+   */
+  static create(plan: StockhamPlan, width: number): WasmTransform | null {
     if (width % 2 !== 0) throw new RangeError('WasmTransform: the width must be even');
-    this.n = plan.n;
-    this.width = width;
     const count = plan.n * width;
     const twiddles = plan.stages.reduce((sum, stage) => sum + WasmHeap.bytes(stage.twiddles.length), 0);
     const heap = WasmHeap.create(4 * WasmHeap.bytes(count) + twiddles, false);
-    if (!heap) throw new RangeError(`WasmTransform: no memory for ${width} transforms of length ${plan.n}`);
+    return heap ? new WasmTransform(plan, width, heap) : null;
+  }
+
+  private constructor(plan: StockhamPlan, width: number, heap: WasmHeap) {
+    this.n = plan.n;
+    this.width = width;
+    const count = plan.n * width;
     this.memory = heap.memory;
     [this.re, this.im, this.scratchRe, this.scratchIm] = [
       heap.float64(count),
