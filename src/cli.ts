@@ -241,13 +241,20 @@ async function pairsCommand(positional: string[], o: Resolved<typeof CLI_PAIRS_S
   const engine = await createFsimWith({ backend: o.backend, threads: o.threads });
   const bar = progressBar(o.progressBar === true || (process.stderr.isTTY ?? false));
   const scores = ['fsim', 'fsimc', 'similar', 'error'];
+  // The file's other columns pass through, in every output form.
+  const passed = table.header.filter((name) => name !== table.refColumn && name !== table.distColumn);
   if (o.csv) process.stdout.write(`${[...table.header, ...scores].map(csvField).join(',')}\n`);
+  else if (!o.json) {
+    const head = `${'FSIMc'.padEnd(8)}  ${'FSIM'.padEnd(8)}  ${'verdict'.padEnd(11)}  ${table.refColumn}  ${table.distColumn}`;
+    process.stdout.write(`${[head, ...passed].join('  ')}\n`);
+  }
   let failed = 0;
   let done = 0;
   try {
     for await (const r of comparePairs(engine, table.rows, { scale: o.scale, minScore: o.minScore, align: alignOf(o, 'flag') })) {
       if (r.error !== undefined) failed++;
       const { columns } = r.row;
+      bar.clear();
       if (o.json) {
         const fields = r.error !== undefined ? { error: r.error } : { fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
         process.stdout.write(`${JSON.stringify({ version: packageVersion(), ...columns, ...fields })}\n`);
@@ -256,11 +263,14 @@ async function pairsCommand(positional: string[], o: Resolved<typeof CLI_PAIRS_S
           `${[...table.header.map((name) => columns[name]), r.fsim, r.fsimc, r.similar, r.error].map(csvField).join(',')}\n`,
         );
       } else {
-        const names = `${printable(columns[table.refColumn])}  ${printable(columns[table.distColumn])}`;
+        const names = [columns[table.refColumn], columns[table.distColumn], ...passed.map((name) => columns[name])]
+          .map(printable)
+          .join('  ');
         const line =
           r.error !== undefined
-            ? `error     ${names}: ${printable(r.error)}`
+            ? `${'error'.padEnd(8)}  ${''.padEnd(8)}  ${''.padEnd(11)}  ${names}: ${printable(r.error)}`
             : `${r.fsimc!.toFixed(6)}  ${r.fsim!.toFixed(6)}  ${(r.similar ? 'similar' : 'not similar').padEnd(11)}  ${names}`;
+        bar.clear();
         process.stdout.write(`${line}\n`);
       }
       bar.update(++done, table.rows.length, columns[table.distColumn]);
@@ -273,9 +283,16 @@ async function pairsCommand(positional: string[], o: Resolved<typeof CLI_PAIRS_S
   return failed > 0 ? EXIT.someFailed : EXIT.ok;
 }
 
-/** A one-line progress bar, redrawn in place on stderr. */
+/**
+ * A one-line progress bar, redrawn in place on stderr. On a terminal stdout and stderr share
+ * the screen: clear() takes the bar off its line before a result is written there.
+ */
 function progressBar(enabled: boolean) {
   let shown = false;
+  const clear = () => {
+    if (shown) process.stderr.write('\r\x1b[K');
+    shown = false;
+  };
   return {
     update(done: number, total: number | undefined, name: string) {
       if (!enabled) return;
@@ -285,9 +302,8 @@ function progressBar(enabled: boolean) {
       process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${count} ${name.slice(-50)}\x1b[K`);
       shown = true;
     },
-    done() {
-      if (shown) process.stderr.write('\r\x1b[K');
-    },
+    clear,
+    done: clear,
   };
 }
 
@@ -349,9 +365,14 @@ export async function main(argv: string[]): Promise<number> {
   const json = flags.includes('--json');
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    if (command === undefined) {
+      // Not asked for: the usage is an error's message, on stderr.
+      process.stderr.write(`${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (command === '-h' || command === '--help' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
     }
     if (flags.includes('-h') || flags.includes('--help')) {
       process.stdout.write(`${USAGE}\n`);

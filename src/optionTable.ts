@@ -241,7 +241,7 @@ export const by = option({
   name: 'by',
   flag: 'by',
   arg: 'fsim|fsimc',
-  help: 'sort key (default FSIMc for a colour reference, else FSIM)',
+  help: 'rank: sort key (default FSIMc for a colour reference, else FSIM)',
   check: oneOf(['fsim', 'fsimc']),
   parse: text,
 });
@@ -250,7 +250,7 @@ export const top = option({
   name: 'top',
   flag: 'top',
   arg: 'K',
-  help: 'list the K best only',
+  help: 'rank: list the K best only',
   check: (value, label) => checkInteger(label, value, 0, Number.MAX_SAFE_INTEGER),
   parse: wholeNumber,
 });

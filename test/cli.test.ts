@@ -355,6 +355,17 @@ describe('conventions: --version, version in JSON, --min-score, exit statuses, -
     expect(both.stderr).toMatch(/--min-score and --threshold are one option/);
   });
 
+  it('fsim without a command prints its usage on stderr, exit 2; --help on stdout, exit 0', () => {
+    const bare = fsim();
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^usage: fsim compare REF DIST/);
+    const help = fsim('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: fsim compare REF DIST/);
+    expect(help.stderr).toBe('');
+  });
+
   it('exit statuses: 0 done, 1 not similar, 2 bad usage or input, 3 sizes differ', () => {
     expect(fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--backend', 'cpu').code).toBe(0);
     expect(fsim('compare', image('I01.bmp'), image('I03.bmp'), '--assert-similar', '--backend', 'cpu').code).toBe(1);
@@ -387,6 +398,19 @@ describe('conventions: --version, version in JSON, --min-score, exit statuses, -
     const human = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--diff', path, '--backend', 'cpu');
     expect(human.stdout).toMatch(/^diff {6}.*i01-diff\.png$/m);
     expect(human.stdout).toMatch(/^region {4}\d+×\d+ at \(\d+, \d+\): \d+\.\d% of the difference$/m);
+  });
+
+  it('--diff into a folder that does not exist creates it; into a place that cannot hold it, fails before computing', () => {
+    const nested = join(tmp, 'new', 'deeper', 'd.png');
+    const r = fsim('compare', image('I01.bmp'), image('I01_dist.bmp'), '--diff', nested, '--backend', 'cpu');
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(nested)).toBe(true);
+    // Refused before the images are even read: a cut-short image would fail otherwise.
+    const blocked = file('a-file', 'x');
+    const cut = file('cut.bmp', readFileSync(image('I01_dist.bmp')).subarray(0, 4000));
+    const bad = fsim('compare', image('I01.bmp'), cut, '--diff', join(blocked, 'd.png'), '--backend', 'cpu');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/a-file\/d\.png: cannot write the diff image there \(.*a-file is not a folder\)/);
   });
 
   it('--mask leaves the black regions out', () => {

@@ -2,6 +2,7 @@
  * `fsim compare --pairs FILE`: many pairs in one process, a bad pair reported on its own line,
  * the file's columns passed through, references prepared once when they repeat.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { resolveCompareOptions } from '../src/fsim.js';
 import { createFsim } from '../src/node/index.js';
 import { comparePairs, parseTable, readPairs } from '../src/node/pairs.js';
 import { CPU_TOLERANCE, golden, image } from './fixtures.js';
-import { countPrepares, runFsim } from './helpers/cli.js';
+import { BIN, countPrepares, runFsim } from './helpers/cli.js';
 
 const fsim = (...args: string[]) => runFsim(args);
 
@@ -143,5 +144,31 @@ describe('fsim compare --pairs', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('human output: a header naming the scores, the passed-through columns on every line', () => {
+    writeFileSync(
+      join(dir, 'noted.csv'),
+      'ref,dist,mos,lab\nimages/I01.bmp,images/I01_dist.bmp,4.2,A\nimages/I03.bmp,images/missing.bmp,1.0,B\n',
+    );
+    const r = fsim('compare', '--pairs', join(dir, 'noted.csv'), '--backend', 'cpu');
+    const [header, scored, failed] = r.stdout.trim().split('\n');
+    expect(header).toMatch(/^FSIMc {5}FSIM {6}verdict {6}ref {2}dist {2}mos {2}lab$/);
+    expect(scored).toMatch(/^0\.925871 {2}0\.936738 {2}similar {6}images\/I01\.bmp {2}images\/I01_dist\.bmp {2}4\.2 {2}A$/);
+    expect(failed).toMatch(/^error .*images\/missing\.bmp {2}1\.0 {2}B: .*no such file/);
+  });
+
+  it('a progress bar on the same screen leaves the result lines whole (it clears its line before each)', () => {
+    // stdout and stderr into one pipe, as a terminal shows them.
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${BIN}" compare --pairs "${join(dir, 'noted.csv')}" --backend cpu --progress 2>&1`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const lines = [...r.stdout.matchAll(/0\.\d{6} {2}0\.\d{6} {2}similar/g)];
+    expect(lines.length).toBe(1);
+    for (const line of lines) expect(['\n', 'K']).toContain(r.stdout[line.index! - 1]);
   });
 });

@@ -148,6 +148,22 @@ describe('fsim rank', () => {
     ]);
   });
 
+  it('a folder is read for images by their bytes (an extensionless PNG counts, a text file does not); no candidate at all is an error', () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(image('I01_dist.bmp'), join(folder, 'no-extension'));
+    writeFileSync(join(folder, 'notes.txt'), 'not an image');
+    const r = run(image('I01.bmp'), folder, '--json', '--backend', 'cpu');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).results.map((e: { file: string }) => e.file)).toEqual([join(folder, 'no-extension')]);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const none = run(image('I01.bmp'), empty, '--backend', 'cpu');
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/no candidate images in .*empty/);
+  });
+
   it('exit 2 for an unreadable reference or bad usage', () => {
     const missing = run(join(dir, 'nope.png'), image('I01.bmp'));
     expect(missing.status).toBe(2);

@@ -15,6 +15,7 @@ import { alignOf, COMPARE_IMAGES_SPECS, resolveOptions } from '../optionTable.js
 import type { ScaleOption } from '../scale.js';
 import { decodeFile, decodeImage } from './decode.js';
 import { createFsimWith, type EngineOptions, type ResolvedEngine } from './engine.js';
+import { prepareOutputFile } from './ensureDir.js';
 import { encodePng } from './png.js';
 import { packageVersion } from './version.js';
 
@@ -106,6 +107,8 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
 /** compareImages() for options resolved already (resolveCompareImagesOptions). */
 export async function compareImagesWith(a: ImageSource, b: ImageSource, options: ResolvedCompareImages): Promise<CompareImagesResult> {
   const { align, diffWhen } = options;
+  // A diff image that could not be written fails before any work; its folder is made.
+  if (options.diffPath !== undefined) await prepareOutputFile(options.diffPath, 'diff image');
   const [first, second, mask] = await Promise.all([
     loadImage(a, typeof a === 'string' ? a : 'first image'),
     loadImage(b, typeof b === 'string' ? b : 'second image'),

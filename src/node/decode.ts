@@ -68,7 +68,8 @@ async function readUpTo(handle: FileHandle, bytes: Uint8Array, filled: number, e
  * and the read stops at that size even if the file grows meanwhile.
  */
 export async function readImageFile(path: string): Promise<Uint8Array> {
-  if (typeof path !== 'string' || path === '') throw new FsimError('INPUT', `${printable(path)}: no such file (the path is empty)`);
+  if (typeof path !== 'string') throw new FsimError('USAGE', `a file path must be a string, got ${path === null ? 'null' : typeof path}`);
+  if (path === '') throw new FsimError('INPUT', `${printable(path)}: no such file (the path is empty)`);
   const name = printable(path);
   try {
     checkRegularFile(name, await stat(path));

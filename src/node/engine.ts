@@ -3,7 +3,7 @@
  * backend) and libvips load only when a GPU engine or a codec is first asked for, so a CPU
  * run or `fsim --help` never pays for them.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CpuBackend } from '../cpu/backend.js';
@@ -14,7 +14,7 @@ import type { LimitsPolicy } from '../gpu/device.js';
 import { validateImage } from '../image.js';
 import { COMPARE_SPECS, ENGINE_SPECS, resolveOptions } from '../optionTable.js';
 import { type RankCandidate, type RankOptions, type RankResult, type ResolvedRank, rankWith, resolveRankOptions } from '../rank.js';
-import { decodeFile } from './decode.js';
+import { decodeFile, sniffFormat } from './decode.js';
 import { WorkerPoolExecutor } from './workerPool.js';
 
 const NO_ADAPTER_HINT = 'no GPU driver was found; the CPU backend needs none';
@@ -100,7 +100,26 @@ export async function compareFiles(refPath: string, distPath: string, options?: 
 
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|gif|webp|tiff?|avif)$/i;
 
-/** Files as given, directories expanded to their images (recursively, sorted). */
+/** Whether a file's first bytes are a supported image's signature (a folder's files are chosen by content). */
+async function looksLikeImage(path: string): Promise<boolean> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const head = new Uint8Array(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return sniffFormat(head.subarray(0, bytesRead)) !== null;
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Files as given, directories expanded to their images, recursively, sorted: a file is an
+ * image by its bytes (a PNG without an extension counts), or by its name (a damaged .png is
+ * listed, to be reported with its error, not skipped in silence).
+ */
 export async function* expandCandidates(paths: readonly string[]): AsyncGenerator<string> {
   for (const path of paths) {
     let isDirectory = false;
@@ -113,11 +132,11 @@ export async function* expandCandidates(paths: readonly string[]): AsyncGenerato
       yield path;
       continue;
     }
-    const entries = (await readdir(path, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile() && IMAGE_EXTENSIONS.test(e.name))
+    const files = (await readdir(path, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
       .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
       .sort();
-    yield* entries;
+    for (const file of files) if (IMAGE_EXTENSIONS.test(file) || (await looksLikeImage(file))) yield file;
   }
 }
 
@@ -144,6 +163,7 @@ export async function rankFilesWith(
   // Paths only (cheap), so progress knows the total; images are decoded as ranking goes.
   const files: string[] = [];
   for await (const file of expandCandidates(candidatePaths)) files.push(file);
+  if (files.length === 0) throw new FsimError('INPUT', `no candidate images in ${candidatePaths.map((p) => printable(p)).join(', ')}`);
   const candidates = files.map(
     (file): RankCandidate => ({
       name: file,
