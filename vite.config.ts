@@ -89,7 +89,8 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   server: { port: 8080, host: '127.0.0.1', headers: ISOLATION },
-  preview: { port: 8080, host: true, strictPort: true, headers: ISOLATION },
+  // Loopback only, as the dev server: `npm start -- --host` exposes it on purpose.
+  preview: { port: 8080, host: '127.0.0.1', strictPort: true, headers: ISOLATION },
   // examplePairs first: the offline plugin lists the samples it emitted among the files to cache.
   plugins: [examplePairs(), offline()],
 });

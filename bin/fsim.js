@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `fsim` command: runs the compiled CLI (npm run build, or npm ci which builds on prepare):
-// its one-file bundle (scripts/bundleCli.mjs), unless a later `tsc` left it older than the
+// its one-file bundle (scripts/bundle.mjs), unless a later `tsc` left it older than the
 // compiled sources, then those.
 import { existsSync, statSync } from 'node:fs';
 

@@ -27,13 +27,14 @@ export interface UrlParameters {
 export function readUrlParameters(params: URLSearchParams): UrlParameters {
   const out: UrlParameters = { backend: 'auto', problems: [] };
   const given: Record<string, unknown> = {};
-  // Each parameter on its own, so that every one that cannot be honoured is reported.
-  for (const [key, value] of params) {
-    if (key === 'ref' || key === 'dist') continue;
-    const spec = (optionTable.DEMO_SPECS as readonly optionTable.OptionSpec[]).find((s) => s.flag === key || s.flagAliases?.includes(key));
-    if (!spec) continue; // other parameters belong to others (analytics, anchors…)
+  // Each parameter on its own, in the table's order, so that every one that cannot be honoured is reported.
+  for (const spec of optionTable.DEMO_SPECS as readonly optionTable.OptionSpec[]) {
+    const texts = Object.fromEntries(
+      [spec.flag!, ...(spec.flagAliases ?? [])].flatMap((key) => (params.has(key) ? [[key, params.get(key)!]] : [])),
+    );
+    if (Object.keys(texts).length === 0) continue;
     try {
-      const text = optionTable.parseOptionText([spec], { [key]: value });
+      const text = optionTable.parseOptionText([spec], texts);
       given[spec.name] = (optionTable.resolveOptions([spec], text, 'page', 'parameter') as Record<string, unknown>)[spec.name];
     } catch (error) {
       out.problems.push(error instanceof Error ? error.message : String(error));

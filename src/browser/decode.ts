@@ -84,6 +84,12 @@ export async function decodeUrl(url: string, name = url): Promise<RasterImage> {
   } catch (error) {
     throw new FsimError('INPUT', `${name}: cannot fetch (${error instanceof Error ? error.message : String(error)})`);
   }
+  if (response.status === 404) throw new FsimError('INPUT', `${name}: not found (404)`);
   if (!response.ok) throw new FsimError('INPUT', `${name}: HTTP ${response.status}`);
+  // A single-page app's server answers a missing file with its page (vite preview does): an
+  // image URL that brings back HTML is a missing image, not an undecodable one.
+  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
+    throw new FsimError('INPUT', `${name}: not found (404: the server answered with a web page, as it does for a missing file)`);
+  }
   return decodeBlob(await response.blob(), name);
 }

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * An engine in this thread (a page's main thread, or a Worker's): WebGPU through
  * navigator.gpu, or the float64 CPU path, on several Web Workers where the page is

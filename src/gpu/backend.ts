@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The WebGPU backend. prepare() records, per image and top-down:
  *   colour + downsample → FFT → log-Gabor bank → phase congruency (the fused path, or the

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Buffers pooled by (size, usage) and reused across comparisons, with the bytes held and
  * their peak accounted (the figure the benchmarks report as peak GPU memory).

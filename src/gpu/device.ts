@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The one place that acquires a WebGPU device (browser: navigator.gpu; Node: Dawn through
  * the `webgpu` package, see src/node/webgpu.ts) and owns device loss: a lost device is

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * GPU FFT plans. A GpuFftAxis transforms every row (or every column) of a rows×cols planar
  * map, built from the same plan as the CPU path (src/fft/plan.ts: radices, float64

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The filter bank of one downsampled size, built by GPU kernels (shaders/filterBank.ts) instead
  * of uploaded from the float64 bank: the radial quadrant (one vec4 of G_0…G_3 per entry), the

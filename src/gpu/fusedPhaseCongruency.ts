@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The fused GPU path for one downsampled size (shaders/fusedPhaseCongruency.ts): what it
  * keeps per size (filter bank, twiddles, plans as register-FFT shapes, maps, uniforms) and

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The compute programs of the stages both GPU paths share (colour, range, median, gradient,
  * pooling; WGSL in shaders/, one module per stage). The phase-congruency paths and the filter

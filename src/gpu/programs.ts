@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Compute programs: one object per kernel (its WGSL, entry point and bindings), pipelines
  * cached by a key built from what changes the shader, explicit bind-group layouts shared by

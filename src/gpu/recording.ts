@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * How the GPU backend records an image's work: command encoders, compute passes named by
  * stage (timed with timestamp queries where the adapter has them), and the interface both

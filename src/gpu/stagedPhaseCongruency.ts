@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The per-stage GPU path for one downsampled size (shaders/phaseCongruency.ts): one global-
  * memory pass per FFT stage (or per transform, where it fits workgroup memory: 'fused-fft')

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * A traffic model of the GPU path that needs no GPU: the real host code (GpuBackend, its
  * programs, plans and dispatch sequence) runs against a recording stand-in for a WebGPU

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * WebGPU in Node through Dawn (the `webgpu` package), loaded on first use so CPU-only
  * callers never load it. Installs the WebGPU globals (GPUBufferUsage, …) the shared code uses.

@@ -1,6 +1,8 @@
 /**
- * `import 'fsim-gpu/jest'` (e.g. in setupFilesAfterEach) adds toBeSimilarImage,
- * toMatchImageBaseline and toLookLike to Jest's global expect (src/testing/matchers.ts).
+ * `fsim-gpu/jest` in Jest's setupFilesAfterEnv adds toBeSimilarImage, toMatchImageBaseline
+ * and toLookLike to Jest's global expect (src/testing/matchers.ts). Jest's usual CommonJS
+ * setup require()s it: the package's `require` condition gives it as one CommonJS file
+ * (dist/src/node/jest.cjs, scripts/bundle.mjs).
  */
 import { type FsimMatchers, fsimMatchers } from './matchers.js';
 

@@ -1,7 +1,8 @@
 /** The demo page as a person uses it: file inputs, the no-WebGPU fallback, maps, rank mode, the benchmark page. */
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,7 +105,18 @@ describe('demo on WebGPU', () => {
     await page.goto(`${server.url}/?backend=gpu&ref=/fixtures/images/nope.png&dist=/fixtures/images/I01.bmp`);
     await settled(page);
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
-    expect(await text(page, 'status')).toMatch(/nope\.png: HTTP 404/);
+    expect(await text(page, 'status')).toMatch(/nope\.png: not found \(404\)$/);
+    await page.close();
+  });
+
+  it("a URL whose server answers with a web page (a single-page app's fallback for a missing file) is 'not found', not 'not decodable'", async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${server.url}/?backend=gpu&ref=index.html&dist=/fixtures/images/I01.bmp`);
+    await settled(page);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
+    expect(await text(page, 'status')).toBe(
+      'index.html: not found (404: the server answered with a web page, as it does for a missing file)',
+    );
     await page.close();
   });
 
@@ -210,6 +222,9 @@ describe('images of different sizes', () => {
     await page.waitForFunction(() => document.body.dataset.state === 'error');
     expect(await text(page, 'status')).toMatch(/broken\.png: not a decodable image/);
     for (const id of ['fsim', 'fsimc', 'verdict']) expect(await text(page, id)).toBe('–');
+    // The old image's thumbnail went with it: nothing stands beside the new file's name.
+    expect(await page.$eval('.drop[data-slot="dist"] canvas.thumb', (c) => (c as HTMLCanvasElement).width)).toBe(0);
+    expect(await text(page, 'dist-name')).toBe('broken.png');
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     expect(seen.length).toBeGreaterThanOrEqual(3);
     for (const entry of seen) expect(entry).toMatch(/^(busy|error):–\|–\|–$/);
@@ -295,7 +310,7 @@ describe('user input is text, never code', () => {
     const evilUrl = `/fixtures/images/<img src=x onerror=document.title='pwned'>.png`;
     await page.goto(`${server.url}/?backend=gpu&ref=${encodeURIComponent(evilUrl)}&dist=/fixtures/images/I01.bmp`);
     await settled(page);
-    expect(await text(page, 'status')).toContain(`<img src=x onerror=document.title='pwned'>.png: HTTP 404`);
+    expect(await text(page, 'status')).toContain(`<img src=x onerror=document.title='pwned'>.png: not found (404)`);
     await untouched(page);
     // A parameter the page cannot honour is reported as typed, and nothing is computed.
     await page.goto(`${server.url}/?backend=gpu&threshold=${encodeURIComponent("<img src=x onerror=document.title='pwned'>")}&scale=0`);
@@ -413,5 +428,39 @@ describe('benchmark page', () => {
     expect(results.rows.filter((r) => r.backend.startsWith('cpu'))).toHaveLength(2);
     await expectNotBlank(page, 'bench');
     await page.close();
+  });
+});
+
+describe('npm start (vite preview)', () => {
+  it('serves on loopback only, cross-origin isolated; exposing it takes --host', async () => {
+    const preview = spawn(
+      process.execPath,
+      [resolve(import.meta.dirname, '../../node_modules/vite/bin/vite.js'), 'preview', '--port', '18080'],
+      {
+        cwd: resolve(import.meta.dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      await new Promise<void>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`vite preview said: ${out}`)), 60_000);
+        preview.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (/Local:/.test(out)) {
+            clearTimeout(timer);
+            done();
+          }
+        });
+      });
+      expect(out).toMatch(/Local: +http:\/\/127\.0\.0\.1:18080\//);
+      expect(out).not.toMatch(/Network:/);
+      const response = await fetch('http://127.0.0.1:18080/');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    } finally {
+      preview.kill();
+    }
   });
 });

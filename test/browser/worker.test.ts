@@ -105,8 +105,8 @@ describe('createFsim({ worker: true })', () => {
       return results;
     });
     expect(out[0]).toBe('INPUT: reference: not a decodable image (PNG, JPEG, BMP, GIF or WebP)');
-    expect(out[1]).toBe('INPUT: /fixtures/images/nope.png: HTTP 404');
-    expect(out[2]).toMatch(/^SIZE: size 23×17 differs from the reference 512×384/);
+    expect(out[1]).toBe('INPUT: /fixtures/images/nope.png: not found (404)');
+    expect(out[2]).toMatch(/^SIZE_MISMATCH: size 23×17 differs from the reference 512×384/);
     expect(out[3]).toMatch(/^USAGE: .*scale/);
     expect(out[4]).toMatch(/^USAGE: option worker must be true or a Worker/);
   });
