@@ -38,50 +38,60 @@ export function rankInto(
   let candidates: File[] = [];
   let running = 0;
 
-  /** A thumbnail canvas (drawn again at each render: a bitmap can be drawn any number of times). */
+  /** A thumbnail canvas, drawn once when its entry arrives. */
   const thumb = (bitmap: ImageBitmap): HTMLCanvasElement => {
     const canvas = document.createElement('canvas');
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
     canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+    bitmap.close();
     return canvas;
   };
 
+  /**
+   * An entry's gallery item, built once: later results only reorder the items and renumber
+   * them, so each result costs the page one small canvas, not a redraw of the whole gallery.
+   */
+  const item = (entry: Entry): { li: HTMLLIElement; place?: HTMLElement } => {
+    const li = document.createElement('li');
+    li.dataset.testid = 'rank-item';
+    li.dataset.file = entry.name;
+    if (entry.error) {
+      li.className = 'error';
+      li.textContent = `${entry.name}: ${entry.error}`;
+      return { li };
+    }
+    li.append(thumb(entry.thumbnail!));
+    // File names are user input: text nodes only, never HTML.
+    const line = document.createElement('div');
+    const place = document.createElement('span');
+    place.className = 'rank';
+    line.append(
+      place,
+      ` ${entry.name}`,
+      document.createElement('br'),
+      `FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`,
+    );
+    if (entry.resized) {
+      const note = document.createElement('div');
+      note.className = 'resized';
+      note.textContent = `resampled ${describeResized(entry.resized)}`;
+      line.append(note);
+    }
+    li.dataset.score = String(entry.score);
+    li.append(line);
+    return { li, place };
+  };
+
+  const items = new Map<Entry, ReturnType<typeof item>>();
   const render = (entries: Entry[]) => {
-    const gallery = q('[data-testid="gallery"]');
-    gallery.replaceChildren();
+    for (const entry of entries) if (!items.has(entry)) items.set(entry, item(entry));
     const sorted = [...entries].sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity));
     sorted.forEach((entry, k) => {
-      const li = document.createElement('li');
-      li.dataset.testid = 'rank-item';
-      li.dataset.file = entry.name;
-      if (entry.error) {
-        li.className = 'error';
-        li.textContent = `${entry.name}: ${entry.error}`;
-      } else {
-        li.append(thumb(entry.thumbnail!));
-        // File names are user input: text nodes only, never HTML.
-        const line = document.createElement('div');
-        const place = document.createElement('span');
-        place.className = 'rank';
-        place.textContent = `#${k + 1}`;
-        line.append(
-          place,
-          ` ${entry.name}`,
-          document.createElement('br'),
-          `FSIM ${entry.fsim!.toFixed(4)} · FSIMc ${entry.fsimc!.toFixed(4)} · ${entry.similar ? 'similar' : 'not similar'}`,
-        );
-        if (entry.resized) {
-          const note = document.createElement('div');
-          note.className = 'resized';
-          note.textContent = `resampled ${describeResized(entry.resized)}`;
-          line.append(note);
-        }
-        li.dataset.score = String(entry.score);
-        li.append(line);
-      }
-      gallery.append(li);
+      const place = items.get(entry)!.place;
+      if (place) place.textContent = `#${k + 1}`;
     });
+    q('[data-testid="gallery"]').replaceChildren(...sorted.map((entry) => items.get(entry)!.li));
   };
 
   const run = async () => {
@@ -94,6 +104,7 @@ export function rankInto(
     bar.hidden = false;
     document.body.dataset.rankState = 'busy';
     const entries: Entry[] = [];
+    items.clear();
     let prepared: Awaited<ReturnType<FsimWorker['prepare']>>;
     try {
       prepared = await fsim.prepare(reference.image, compare, reference.name);
@@ -125,7 +136,7 @@ export function rankInto(
       } finally {
         image?.release();
       }
-      render(entries);
+      if (id === running) render(entries);
     }
     prepared.release();
     bar.hidden = true;

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Browser, Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -435,24 +436,34 @@ describe('npm start (vite preview)', () => {
   it('serves on loopback only, cross-origin isolated; exposing it takes --host', async () => {
     const preview = spawn(
       process.execPath,
-      [resolve(import.meta.dirname, '../../node_modules/vite/bin/vite.js'), 'preview', '--port', '18080'],
+      [resolve(import.meta.dirname, '../../node_modules/vite/bin/vite.js'), 'preview', '--port', '18080', '--strictPort'],
       {
         cwd: resolve(import.meta.dirname, '../..'),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     try {
+      // Vite colours its banner whenever CI is set (picocolors), so read it without escapes,
+      // from both streams, and stop early if the server exits.
       let out = '';
+      const plain = () => stripVTControlCharacters(out);
       await new Promise<void>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`vite preview said: ${out}`)), 60_000);
-        preview.stdout.on('data', (chunk: Buffer) => {
+        const timer = setTimeout(() => fail(new Error(`vite preview said: ${plain()}`)), 60_000);
+        const read = (chunk: Buffer) => {
           out += chunk.toString();
-          if (/Local:/.test(out)) {
+          if (/Local:/.test(plain())) {
             clearTimeout(timer);
             done();
           }
+        };
+        preview.stdout.on('data', read);
+        preview.stderr.on('data', read);
+        preview.on('exit', (code) => {
+          clearTimeout(timer);
+          fail(new Error(`vite preview exited (${code}): ${plain()}`));
         });
       });
+      out = plain();
       expect(out).toMatch(/Local: +http:\/\/127\.0\.0\.1:18080\//);
       expect(out).not.toMatch(/Network:/);
       const response = await fetch('http://127.0.0.1:18080/');
