@@ -21,8 +21,7 @@ export async function recordLongTasks(page: Page): Promise<void> {
     const tasks: { startMs: number; durationMs: number }[] = [];
     (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries())
-        tasks.push({ startMs: Math.round(entry.startTime), durationMs: Math.round(entry.duration) });
+      for (const entry of list.getEntries()) tasks.push({ startMs: Math.round(entry.startTime), durationMs: Math.round(entry.duration) });
     }).observe({ type: 'longtask', buffered: true });
   });
 }
