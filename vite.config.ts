@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { FIXTURE_IMAGES } from './scripts/fixtures.js';
+import { SITE_HEADERS } from './src/siteHeaders.js';
 
 /**
  * The example pairs of the public FSIM demo app (two boots, two printers) come from the
@@ -65,12 +66,8 @@ self.addEventListener('fetch', (e) => {
   };
 }
 
-/**
- * Cross-origin isolation (COOP + COEP): the page may share memory with workers, so the CPU
- * path runs on several threads (src/browser/workerPool.ts). A host that cannot send these
- * headers still serves a working page, on one CPU thread.
- */
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+/** Cross-origin isolation (src/siteHeaders.ts, shared with `fsim serve`). */
+const ISOLATION = { ...SITE_HEADERS };
 
 export default defineConfig({
   root: resolve(import.meta.dirname, 'demo'),

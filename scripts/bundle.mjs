@@ -8,11 +8,18 @@
  *    ES Module'). import.meta.url becomes the bundle's own URL, so the worker threads' entry
  *    (dist/src/node/taskWorker.js, beside both bundles) and package.json are found as from
  *    the sources.
- * sharp and webgpu stay external (optional, loaded only when needed).
+ * sharp and webgpu stay external (optional, loaded only when needed), and so do the server's
+ * libraries (CommonJS that requires Node's modules at run time; loaded by `fsim serve` only).
  */
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', external: ['sharp', 'webgpu'], logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external: ['sharp', 'webgpu', 'fastify', '@fastify/*', 'prom-client'],
+  logLevel: 'warning',
+};
 
 await build({ ...common, entryPoints: ['dist/src/cli.js'], outfile: 'dist/src/node/cli.bundle.js', format: 'esm' });
 

@@ -2,7 +2,7 @@
  * The `fsim` command.
  *   fsim compare REF DIST [--scale auto|N] [--backend cpu|gpu|auto] [--min-score S]
  *                         [--json] [--maps DIR] [--diff FILE] [--mask FILE] [--assert-similar]
- *   fsim compare --pairs FILE …, fsim rank REF CANDIDATE… (USAGE below).
+ *   fsim compare --pairs FILE …, fsim rank REF CANDIDATE…, fsim merge, fsim serve (USAGE below).
  * Exit status: 0 done, 1 not similar under --assert-similar (some failed: --pairs, rank),
  * 2 bad usage or input, 3 sizes differ.
  */
@@ -18,11 +18,15 @@ import {
   CLI_COMPARE_SPECS,
   CLI_PAIRS_SPECS,
   CLI_RANK_SPECS,
+  CLI_MERGE_SPECS,
+  CLI_SERVE_SPECS,
   type OptionSpec,
   optionHelp,
   parseOptionText,
   type Resolved,
   resolveOptions,
+  type Shard,
+  shard as shardSpec,
 } from './optionTable.js';
 import type { RankResult } from './rank.js';
 
@@ -31,17 +35,27 @@ const engines = () => import('./node/engine.js');
 
 /** Every flag of every command, each once, in the order help lists them (src/optionTable.ts). */
 const ALL_FLAGS = [...new Set<OptionSpec>([...CLI_COMPARE_SPECS, ...CLI_PAIRS_SPECS, ...CLI_RANK_SPECS])];
+const SERVE_ONLY_FLAGS = CLI_SERVE_SPECS.filter((spec) => !ALL_FLAGS.includes(spec));
 
 const USAGE = `usage: fsim compare REF DIST [options]
        fsim compare --pairs FILE [--ref-column NAME] [--dist-column NAME] [--root DIR] [--json|--csv] [options]
        fsim rank REF CANDIDATE... [--top K] [--by fsim|fsimc] [--progress] [options]
+       fsim merge [--top K] [FILE...]
+       fsim serve [--port N] [--host ADDR] [--stdio] [serve options]
 
 compare: FSIM and FSIMc of two images (Zhang et al., IEEE TIP 2011).
 rank:    every candidate (a directory means its images, recursively) against REF, best first;
          the reference is prepared once.
+merge:   joins the --json outputs of --shard runs (files, or stdin): --pairs lines in row order,
+         rankings into one, best first.
+serve:   one warm engine behind HTTP (POST /v1/compare, /v1/rank; /healthz, /readyz, /metrics;
+         the demo at /) or, with --stdio, JSON lines on stdin and stdout (docs/SERVE.md).
 
 options:
 ${optionHelp(ALL_FLAGS)}
+
+serve options:
+${optionHelp(SERVE_ONLY_FLAGS)}
   -h, --help           show this help
   -V, --version        print the version
   --                   end of options: every later argument is a file (names starting with '-')
@@ -49,7 +63,9 @@ ${optionHelp(ALL_FLAGS)}
 exit status: compare: 0 done, 1 not similar (with --assert-similar), 2 bad usage or input,
              3 the images differ in size (give --resize to compare them anyway);
              compare --pairs, rank: 0 every pair or candidate scored, 1 some could not be
-             (reported on their lines / in errors), 2 bad usage or an unreadable file`;
+             (reported on their lines / in errors), 2 bad usage or an unreadable file;
+             merge: 0 joined, 2 bad input; serve: 0 stopped by SIGTERM or SIGINT (--stdio: at
+             the end of its input), 2 bad usage or an engine that cannot start`;
 
 /** Exit statuses, documented in the help text and README. */
 const EXIT = { ok: 0, notSimilar: 1, someFailed: 1, usage: 2, sizesDiffer: 3 } as const;
@@ -238,6 +254,9 @@ async function pairsCommand(positional: string[], o: Resolved<typeof CLI_PAIRS_S
     import('./node/version.js'),
   ]);
   const table = await readPairs(o.pairs!, { refColumn: o.refColumn, distColumn: o.distColumn, root: o.root });
+  // A shard does the rows k (0-based) with k mod N = K-1; its --json lines carry their row for fsim merge.
+  const share = shardOf(o.shard);
+  if (share) table.rows = table.rows.filter((_, k) => k % share.count === share.index - 1);
   const engine = await createFsimWith({ backend: o.backend, threads: o.threads });
   const bar = progressBar(o.progressBar === true || (process.stderr.isTTY ?? false));
   const scores = ['fsim', 'fsimc', 'similar', 'error'];
@@ -257,7 +276,9 @@ async function pairsCommand(positional: string[], o: Resolved<typeof CLI_PAIRS_S
       bar.clear();
       if (o.json) {
         const fields = r.error !== undefined ? { error: r.error } : { fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
-        process.stdout.write(`${JSON.stringify({ version: packageVersion(), ...columns, ...fields })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ version: packageVersion(), ...(share ? { row: r.row.line } : {}), ...columns, ...fields })}\n`,
+        );
       } else if (o.csv) {
         process.stdout.write(
           `${[...table.header.map((name) => columns[name]), r.fsim, r.fsimc, r.similar, r.error].map(csvField).join(',')}\n`,
@@ -332,8 +353,26 @@ async function rankCommand(args: string[]): Promise<number> {
   const o = resolveFlags(CLI_RANK_SPECS, texts, 'rank');
   if (positional.length < 2)
     usageError(`rank takes a reference and at least one candidate, got ${positional.length} argument${positional.length === 1 ? '' : 's'}`);
-  const [reference, ...candidates] = positional;
-  const [{ createFsimWith, rankFilesWith }, { packageVersion }] = await Promise.all([engines(), import('./node/version.js')]);
+  const [reference, ...given] = positional;
+  const [{ createFsimWith, expandCandidates, rankFilesWith }, { packageVersion }] = await Promise.all([
+    engines(),
+    import('./node/version.js'),
+  ]);
+  // A shard ranks the candidates k (0-based, in sorted path order) with k mod N = K-1.
+  const share = shardOf(o.shard);
+  let candidates = given;
+  if (share) {
+    const files: string[] = [];
+    for await (const file of expandCandidates(given)) files.push(file);
+    if (files.length === 0) throw new FsimError('INPUT', `no candidate images in ${given.map((p) => printable(p)).join(', ')}`);
+    candidates = files.sort().filter((_, k) => k % share.count === share.index - 1);
+    if (candidates.length === 0) {
+      // More shards than candidates: this one has none, an empty ranking to merge.
+      const empty = { version: packageVersion(), reference, shard: `${share.index}/${share.count}`, results: [], errors: [] };
+      process.stdout.write(o.json ? `${JSON.stringify(empty)}\n` : `shard ${share.index}/${share.count}: no candidates\n`);
+      return EXIT.ok;
+    }
+  }
   const engine = await createFsimWith({ backend: o.backend, threads: o.threads });
   const bar = progressBar(o.progressBar === true || (process.stderr.isTTY ?? false));
   let result: RankResult;
@@ -351,12 +390,82 @@ async function rankCommand(args: string[]): Promise<number> {
   }
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ version: packageVersion(), reference, by: result.by, minScore: result.minScore, backend: result.backend, results: result.results, errors: result.errors })}\n`,
+      `${JSON.stringify({ version: packageVersion(), reference, ...(share ? { shard: `${share.index}/${share.count}` } : {}), by: result.by, minScore: result.minScore, backend: result.backend, results: result.results, errors: result.errors })}\n`,
     );
   } else {
     process.stdout.write(`${formatRank(reference, result)}\n`);
   }
   return result.errors.length > 0 ? EXIT.someFailed : EXIT.ok;
+}
+
+/**
+ * The share of a batch this process does: --shard K/N, else a Kubernetes Indexed Job's
+ * JOB_COMPLETION_INDEX (0-based) of JOB_COMPLETIONS; undefined: all of it.
+ */
+function shardOf(flag: Shard | undefined): Shard | undefined {
+  if (flag) return flag;
+  const index = process.env.JOB_COMPLETION_INDEX;
+  if (index === undefined || index === '') return undefined;
+  const count = process.env.JOB_COMPLETIONS;
+  if (count === undefined || count === '')
+    usageError("JOB_COMPLETION_INDEX is set but JOB_COMPLETIONS is not: set it to the Job's completions (or pass --shard K/N)");
+  if (!/^[0-9]{1,9}$/.test(index)) usageError(`JOB_COMPLETION_INDEX must be a whole number, got '${printable(index)}'`);
+  return resolveFlags([shardSpec], { shard: `${Number(index) + 1}/${count}` }, 'rank').shard;
+}
+
+/** fsim merge [--top K] [FILE...]: joins shards' --json outputs (stdin when no file is named). */
+async function mergeCommand(args: string[]): Promise<number> {
+  const { positional, texts } = parseFlags(args, CLI_MERGE_SPECS);
+  const o = resolveFlags(CLI_MERGE_SPECS, texts, 'merge');
+  const { mergeShards } = await import('./node/merge.js');
+  const { readFile } = await import('node:fs/promises');
+  const inputs: { name: string; text: string }[] = [];
+  if (positional.length === 0 || (positional.length === 1 && positional[0] === '-')) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    inputs.push({ name: 'stdin', text: Buffer.concat(chunks).toString('utf8') });
+  } else {
+    for (const file of positional) {
+      try {
+        inputs.push({ name: file, text: await readFile(file, 'utf8') });
+      } catch (error) {
+        throw new FsimError(
+          'INPUT',
+          `${printable(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
+      }
+    }
+  }
+  for (const line of mergeShards(inputs, { top: o.top })) process.stdout.write(`${line}\n`);
+  return EXIT.ok;
+}
+
+/** fsim serve: HTTP until SIGTERM or SIGINT, or --stdio until the end of input. */
+async function serveCommand(args: string[]): Promise<number> {
+  const { positional, texts } = parseFlags(args, CLI_SERVE_SPECS);
+  const { stdio, ...o } = resolveFlags(CLI_SERVE_SPECS, texts, 'serve');
+  if (positional.length > 0) usageError(`serve takes no file arguments, got ${printable(positional[0])}`);
+  if (stdio) {
+    const { serveStdio } = await import('./node/serve/stdio.js');
+    return serveStdio(o);
+  }
+  const { createServer } = await import('./node/serve/server.js');
+  const server = await createServer(o);
+  const url = await server.listen();
+  const ready = await server.app.inject({ method: 'GET', url: '/readyz' });
+  const engine = (JSON.parse(ready.body) as { backend?: string }).backend ?? 'not ready';
+  process.stderr.write(
+    `fsim serve: ${url} (engine: ${engine}; POST /v1/compare, /v1/rank; ${server.site ? 'the demo at /' : 'no demo site: it is not built (npm run build)'})\n`,
+  );
+  // Kubernetes' termination contract: stop accepting, finish what is in flight, exit 0.
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  process.stderr.write('fsim serve: stopping (finishing the requests in flight)\n');
+  await server.close();
+  return EXIT.ok;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -385,6 +494,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'compare') return await compareCommand(rest);
     if (command === 'rank') return await rankCommand(rest);
+    if (command === 'merge') return await mergeCommand(rest);
+    if (command === 'serve') return await serveCommand(rest);
     usageError(`unknown command '${command}'`);
   } catch (error) {
     // One line whatever the message carries (file names may hold newlines).

@@ -374,6 +374,143 @@ export const progressBar = option({
   check: switchValue,
 });
 
+export const diffImage = option({
+  name: 'diffImage',
+  flag: 'diff',
+  arg: '0|1',
+  help: 'also return the diff image (PNG bytes; base64 in JSON) and the regions that differ most',
+  check: (value, label) => checkBoolean(label, value),
+  parse: (t) => (t === '1' || t === 'true' ? true : t === '0' || t === 'false' ? false : t),
+});
+
+// ---------------------------------------------------------------- batches on a cluster
+
+/** A share of a batch: the K-th of N (1-based). */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const shard = option({
+  name: 'shard',
+  flag: 'shard',
+  arg: 'K/N',
+  help: 'rank, --pairs: do the K-th of N shares only (rows k with k mod N = K-1; candidates by sorted path); default from JOB_COMPLETION_INDEX and JOB_COMPLETIONS (a Kubernetes Indexed Job); join the outputs with fsim merge',
+  check: (value, label): Shard => {
+    const s = value as Shard;
+    if (
+      s === null ||
+      typeof s !== 'object' ||
+      !Number.isSafeInteger(s.index) ||
+      !Number.isSafeInteger(s.count) ||
+      s.count < 1 ||
+      s.index < 1 ||
+      s.index > s.count
+    )
+      throw new FsimError(
+        'USAGE',
+        `${label} must be K/N with 1 ≤ K ≤ N (e.g. 2/8), got ${describeValue(typeof value === 'object' && value !== null ? `${s.index}/${s.count}` : value)}`,
+      );
+    return Object.freeze({ index: s.index, count: s.count });
+  },
+  parse: (t) => {
+    const match = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(t);
+    return match ? { index: Number(match[1]), count: Number(match[2]) } : t;
+  },
+});
+
+// ---------------------------------------------------------------- fsim serve
+
+export const port = option({
+  name: 'port',
+  flag: 'port',
+  arg: 'N',
+  help: 'serve: the TCP port (default 8080; 0 picks a free one)',
+  default: 8080,
+  check: (value, label) => checkInteger(label, value, 0, 65535),
+  parse: wholeNumber,
+});
+
+export const host = option({
+  name: 'host',
+  flag: 'host',
+  arg: 'ADDR',
+  help: 'serve: the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 exposes it)',
+  default: '127.0.0.1',
+  check: nonEmpty('an address'),
+  parse: text,
+});
+
+export const maxUpload = option({
+  name: 'maxUpload',
+  flag: 'max-upload',
+  arg: 'MiB',
+  help: 'serve: the largest request body, in MiB (default 64); larger ones get 413 before they are read',
+  default: 64,
+  check: (value, label) => checkInteger(label, value, 1, 4096),
+  parse: wholeNumber,
+});
+
+export const concurrency = option({
+  name: 'concurrency',
+  flag: 'concurrency',
+  arg: 'N',
+  help: 'serve: comparisons (or rankings) run at once (default 2); the rest wait in the queue',
+  default: 2,
+  check: (value, label) => checkInteger(label, value, 1, 256),
+  parse: wholeNumber,
+});
+
+export const queue = option({
+  name: 'queue',
+  flag: 'queue',
+  arg: 'N',
+  help: 'serve: requests that may wait for a slot (default 64); beyond that, 503 with Retry-After',
+  default: 64,
+  check: (value, label) => checkInteger(label, value, 0, 100_000),
+  parse: wholeNumber,
+});
+
+export const timeout = option({
+  name: 'timeout',
+  flag: 'timeout',
+  arg: 'S',
+  help: 'serve: seconds a request may take, waiting included (default 120); then 503',
+  default: 120,
+  check: (value, label) => checkInteger(label, value, 1, 86_400),
+  parse: wholeNumber,
+});
+
+export const token = option({
+  name: 'token',
+  flag: 'token',
+  arg: 'SECRET',
+  help: 'serve: require Authorization: Bearer SECRET on /v1/* (default: FSIM_TOKEN, if set)',
+  check: nonEmpty('a secret'),
+  parse: text,
+});
+
+export const backends = option({
+  name: 'backends',
+  flag: 'backends',
+  arg: 'LIST',
+  help: "serve: the backends a request's backend field may name, comma-separated (default: --backend's, and cpu)",
+  check: (value, label): readonly BackendKind[] => {
+    const list = value as unknown[];
+    if (!Array.isArray(list) || list.length === 0)
+      throw new FsimError('USAGE', `${label} must list cpu, gpu or auto, got ${describeValue(value)}`);
+    return Object.freeze([...new Set(list.map((v) => checkOneOf(label, v, ['cpu', 'gpu', 'auto'] as const)))]);
+  },
+  parse: (t) => t.split(','),
+});
+
+export const stdio = option({
+  name: 'stdio',
+  flag: 'stdio',
+  help: 'serve: JSON lines on stdin and stdout instead of HTTP ({"id", "reference": PATH, "distorted": PATH, …fields})',
+  check: switchValue,
+});
+
 // ---------------------------------------------------------------- the options of each entry point
 
 export const PREPARE_SPECS = [scale, resize, size, align, progress] as const;
@@ -382,12 +519,31 @@ export const RANK_SPECS = [scale, resize, size, align, minScore, by, top, lookah
 export const ENGINE_SPECS = [backend, threads, limits] as const;
 export const BROWSER_ENGINE_SPECS = [...ENGINE_SPECS, kernels] as const;
 export const WORKER_COMPARE_SPECS = [...COMPARE_SPECS, mapImages] as const;
-export const COMPARE_IMAGES_SPECS = [...ENGINE_SPECS, minScore, scale, resize, size, mask, diffPath, diffWhen, maps, regions] as const;
+export const COMPARE_IMAGES_SPECS = [
+  ...ENGINE_SPECS,
+  minScore,
+  scale,
+  resize,
+  size,
+  mask,
+  diffPath,
+  diffWhen,
+  diffImage,
+  maps,
+  regions,
+] as const;
 /** The CLI's flags: what compareImages and rank take, in their text form, and the CLI's own. */
 const CLI_COMMON = [scale, backend, threads, minScore, resize, size, json] as const;
 export const CLI_COMPARE_SPECS = [...CLI_COMMON, mapsDir, diffPath, mask, assertSimilar] as const;
-export const CLI_PAIRS_SPECS = [...CLI_COMMON, pairs, refColumn, distColumn, root, csv, progressBar] as const;
-export const CLI_RANK_SPECS = [...CLI_COMMON, top, by, progressBar] as const;
+export const CLI_PAIRS_SPECS = [...CLI_COMMON, pairs, refColumn, distColumn, root, csv, progressBar, shard] as const;
+export const CLI_RANK_SPECS = [...CLI_COMMON, top, by, progressBar, shard] as const;
+export const CLI_MERGE_SPECS = [top] as const;
+/** fsim serve's flags. */
+export const CLI_SERVE_SPECS = [port, host, backend, backends, threads, maxUpload, concurrency, queue, timeout, token, stdio] as const;
+/** The form fields of POST /v1/compare and /v1/rank (besides their files), and of a --stdio line (besides id and paths). */
+export const SERVE_COMPARE_FIELDS = [scale, minScore, resize, size, backend, diffImage] as const;
+export const SERVE_RANK_FIELDS = [scale, minScore, resize, size, backend, by, top] as const;
+export const STDIO_COMPARE_FIELDS = [scale, minScore, resize, size, backend, mask, diffPath] as const;
 /** The demo page's URL parameters (besides ref and dist). */
 export const DEMO_SPECS = [scale, colour, minScore, resize, size, backend, kernels] as const;
 

@@ -22,7 +22,13 @@ const engine = () => new Fsim(new CpuBackend(new InlineExecutor()));
 describe('the CLI reads the table', () => {
   it('every flag of every command is in the help, with its help text', () => {
     const help = fsim('--help').stdout;
-    for (const spec of [...table.CLI_COMPARE_SPECS, ...table.CLI_PAIRS_SPECS, ...table.CLI_RANK_SPECS] as readonly table.OptionSpec[]) {
+    for (const spec of [
+      ...table.CLI_COMPARE_SPECS,
+      ...table.CLI_PAIRS_SPECS,
+      ...table.CLI_RANK_SPECS,
+      ...table.CLI_MERGE_SPECS,
+      ...table.CLI_SERVE_SPECS,
+    ] as readonly table.OptionSpec[]) {
       expect(help, spec.flag).toContain(`--${spec.flag}${spec.arg ? ` ${spec.arg}` : ''}`);
       expect(help.replace(/\s+/g, ' '), spec.flag).toContain(spec.help.split(' ').slice(0, 6).join(' '));
     }

@@ -1,22 +1,24 @@
 /**
  * compareImages(a, b, options): one call from any two inputs — file paths, encoded bytes
  * (Buffer, Uint8Array) or decoded images — to the scores, the regions that differ most, and
- * (with diffPath) a full-size diff image. It owns its engine: created, used once, disposed.
- * The matchers (src/testing/) and `fsim compare --diff` are built on it.
+ * (with diffPath or diffImage) a full-size diff image. It runs on the process's warm engine for
+ * its engine options (src/node/sharedEngine.ts). The matchers (src/testing/), `fsim compare`
+ * and `fsim serve` are built on it.
  */
 import { writeFile } from 'node:fs/promises';
 import type { AlignMode, AlignOption } from '../align.js';
 import { alignImage } from '../align.js';
 import { type DiffRegion, diffImage, differenceMap, diffRegions } from '../diff.js';
 import { FsimError, printable } from '../errors.js';
-import type { FsimResult } from '../fsim.js';
+import type { Fsim, FsimResult } from '../fsim.js';
 import { type RasterImage, validateImage } from '../image.js';
 import { alignOf, COMPARE_IMAGES_SPECS, resolveOptions } from '../optionTable.js';
 import type { ScaleOption } from '../scale.js';
 import { decodeFile, decodeImage } from './decode.js';
-import { createFsimWith, type EngineOptions, type ResolvedEngine } from './engine.js';
+import type { EngineOptions, ResolvedEngine } from './engine.js';
 import { prepareOutputFile } from './ensureDir.js';
 import { encodePng } from './png.js';
+import { sharedEngine } from './sharedEngine.js';
 import { packageVersion } from './version.js';
 
 /** A file path, the encoded bytes of an image, or a decoded image. */
@@ -41,6 +43,8 @@ export interface CompareImagesOptions extends EngineOptions {
    * 'dissimilar' or 'similar' (the test-suite matchers: their failing side).
    */
   diffWhen?: 'always' | 'dissimilar' | 'similar';
+  /** Also return the diff image's PNG bytes (result.diffImage), whether or not it is written. */
+  diffImage?: boolean;
   /** Also return the maps (as compare's `maps: true`). */
   maps?: boolean;
   /** Find the regions that differ most (also done with diffPath or maps). */
@@ -55,6 +59,8 @@ export interface CompareImagesResult extends FsimResult {
   regions?: DiffRegion[];
   /** Where the diff image was written. */
   diffPath?: string;
+  /** With diffImage: the diff image, PNG-encoded. */
+  diffImage?: Uint8Array;
   /** This package's version. */
   version: string;
 }
@@ -68,6 +74,7 @@ export interface ResolvedCompareImages {
   readonly mask?: ImageSource;
   readonly diffPath?: string;
   readonly diffWhen: 'always' | 'dissimilar' | 'similar';
+  readonly diffImage?: boolean;
   readonly maps?: boolean;
   readonly regions?: boolean;
 }
@@ -87,6 +94,7 @@ export function resolveCompareImagesOptions(
     mask: o.mask as ImageSource | undefined,
     diffPath: o.diffPath,
     diffWhen: o.diffWhen,
+    diffImage: o.diffImage,
     maps: o.maps,
     regions: o.regions,
   });
@@ -104,8 +112,16 @@ export async function compareImages(a: ImageSource, b: ImageSource, options?: Co
   return compareImagesWith(a, b, resolveCompareImagesOptions(options));
 }
 
-/** compareImages() for options resolved already (resolveCompareImagesOptions). */
-export async function compareImagesWith(a: ImageSource, b: ImageSource, options: ResolvedCompareImages): Promise<CompareImagesResult> {
+/**
+ * compareImages() for options resolved already (resolveCompareImagesOptions); `engine`: an
+ * engine to run on instead of the shared one for options.engine.
+ */
+export async function compareImagesWith(
+  a: ImageSource,
+  b: ImageSource,
+  options: ResolvedCompareImages,
+  engine?: Fsim,
+): Promise<CompareImagesResult> {
   const { align, diffWhen } = options;
   // A diff image that could not be written fails before any work; its folder is made.
   if (options.diffPath !== undefined) await prepareOutputFile(options.diffPath, 'diff image');
@@ -114,30 +130,29 @@ export async function compareImagesWith(a: ImageSource, b: ImageSource, options:
     loadImage(b, typeof b === 'string' ? b : 'second image'),
     options.mask === undefined ? undefined : loadImage(options.mask, typeof options.mask === 'string' ? options.mask : 'mask'),
   ]);
-  const wantMaps = options.maps === true || options.regions === true || options.diffPath !== undefined;
+  const wantMaps = options.maps === true || options.regions === true || options.diffPath !== undefined || options.diffImage === true;
   // Checked here, so that errors name the files.
   validateImage(first, typeof a === 'string' ? printable(a) : 'first image');
   validateImage(second, typeof b === 'string' ? printable(b) : 'second image');
   if (mask) validateImage(mask, typeof options.mask === 'string' ? printable(options.mask) : 'mask');
-  const engine = await createFsimWith(options.engine);
-  let result: FsimResult;
-  try {
-    result = await engine.compareWith(first, second, { scale: options.scale, minScore: options.minScore, align, mask, maps: wantMaps });
-  } finally {
-    await engine.dispose();
-  }
+  const fsim = engine ?? (await sharedEngine(options.engine));
+  const result = await fsim.compareWith(first, second, { scale: options.scale, minScore: options.minScore, align, mask, maps: wantMaps });
   const version = packageVersion();
   if (!wantMaps) return { ...result, version };
   const [rows, cols] = result.downsampled;
   const diff = differenceMap(result.maps!);
   const regions = diffRegions(diff, rows, cols, result.size, result.scale);
   let diffPath: string | undefined;
-  if (options.diffPath !== undefined && (diffWhen === 'always' || (diffWhen === 'similar') === result.similar)) {
+  let png: Uint8Array | undefined;
+  const writeIt = options.diffPath !== undefined && (diffWhen === 'always' || (diffWhen === 'similar') === result.similar);
+  if (writeIt || options.diffImage) {
     // The first image as compared (aligned only when it was resampled).
     const shown = result.resized?.reference ? alignImage(first, result.size, align!.mode).image : first;
-    const pixels = diffImage(shown, diff, rows, cols, result.scale);
+    png = encodePng(result.size[1], result.size[0], 3, diffImage(shown, diff, rows, cols, result.scale));
+  }
+  if (writeIt && options.diffPath !== undefined) {
     try {
-      await writeFile(options.diffPath, encodePng(result.size[1], result.size[0], 3, pixels));
+      await writeFile(options.diffPath, png!);
     } catch (error) {
       throw new FsimError(
         'INPUT',
@@ -152,6 +167,7 @@ export async function compareImagesWith(a: ImageSource, b: ImageSource, options:
     ...(options.maps ? { maps } : {}),
     regions,
     ...(diffPath ? { diffPath } : {}),
+    ...(options.diffImage ? { diffImage: png } : {}),
     version,
   };
 }

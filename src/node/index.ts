@@ -10,4 +10,5 @@ export { nodeGpu } from './webgpu.js';
 export { DEFAULT_THREADS, liveWorkerThreads, WorkerPoolExecutor } from './workerPool.js';
 export { type CompareImagesOptions, type CompareImagesResult, compareImages, type ImageSource, loadImage } from './compareImages.js';
 export { encodePng } from './png.js';
+export { releaseSharedEngines } from './sharedEngine.js';
 export { packageVersion } from './version.js';

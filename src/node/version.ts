@@ -1,23 +1,33 @@
-/** This package's version, from its package.json (found above this file, built or not). */
+/** This package's version and root folder, from its package.json (found above this file: sources, dist or the CLI's bundle). */
 import { readFileSync } from 'node:fs';
 
-let version: string | undefined;
+let found: { root: URL; version: string } | null | undefined;
 
-export function packageVersion(): string {
-  if (version === undefined) {
-    // src/node/version.ts, or dist/src/node/version.js: the package root is two or three up.
-    for (const up of ['../../package.json', '../../../package.json']) {
+function findPackage(): { root: URL; version: string } | null {
+  if (found === undefined) {
+    found = null;
+    // src/node/version.ts, dist/src/node/version.js or dist/src/node/cli.bundle.js: the root is two or three up.
+    for (const up of ['../../', '../../../']) {
+      const root = new URL(up, import.meta.url);
       try {
-        const json = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+        const json = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { name?: string; version?: string };
         if (json.name === 'fsim-gpu' && typeof json.version === 'string') {
-          version = json.version;
+          found = { root, version: json.version };
           break;
         }
       } catch {
         // not there: try one level up
       }
     }
-    version ??= 'unknown';
   }
-  return version;
+  return found;
+}
+
+export function packageVersion(): string {
+  return findPackage()?.version ?? 'unknown';
+}
+
+/** The package's root folder (a file: URL ending in /), if its package.json is found. */
+export function packageRoot(): URL | undefined {
+  return findPackage()?.root;
 }

@@ -47,6 +47,18 @@ function canvasPixels(canvas: HTMLCanvasElement | OffscreenCanvas, name: string)
 }
 
 /** The matcher's options (src/optionTable.ts). */
+/** One warm engine per backend for the page's assertions (a GPU device and its pipelines are made once). */
+const engines = new Map<string, ReturnType<typeof createFsim>>();
+function pageEngine(kind: 'cpu' | 'gpu' | 'auto'): ReturnType<typeof createFsim> {
+  let engine = engines.get(kind);
+  if (!engine) {
+    engine = createFsim({ backend: kind });
+    engines.set(kind, engine);
+    engine.catch(() => engines.delete(kind));
+  }
+  return engine;
+}
+
 const MATCHER_SPECS = [minScore, scale, resize, size, mask, backend] as const;
 
 export const fsimBrowserMatchers = {
@@ -62,22 +74,18 @@ export const fsimBrowserMatchers = {
       toRaster(received, 'received'),
       o.mask === undefined ? undefined : toRaster(o.mask as BrowserImage, 'mask'),
     ]);
-    const engine = await createFsim({ backend: o.backend });
-    try {
-      const r = await engine.compareWith(reference, candidate, {
-        scale: o.scale,
-        minScore: o.minScore,
-        align: alignOf(o),
-        mask: maskImage,
-        maps: true,
-      });
-      const regions: DiffRegion[] = diffRegions(differenceMap(r.maps!), r.downsampled[0], r.downsampled[1], r.size, r.scale);
-      const pass = r.similar;
-      const isNot = this.isNot === true;
-      return { pass, message: () => describeComparison({ ...r, regions }, pass, isNot) };
-    } finally {
-      await engine.dispose();
-    }
+    const engine = await pageEngine(o.backend);
+    const r = await engine.compareWith(reference, candidate, {
+      scale: o.scale,
+      minScore: o.minScore,
+      align: alignOf(o),
+      mask: maskImage,
+      maps: true,
+    });
+    const regions: DiffRegion[] = diffRegions(differenceMap(r.maps!), r.downsampled[0], r.downsampled[1], r.size, r.scale);
+    const pass = r.similar;
+    const isNot = this.isNot === true;
+    return { pass, message: () => describeComparison({ ...r, regions }, pass, isNot) };
   },
 };
 

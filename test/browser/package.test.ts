@@ -6,7 +6,7 @@
  * Worker (built, then opened in headless Chromium). And what the tarball holds: LICENSE, no
  * stale build output, every file the README links to, at this version.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -192,4 +192,53 @@ document.body.dataset.state = 'done';
       await page.close();
     }
   });
+});
+
+describe('fsim serve, from the tarball', () => {
+  let browser: Browser | undefined;
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('serves the demo (scoring its sample pair in Chromium) and /v1/compare', async () => {
+    const c = golden.find((g) => g.case === 'I01')!;
+    // Every installed package beside it, as npm would have put fsim-gpu's dependencies.
+    const installed = readdirSync(MODULES).filter(
+      (name) => !name.startsWith('.') && !['fsim-gpu', 'wgsl-preprocessor', '@webgpu', 'sharp', '@img', 'webgpu'].includes(name),
+    );
+    const dir = project('serve', installed, { 'package.json': JSON.stringify({ name: 'serve-project', private: true }) });
+    const child = spawn(process.execPath, [join(dir, 'node_modules/fsim-gpu/bin/fsim.js'), 'serve', '--port', '0', '--backend', 'cpu'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          err += chunk.toString();
+          const match = /fsim serve: (http:\/\/\S+)/.exec(err);
+          if (match) done(match[1]);
+        });
+        child.on('exit', (code) => fail(new Error(`fsim serve exited (${code}): ${err}`)));
+      });
+      expect(err).toMatch(/the demo at \//);
+      const body = new FormData();
+      body.append('reference', new Blob([readFileSync(join(IMAGES, c.ref))]), c.ref);
+      body.append('distorted', new Blob([readFileSync(join(IMAGES, c.dist))]), c.dist);
+      const answer = (await (await fetch(`${url}/v1/compare`, { method: 'POST', body })).json()) as { fsimc: number };
+      expect(Math.abs(answer.fsimc - c.fsimc)).toBeLessThanOrEqual(1e-6);
+      const home = await fetch(`${url}/`);
+      expect(home.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      browser = await launch(true);
+      const page = await browser.newPage();
+      await page.goto(`${url}/?backend=cpu`);
+      await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), { timeout: 300_000 });
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('done');
+      expect(Number(await page.$eval('[data-testid="fsimc"]', (e) => e.textContent))).toBeGreaterThan(0.5);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      await page.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 300_000);
 });
