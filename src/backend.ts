@@ -68,6 +68,8 @@ export interface Backend {
   readonly name: string;
   /** True for WebGPU on a software or fallback adapter (SwiftShader, lavapipe, WARP…). */
   readonly software?: boolean;
+  /** Threads it computes on (the CPU path); absent: one stream of work (a GPU queue). Rankings keep this many comparisons in flight. */
+  readonly threads?: number;
   prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage>;
   /** `mask`: per downsampled pixel, 1 pooled, 0 left out (src/mask.ts). */
   pool(a: PreparedImage, b: PreparedImage, maps: boolean, mask?: MaskWeights): Promise<PoolResult>;

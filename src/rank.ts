@@ -144,28 +144,62 @@ export async function rankWith(
       inFlight.push({ name: candidate.name, image });
     }
   };
+  // Comparisons in flight at once: as many as the engine has threads (at most the lookahead),
+  // so that candidates prepared on threads of their own (a photo downsampled to one thread's
+  // work) keep every thread busy. Results are kept in candidate order, as one at a time gives.
+  const parallel = Math.max(1, Math.min(lookahead, engine.backend.threads ?? 1));
+  const outcomes: ({ entry: RankEntry } | { error: { file: string; error: string } })[] = [];
+  const scoreOne = async (name: string, image: Promise<RasterImage>) => {
+    try {
+      const candidate = await image;
+      validateImage(candidate, name); // named after the candidate; compare checks the size
+      const r = await engine.compareWith(prepared, candidate, compare);
+      const score = by === 'fsimc' ? r.fsimc : r.fsim;
+      const resized = r.resized?.distorted;
+      return { entry: { file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= compare.minScore, ...(resized ? { resized } : {}) } };
+    } catch (error) {
+      if (error instanceof FsimError && (error.code === 'CANCELLED' || error.code === 'USAGE')) throw error;
+      return { error: { file: name, error: message(error).replace(`${printable(name)}: `, '') } };
+    }
+  };
+  const running = new Set<Promise<void>>();
+  const names: string[] = [];
+  let failure: unknown;
   try {
     let done = 0;
+    let position = 0;
     await refill();
-    while (inFlight.length > 0) {
+    while (inFlight.length > 0 && failure === undefined) {
       checkCancelled();
       const { name, image } = inFlight.shift()!;
       await refill(); // the next decodes run while this candidate is compared
-      try {
-        const candidate = await image;
-        validateImage(candidate, name); // named after the candidate; compare checks the size
-        const r = await engine.compareWith(prepared, candidate, compare);
-        const score = by === 'fsimc' ? r.fsimc : r.fsim;
-        const resized = r.resized?.distorted;
-        results.push({ file: name, fsim: r.fsim, fsimc: r.fsimc, similar: score >= compare.minScore, ...(resized ? { resized } : {}) });
-      } catch (error) {
-        if (error instanceof FsimError && (error.code === 'CANCELLED' || error.code === 'USAGE')) throw error;
-        errors.push({ file: name, error: message(error).replace(`${printable(name)}: `, '') });
-      }
-      options.progress?.(++done, total, name);
+      const at = position++;
+      names[at] = name;
+      const task: Promise<void> = scoreOne(name, image)
+        .then((outcome) => {
+          outcomes[at] = outcome;
+          // Progress in candidate order, as one at a time reports it.
+          while (done < position && outcomes[done] !== undefined) {
+            done++;
+            options.progress?.(done, total, names[done - 1]);
+          }
+        })
+        .catch((error) => {
+          failure ??= error;
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+      if (running.size >= parallel) await Promise.race(running);
     }
+    await Promise.all(running);
+    if (failure !== undefined) throw failure;
   } finally {
+    await Promise.all(running);
     if (prepared !== reference) prepared.release();
+  }
+  for (const outcome of outcomes) {
+    if ('entry' in outcome) results.push(outcome.entry);
+    else errors.push(outcome.error);
   }
   const key = (e: RankEntry) => (by === 'fsimc' ? e.fsimc : e.fsim);
   results.sort((a, b) => key(b) - key(a));

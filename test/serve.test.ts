@@ -255,6 +255,9 @@ describe('limits and faults', () => {
       const refused = answers.find((a) => a.status === 503)!;
       expect(refused.json.code).toBe('BUSY');
       expect(refused.headers.get('retry-after')).toBe('1');
+      // Comparisons run side by side on one engine give the same bits as one alone.
+      const scores = answers.filter((a) => a.status === 200).map((a) => [a.json.fsim, a.json.fsimc]);
+      for (const score of scores) expect(score).toEqual(scores[0]);
     } finally {
       await busy.close();
     }

@@ -1,6 +1,10 @@
 /** The CPU path's worker threads: one pool per process, capped, shared by concurrent calls. */
 import { describe, expect, it } from 'vitest';
 import { compareFiles, createFsim, DEFAULT_THREADS, liveWorkerThreads } from '../src/node/index.js';
+import { CpuBackend, OFFLOAD_RASTER_PIXELS } from '../src/cpu/backend.js';
+import { InlineExecutor } from '../src/cpu/executor.js';
+import { Fsim } from '../src/fsim.js';
+import { decodeFile } from '../src/node/decode.js';
 import { INLINE_PIXELS } from '../src/node/workerPool.js';
 import { golden, image, CPU_TOLERANCE } from './fixtures.js';
 
@@ -59,5 +63,27 @@ describe('worker threads', () => {
     expect(liveWorkerThreads()).toBeLessThanOrEqual(1);
     await one.dispose();
     expect(liveWorkerThreads()).toBe(0);
+  });
+
+  it("a large raster downsampled to one thread's work is prepared on a worker, several at once, with the bits of the calling thread", async () => {
+    // 1536×1536 at F = 6: 256×256 downsampled, one thread's work, from a 2.4-MP raster.
+    const c = golden.find((g) => g.case === 'goldhill_x3')!;
+    const [ref, dist] = await Promise.all([decodeFile(image(c.ref)), decodeFile(image(c.dist))]);
+    expect(ref.width * ref.height).toBeGreaterThanOrEqual(OFFLOAD_RASTER_PIXELS);
+    const here = new Fsim(new CpuBackend(new InlineExecutor()));
+    const want = await here.compare(ref, dist);
+    const engine = await createFsim({ backend: 'cpu', threads: 2 });
+    try {
+      let results: { fsim: number; fsimc: number }[] = [];
+      const most = await mostThreadsDuring(async () => {
+        results = await Promise.all([engine.compare(ref, dist), engine.compare(dist, ref), engine.compare(ref, dist)]);
+      });
+      expect(most).toBe(2);
+      expect([results[0].fsim, results[0].fsimc]).toEqual([want.fsim, want.fsimc]);
+      expect(results[2]).toMatchObject({ fsim: want.fsim, fsimc: want.fsimc });
+      expect(Math.abs(results[0].fsim - c.fsim)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    } finally {
+      await engine.dispose();
+    }
   });
 });

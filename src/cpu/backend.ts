@@ -63,6 +63,9 @@ export function cpuBytesPerPixel(factor = 1): number {
   return factor === 1 ? 165 : 197;
 }
 
+/** Rasters of at least this many pixels are prepared on a thread of their own when their downsampled work is one thread's. */
+export const OFFLOAD_RASTER_PIXELS = 2 ** 20;
+
 export interface CpuBackendOptions {
   /** Appended to the name, e.g. why 'auto' fell back to the CPU. */
   note?: string;
@@ -115,10 +118,18 @@ export class CpuBackend implements Backend {
 
   async prepare(image: RasterImage, factor: number, progress?: Progress): Promise<PreparedImage> {
     const timings: StageTimings = {};
-    const greyscale = isGreyscale(image);
     const { height: rows, width: cols } = image;
     const [h, w] = downsampledSize(rows, cols, factor);
     this.checkMemory(h, w, factor);
+    // A large raster that downsamples to one thread's work (a 12-MP photo at F = 12): prepared
+    // whole on a thread of its own, so that decoding, downsampling and scoring of several
+    // images overlap across the threads (rank, --pairs, a server) and this thread stays free.
+    if (this.executor.prepareImage && factor > 1 && rows * cols >= OFFLOAD_RASTER_PIXELS && this.executor.parts(h * w) === 1) {
+      const parts = await this.executor.prepareImage(image, factor);
+      progress?.(1, 'phase congruency');
+      return new CpuPrepared(this.name, [rows, cols], [h, w], factor, parts.colour, parts.timings, parts.chroma, parts.pc, parts.gm);
+    }
+    const greyscale = isGreyscale(image);
     // Every thread works on one image at a time, in the engine's one set of maps; an image's
     // planes are made on its turn, so a waiting image holds nothing yet.
     const turn = this.queue.then(async () => {

@@ -157,26 +157,42 @@ export async function* comparePairs(engine: Fsim, rows: readonly PairRow[], opti
     return entry;
   };
   const decoded: Promise<RasterImage>[] = [];
+  const begun: boolean[] = [];
   const start = (k: number) => {
-    if (k < rows.length && decoded[k] === undefined) {
+    if (k < rows.length && !begun[k]) {
+      begun[k] = true;
       decoded[k] = decodeFile(rows[k].dist);
       decoded[k].catch(() => {});
     }
   };
-  try {
-    for (let k = 0; k < rows.length; k++) {
-      for (let ahead = 0; ahead <= LOOKAHEAD; ahead++) start(k + ahead);
-      const row = rows[k];
+  // Pairs scored at once: as many as the engine has threads (images prepared on threads of
+  // their own keep them all busy); results are yielded in row order all the same.
+  const parallel = Math.max(1, Math.min(LOOKAHEAD, engine.backend.threads ?? 1));
+  const scored: Promise<PairResult>[] = [];
+  const score = (k: number) => {
+    if (k >= rows.length || scored[k] !== undefined) return;
+    const row = rows[k];
+    scored[k] = (async (): Promise<PairResult> => {
       try {
         const [reference, distorted] = await Promise.all([prepareReference(row.ref), decoded[k]]);
         const r = await engine.compareWith(reference, distorted, options);
-        yield { row, fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
+        return { row, fsim: r.fsim, fsimc: r.fsimc, similar: r.similar };
       } catch (error) {
         if (error instanceof FsimError && error.code === 'USAGE') throw error;
-        yield { row, error: error instanceof Error ? error.message : String(error) };
+        return { row, error: error instanceof Error ? error.message : String(error) };
       } finally {
         delete decoded[k];
       }
+    })();
+    scored[k].catch(() => {});
+  };
+  try {
+    for (let k = 0; k < rows.length; k++) {
+      for (let ahead = 0; ahead <= LOOKAHEAD + parallel - 1; ahead++) start(k + ahead);
+      for (let next = k; next < k + parallel; next++) score(next);
+      const result = await scored[k];
+      delete scored[k];
+      yield result;
     }
   } finally {
     for (const image of prepared.values())
