@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/node/decode.js';
 import { encodePng } from '../src/node/png.js';
+import { liveWorkerThreads } from '../src/node/workerPool.js';
 import { createServer, type Server, type ServeOptions } from '../src/node/serve/server.js';
 import { type OptionSpec, SERVE_COMPARE_FIELDS } from '../src/optionTable.js';
 import { CPU_TOLERANCE, golden, image } from './fixtures.js';
@@ -71,6 +72,8 @@ describe('POST /v1/compare', () => {
     for (const key of ['fsim', 'fsimc', 'similar', 'minScore', 'scale', 'size', 'downsampled', 'pooling', 'colour', 'version'])
       expect(json[key], key).toEqual(cli[key]);
     expect(json.reference).toBe('I01.bmp');
+    // The server's engine prepared them on worker threads (the CLI, on its own thread): the same bits.
+    expect(liveWorkerThreads()).toBeGreaterThan(0);
     const want = golden.find((g) => g.case === 'I01')!;
     expect(Math.abs((json.fsimc as number) - want.fsimc)).toBeLessThanOrEqual(CPU_TOLERANCE);
   });

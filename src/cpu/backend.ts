@@ -71,6 +71,13 @@ export interface CpuBackendOptions {
   note?: string;
   /** Bytes a comparison may take; larger ones are refused with a SIZE error. Default: no limit. */
   memoryBudget?: number;
+  /**
+   * Rasters of at least this many pixels (at F > 1) whose downsampled work is one thread's are
+   * prepared on a thread of their own (default OFFLOAD_RASTER_PIXELS). 0: every such image, for
+   * a process that runs comparisons side by side (fsim serve), whose own thread then only
+   * answers requests.
+   */
+  offloadFrom?: number;
 }
 
 /** An engine's maps for one size (CpuBackend.workspace). */
@@ -87,6 +94,7 @@ export class CpuBackend implements Backend {
   /** Why it runs where another backend was possible (CpuBackendOptions.note; 'auto' sets it when it asked for a GPU and found none). */
   note?: string;
   private readonly memoryBudget: number;
+  private readonly offloadFrom: number;
   private work: Workspace | null = null;
   /** Images take the workspace in turn. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -95,7 +103,8 @@ export class CpuBackend implements Backend {
     private readonly executor: TaskExecutor,
     options: CpuBackendOptions = {},
   ) {
-    const { note, memoryBudget = Infinity } = options;
+    const { note, memoryBudget = Infinity, offloadFrom = OFFLOAD_RASTER_PIXELS } = options;
+    this.offloadFrom = offloadFrom;
     this.threads = executor.threads;
     this.note = note;
     this.memoryBudget = memoryBudget;
@@ -124,7 +133,7 @@ export class CpuBackend implements Backend {
     // A large raster that downsamples to one thread's work (a 12-MP photo at F = 12): prepared
     // whole on a thread of its own, so that decoding, downsampling and scoring of several
     // images overlap across the threads (rank, --pairs, a server) and this thread stays free.
-    if (this.executor.prepareImage && factor > 1 && rows * cols >= OFFLOAD_RASTER_PIXELS && this.executor.parts(h * w) === 1) {
+    if (this.executor.prepareImage && factor > 1 && rows * cols >= this.offloadFrom && this.executor.parts(h * w) === 1) {
       const parts = await this.executor.prepareImage(image, factor);
       progress?.(1, 'phase congruency');
       return new CpuPrepared(this.name, [rows, cols], [h, w], factor, parts.colour, parts.timings, parts.chroma, parts.pc, parts.gm);

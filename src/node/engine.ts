@@ -50,8 +50,13 @@ export async function createFsim(options?: EngineOptions): Promise<Fsim> {
 /** Why 'auto' found no hardware GPU in this process, once it looked (so it looks once). */
 let noHardwareGpu: string | undefined;
 
+/** How a process runs its engine beyond the options users give: `sideBySide` for fsim serve (CpuBackendOptions.offloadFrom 0). */
+export interface EngineRole {
+  readonly sideBySide?: boolean;
+}
+
 /** createFsim() for options resolved already. */
-export async function createFsimWith({ backend, threads, limits }: ResolvedEngine): Promise<Fsim> {
+export async function createFsimWith({ backend, threads, limits }: ResolvedEngine, role: EngineRole = {}): Promise<Fsim> {
   const gpu = async () => {
     const [{ GpuBackend }, { DeviceManager }, { nodeGpu }] = await Promise.all([
       import('../gpu/backend.js'),
@@ -62,7 +67,12 @@ export async function createFsimWith({ backend, threads, limits }: ResolvedEngin
   };
   return pickBackend(backend, {
     gpu,
-    cpu: (note) => new CpuBackend(new WorkerPoolExecutor(threads), { note, memoryBudget: cpuMemoryBudget() }),
+    cpu: (note) =>
+      new CpuBackend(new WorkerPoolExecutor(threads), {
+        note,
+        memoryBudget: cpuMemoryBudget(),
+        ...(role.sideBySide ? { offloadFrom: 0 } : {}),
+      }),
     // 'auto': the GPU only for large work (src/autoBackend.ts), and not at all, without loading
     // Dawn, where no driver is installed or an earlier engine of this process found none.
     gpuByWork: async () => {

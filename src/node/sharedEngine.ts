@@ -6,18 +6,19 @@
  * server's shutdown).
  */
 import type { Fsim } from '../fsim.js';
-import { createFsimWith, type ResolvedEngine } from './engine.js';
+import { createFsimWith, type EngineRole, type ResolvedEngine } from './engine.js';
 
 const engines = new Map<string, Promise<Fsim>>();
 
-const keyOf = ({ backend, threads, limits }: ResolvedEngine) => `${backend}/${threads ?? ''}/${limits ?? ''}`;
+const keyOf = ({ backend, threads, limits }: ResolvedEngine, role: EngineRole) =>
+  `${backend}/${threads ?? ''}/${limits ?? ''}/${role.sideBySide ? 'side-by-side' : ''}`;
 
 /** The process's engine for these options, created on first use; an engine that failed to start is tried again next time. */
-export function sharedEngine(options: ResolvedEngine): Promise<Fsim> {
-  const key = keyOf(options);
+export function sharedEngine(options: ResolvedEngine, role: EngineRole = {}): Promise<Fsim> {
+  const key = keyOf(options, role);
   let engine = engines.get(key);
   if (!engine) {
-    engine = createFsimWith(options);
+    engine = createFsimWith(options, role);
     engines.set(key, engine);
     engine.catch(() => {
       if (engines.get(key) === engine) engines.delete(key);

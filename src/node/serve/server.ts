@@ -108,7 +108,8 @@ export async function createServer(options: ServeOptions, site = demoSite(), tim
   const token = options.token ?? (process.env.FSIM_TOKEN || undefined);
   const queue = new WorkQueue(options.concurrency, options.queue);
   const metrics = await createMetrics(queue);
-  const engineFor = (kind: BackendKind) => sharedEngine({ backend: kind, threads: options.threads });
+  // Comparisons side by side: each small image is prepared on a worker, and this thread answers requests.
+  const engineFor = (kind: BackendKind) => sharedEngine({ backend: kind, threads: options.threads }, { sideBySide: true });
   let ready = false;
   let closing = false;
 

@@ -28,7 +28,7 @@ export async function serveStdio(
 ): Promise<number> {
   const allowed: readonly BackendKind[] = options.backends ?? [...new Set<BackendKind>([options.backend, 'cpu'])];
   // Warm before the first line: a broken backend fails at start, not per line.
-  await sharedEngine({ backend: options.backend, threads: options.threads });
+  await sharedEngine({ backend: options.backend, threads: options.threads }, { sideBySide: true });
   const queue = new WorkQueue(options.concurrency, Number.POSITIVE_INFINITY);
   const never = new AbortController().signal;
   const write = (answer: Line) => output.write(`${JSON.stringify(answer)}\n`);
@@ -81,6 +81,8 @@ async function compareLine(line: Line, options: ServeOptions, allowed: readonly 
   // Not given: the process's own (the table's default, auto, is the CLI's).
   const kind = rest.backend === undefined ? options.backend : o.backend;
   if (!allowed.includes(kind)) throw new FsimError('BACKEND', `this process runs ${allowed.join(', ')}; backend ${kind} is not among them`);
+  // Lines are compared side by side (--concurrency): small images go to the workers.
+  const engine = await sharedEngine({ backend: kind, threads: options.threads }, { sideBySide: true });
   let result: Awaited<ReturnType<typeof compareImagesWith>>;
   try {
     result = await compareImagesWith(
@@ -95,6 +97,7 @@ async function compareLine(line: Line, options: ServeOptions, allowed: readonly 
         diffPath: o.diffPath,
         diffWhen: 'always',
       }),
+      engine,
     );
   } catch (error) {
     // As `fsim compare` names it.
