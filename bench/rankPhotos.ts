@@ -9,11 +9,12 @@
  * --before DIR adds `fsim rank` of another (built) checkout, for a before/after in one run.
  *   node dist/bench/rankPhotos.js [--photos 39] [--rounds 3] [--before DIR]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { startServe } from '../scripts/serveProcess.js';
 import { decodeFile } from '../src/node/decode.js';
 import { fixture, flag, machine, median } from './common.js';
 
@@ -68,26 +69,10 @@ const seconds = (args: string[]) => {
   return { s: (performance.now() - started) / 1000, out: r.stdout };
 };
 
-/** A warm `fsim serve` (CPU path, uploads up to 1 GiB) and its address. */
-async function startServer() {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--backend', 'cpu', '--max-upload', '1024'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const url = await new Promise<string>((done, fail) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /fsim serve: (http:\/\/\S+)/.exec(err);
-      if (match) done(match[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`fsim serve exited (${code}): ${err}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
-}
-
 const pairsFile = join(dir, '..', `fsim-photos-${photos}.csv`);
 writeFileSync(pairsFile, `ref,dist\n${files.map((f) => `${files[0]},${f}`).join('\n')}\n`);
-const server = await startServer();
+// A warm `fsim serve` (CPU path, uploads up to 1 GiB).
+const server = await startServe(BIN, ['--port', '0', '--backend', 'cpu', '--max-upload', '1024']);
 const form = new FormData();
 form.append('reference', new Blob([readFileSync(files[0])]), 'reference.jpg');
 for (const file of files) form.append('candidates', new Blob([readFileSync(file)]), file.split('/').pop());
@@ -118,7 +103,7 @@ for (let round = 0; round < rounds; round++) {
   times.server.push(v.s);
   served = v.body;
 }
-server.stop();
+await server.stop();
 const rankJson = JSON.parse(ranked) as { results: { fsim: number; fsimc: number }[]; errors: unknown[]; backend: string };
 // The three give the same scores, bit for bit.
 const key = (rows: { fsim: number; fsimc: number }[]) =>

@@ -7,10 +7,10 @@
  * they take minutes, not hours) with the server's resident memory sampled as they go.
  *   node dist/bench/serve.js [--duration 30] [--requests 10000] [--json FILE]
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { startServe } from '../scripts/serveProcess.js';
 import { compareImages } from '../src/node/index.js';
 import { fixture, flag, machine } from './common.js';
 
@@ -36,24 +36,9 @@ function multipart(reference: string, distorted: string): { body: Buffer; type: 
 }
 
 async function startServer() {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const url = await new Promise<string>((done, fail) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /fsim serve: (http:\/\/\S+) \(engine: ([^;]+)/.exec(err);
-      if (match) done(match[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`fsim serve exited (${code}): ${err}`)));
-  });
-  const engine = /\(engine: ([^;]+);/.exec(err)![1];
-  const rssMiB = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
-  const stop = async () => {
-    const exited = new Promise((done) => child.on('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return { url, engine, rssMiB, stop };
+  const server = await startServe(BIN, ['--port', '0']);
+  const rssMiB = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) / 1024;
+  return { ...server, rssMiB };
 }
 
 const load = (url: string, form: { body: Buffer; type: string }, options: { connections: number; duration?: number; amount?: number }) =>

@@ -148,8 +148,10 @@ export async function rankWith(
   // so that candidates prepared on threads of their own (a photo downsampled to one thread's
   // work) keep every thread busy. Results are kept in candidate order, as one at a time gives.
   const parallel = Math.max(1, Math.min(lookahead, engine.backend.threads ?? 1));
-  const outcomes: ({ entry: RankEntry } | { error: { file: string; error: string } })[] = [];
-  const scoreOne = async (name: string, image: Promise<RasterImage>) => {
+  const scoreOne = async (
+    name: string,
+    image: Promise<RasterImage>,
+  ): Promise<{ entry: RankEntry } | { error: { file: string; error: string } }> => {
     try {
       const candidate = await image;
       validateImage(candidate, name); // named after the candidate; compare checks the size
@@ -162,44 +164,31 @@ export async function rankWith(
       return { error: { file: name, error: message(error).replace(`${printable(name)}: `, '') } };
     }
   };
-  const running = new Set<Promise<void>>();
-  const names: string[] = [];
-  let failure: unknown;
+  // Scoring in flight, oldest first: each settles in candidate order (results, progress).
+  const scoring: { name: string; outcome: ReturnType<typeof scoreOne> }[] = [];
+  let done = 0;
+  const settleOldest = async () => {
+    const { name, outcome } = scoring.shift()!;
+    const settled = await outcome;
+    if ('entry' in settled) results.push(settled.entry);
+    else errors.push(settled.error);
+    options.progress?.(++done, total, name);
+  };
   try {
-    let done = 0;
-    let position = 0;
     await refill();
-    while (inFlight.length > 0 && failure === undefined) {
+    while (inFlight.length > 0) {
       checkCancelled();
       const { name, image } = inFlight.shift()!;
       await refill(); // the next decodes run while this candidate is compared
-      const at = position++;
-      names[at] = name;
-      const task: Promise<void> = scoreOne(name, image)
-        .then((outcome) => {
-          outcomes[at] = outcome;
-          // Progress in candidate order, as one at a time reports it.
-          while (done < position && outcomes[done] !== undefined) {
-            done++;
-            options.progress?.(done, total, names[done - 1]);
-          }
-        })
-        .catch((error) => {
-          failure ??= error;
-        })
-        .finally(() => running.delete(task));
-      running.add(task);
-      if (running.size >= parallel) await Promise.race(running);
+      const outcome = scoreOne(name, image);
+      outcome.catch(() => {}); // surfaced when it settles in turn
+      scoring.push({ name, outcome });
+      if (scoring.length >= parallel) await settleOldest();
     }
-    await Promise.all(running);
-    if (failure !== undefined) throw failure;
+    while (scoring.length > 0) await settleOldest();
   } finally {
-    await Promise.all(running);
+    await Promise.allSettled(scoring.map((s) => s.outcome));
     if (prepared !== reference) prepared.release();
-  }
-  for (const outcome of outcomes) {
-    if ('entry' in outcome) results.push(outcome.entry);
-    else errors.push(outcome.error);
   }
   const key = (e: RankEntry) => (by === 'fsimc' ? e.fsimc : e.fsim);
   results.sort((a, b) => key(b) - key(a));

@@ -4,10 +4,10 @@
  * pixels, queue, token, slow clients, disconnects), garbage uploads from the fuzzer's corpus,
  * SIGTERM under load, and --stdio.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe } from '../scripts/serveProcess.js';
 import { decodeImage } from '../src/node/decode.js';
 import { encodePng } from '../src/node/png.js';
 import { liveWorkerThreads } from '../src/node/workerPool.js';
@@ -332,25 +332,9 @@ describe('limits and faults', () => {
   });
 });
 
-/** `fsim serve` as a process, and the address it printed. */
-async function startCli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  const at = await new Promise<string>((done, fail) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /fsim serve: (http:\/\/\S+)/.exec(err);
-      if (match) done(match[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`fsim serve exited (${code}): ${err}`)));
-  });
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, at, exited, stderr: () => err };
-}
-
 describe('fsim serve (the command)', () => {
   it('SIGTERM under load: every request in flight is answered, then it exits 0', async () => {
-    const { child, at, exited, stderr } = await startCli(['--backend', 'cpu', '--concurrency', '1']);
+    const { child, url: at, exited, stderr } = await startServe(BIN, ['--port', '0', '--backend', 'cpu', '--concurrency', '1']);
     const answers = Array.from({ length: 4 }, () => post(`${at}/v1/compare`, pair('I01.bmp', 'I01_dist.bmp')));
     // Wait until all four are in (one running, three queued), then ask it to stop.
     for (let k = 0; k < 100; k++) {
@@ -366,7 +350,7 @@ describe('fsim serve (the command)', () => {
   });
 
   it('binds to loopback by default and serves the demo with the isolation headers when it is built', async () => {
-    const { child, at, exited } = await startCli([]);
+    const { url: at, stop } = await startServe(BIN, ['--port', '0']);
     try {
       expect(at).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const page = await fetch(`${at}/`);
@@ -375,8 +359,7 @@ describe('fsim serve (the command)', () => {
         expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
       } else expect(page.status).toBe(404);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await stop();
     }
   });
 

@@ -157,12 +157,12 @@ export async function* comparePairs(engine: Fsim, rows: readonly PairRow[], opti
     return entry;
   };
   const decoded: Promise<RasterImage>[] = [];
-  const begun: boolean[] = [];
-  const start = (k: number) => {
-    if (k < rows.length && !begun[k]) {
-      begun[k] = true;
-      decoded[k] = decodeFile(rows[k].dist);
-      decoded[k].catch(() => {});
+  // Rows whose decoding has begun: [0, begun) (a scored row's entry is deleted, not restarted).
+  let begun = 0;
+  const decodeUpTo = (end: number) => {
+    for (; begun < Math.min(end, rows.length); begun++) {
+      decoded[begun] = decodeFile(rows[begun].dist);
+      decoded[begun].catch(() => {});
     }
   };
   // Pairs scored at once: as many as the engine has threads (images prepared on threads of
@@ -188,7 +188,7 @@ export async function* comparePairs(engine: Fsim, rows: readonly PairRow[], opti
   };
   try {
     for (let k = 0; k < rows.length; k++) {
-      for (let ahead = 0; ahead <= LOOKAHEAD + parallel - 1; ahead++) start(k + ahead);
+      decodeUpTo(k + LOOKAHEAD + parallel);
       for (let next = k; next < k + parallel; next++) score(next);
       const result = await scored[k];
       delete scored[k];

@@ -6,12 +6,13 @@
  * Worker (built, then opened in headless Chromium). And what the tarball holds: LICENSE, no
  * stale build output, every file the README links to, at this version.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe } from '../../scripts/serveProcess.js';
 import { golden, GPU_TOLERANCE, IMAGES } from '../fixtures.js';
 import { launch, serve } from './harness.js';
 
@@ -207,21 +208,10 @@ describe('fsim serve, from the tarball', () => {
       (name) => !name.startsWith('.') && !['fsim-gpu', 'wgsl-preprocessor', '@webgpu', 'sharp', '@img', 'webgpu'].includes(name),
     );
     const dir = project('serve', installed, { 'package.json': JSON.stringify({ name: 'serve-project', private: true }) });
-    const child = spawn(process.execPath, [join(dir, 'node_modules/fsim-gpu/bin/fsim.js'), 'serve', '--port', '0', '--backend', 'cpu'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
+    const server = await startServe(join(dir, 'node_modules/fsim-gpu/bin/fsim.js'), ['--port', '0', '--backend', 'cpu'], { cwd: dir });
     try {
-      const url = await new Promise<string>((done, fail) => {
-        child.stderr.on('data', (chunk: Buffer) => {
-          err += chunk.toString();
-          const match = /fsim serve: (http:\/\/\S+)/.exec(err);
-          if (match) done(match[1]);
-        });
-        child.on('exit', (code) => fail(new Error(`fsim serve exited (${code}): ${err}`)));
-      });
-      expect(err).toMatch(/the demo at \//);
+      const { url } = server;
+      expect(server.stderr()).toMatch(/the demo at \//);
       const body = new FormData();
       body.append('reference', new Blob([readFileSync(join(IMAGES, c.ref))]), c.ref);
       body.append('distorted', new Blob([readFileSync(join(IMAGES, c.dist))]), c.dist);
@@ -238,7 +228,7 @@ describe('fsim serve, from the tarball', () => {
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       await page.close();
     } finally {
-      child.kill('SIGTERM');
+      await server.stop();
     }
   }, 300_000);
 });
